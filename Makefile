@@ -1,0 +1,119 @@
+# lathe: plain make.  `make V=1` shows full commands.
+PREFIX ?= /usr/local
+CC ?= cc
+CFLAGS ?= -O2 -g
+# DSP inner loops want the vectoriser; kept separate so CFLAGS stays the user's.
+DSP_CFLAGS ?= -O3
+PKG_CONFIG ?= pkg-config
+BUILD ?= build
+
+WARN = -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+       -Wformat=2 -Wundef -Wno-unused-parameter
+override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -pthread
+
+# Debian packages behind each pkg-config name, for `make deps` and errors.
+PKGS = ncursesw:libncurses-dev alsa:libasound2-dev sndfile:libsndfile1-dev \
+       libebur128:libebur128-dev cmocka:libcmocka-dev
+DEB_ALL = libncurses-dev libasound2-dev libsndfile1-dev libebur128-dev \
+          libiniparser-dev libcmocka-dev pkg-config tmux
+INIPARSER_H := $(firstword $(wildcard /usr/include/iniparser/iniparser.h /usr/include/iniparser.h /usr/local/include/iniparser.h))
+
+ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+  $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
+    $(error $(word 1,$(subst :, ,$(p))) not found by pkg-config: install $(word 2,$(subst :, ,$(p))) or run `make deps`)))
+  ifeq ($(INIPARSER_H),)
+    $(error iniparser.h not found: install libiniparser-dev or run `make deps`)
+  endif
+endif
+
+# iniparser ships no .pc file on Debian: include path and -liniparser by hand.
+INI_CFLAGS = -I$(dir $(INIPARSER_H))
+LIB_PKGS = ncursesw alsa sndfile libebur128
+override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null) $(INI_CFLAGS)
+LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -liniparser -lm -pthread
+TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+
+ifeq ($(V),1)
+  Q =
+else
+  Q = @
+endif
+
+LIB_SRC = $(wildcard dsp/*.c audio/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+TEST_SRC = $(wildcard tests/unit/test_*.c)
+TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+all: $(BUILD)/lathe
+
+$(BUILD)/lathe: $(BUILD)/tui/main.o $(BUILD)/liblathe.a
+	@echo "  LD      $@"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/liblathe.a: $(LIB_OBJ)
+	@echo "  AR      $@"
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/dsp/%.o: dsp/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(DSP_CFLAGS) -c -o $@ $<
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS) $(TEST_LIBS)
+
+tests: $(TEST_BIN) $(BUILD)/lathe
+
+# The README's test command.  SAN=1 runs the same suite under ASan+UBSan.
+test: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)BUILD=$(BUILD) tests/run.sh
+
+test-san:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
+	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
+	  DSP_CFLAGS= LDFLAGS="-fsanitize=address,undefined" tests
+	$(Q)BUILD=build-san SAN=1 tests/run.sh
+
+run: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)./$(BUILD)/lathe
+
+bench: all
+	$(Q)BUILD=$(BUILD) tests/bench.sh
+
+# Installs the Debian packages that are missing: apt-get as root, sudo
+# otherwise, and a clear message when neither can.
+deps:
+	$(Q)missing=""; for p in $(DEB_ALL); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "lathe: installing$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; \
+	  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then SUDO=sudo; \
+	  else echo "lathe: cannot install$$missing (not root and no sudo): install them and run again" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null \
+	    || { echo "lathe: apt-get failed to install$$missing" >&2; exit 1; }; \
+	fi
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/lathe/presets \
+	  $(DESTDIR)$(PREFIX)/share/lathe/keymaps $(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 755 $(BUILD)/lathe $(DESTDIR)$(PREFIX)/bin/lathe
+	install -m 644 presets/*.ini $(DESTDIR)$(PREFIX)/share/lathe/presets/
+	install -m 644 keymaps/*.ini $(DESTDIR)$(PREFIX)/share/lathe/keymaps/
+	install -m 644 lathe.1 $(DESTDIR)$(PREFIX)/share/man/man1/lathe.1
+
+clean:
+	rm -rf build build-san build-tsan
+
+.PHONY: all tests test test-san run bench deps install clean
+-include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d

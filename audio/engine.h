@@ -1,0 +1,82 @@
+/* The playback engine: a source, the chain, and a device, driven by one
+ * real-time thread.  The UI (or `lathe play`) calls these functions from
+ * one control thread; they never block on the audio thread.  Parameters go
+ * to the audio thread and meter snapshots come back through lock-free
+ * single-writer single-reader structures. */
+#ifndef LATHE_ENGINE_H
+#define LATHE_ENGINE_H
+#include <stdint.h>
+#include "dsp/params.h"
+
+enum transport { TR_STOPPED, TR_PLAYING, TR_PAUSED };
+
+/* Listening aids; never rendered. */
+enum monitor {
+	MON_STEREO, MON_MONO, MON_SIDE, MON_LEFT, MON_RIGHT,
+	MON_SMALL,    /* small-speaker emulation: band-limited mono */
+	MON_PLATFORM, /* as a streaming service plays it after normalisation */
+	MON_COUNT
+};
+extern const char *const monitor_names[MON_COUNT];
+
+struct engine_opts {
+	const char *device;  /* ALSA PCM name; NULL means "default" */
+	int explicit_device; /* a named device that fails is an error; the
+				default one falls back to a silent, clock-paced sink */
+	double latency_ms;   /* 0: about 20 ms */
+};
+
+/* One meter frame, published by the audio thread every ~40 ms. */
+struct engine_meters {
+	uint64_t seq;          /* increases with each frame */
+	int transport;         /* enum transport */
+	double pos_s;          /* position of the audio at the device */
+	float peak_db[2];      /* output sample peak, dBFS */
+	float true_peak_db[2]; /* output true peak, dBTP */
+	float momentary_lufs, short_term_lufs, integrated_lufs, lra_lu;
+	float max_true_peak_db; /* since start of play (for PLR) */
+	float comp_gr_db, limiter_gr_db;
+	float ab_offset_db;    /* gain applied to the dry signal in A/B */
+	float cpu;             /* audio thread's share of one core, 0..1 */
+	unsigned underruns;
+};
+
+struct engine_info {
+	char device[96];   /* what is playing, e.g. "default" or "no audio device" */
+	int silent_sink;   /* 1: no device, paced by the clock, metering only */
+	unsigned rate;     /* device rate */
+	unsigned period_frames, buffer_frames;
+	double duration_s; /* of the loaded source */
+	char source[256];  /* name of the loaded source */
+	char error[512];   /* non-empty once the device failed mid-play */
+};
+
+struct engine;
+struct source;
+/* ST_OK or ST_DEVICE, with a one-line message in err. */
+int engine_open(struct engine **out, const struct engine_opts *o,
+		char *err, int errlen);
+/* Load a file (ST_INPUT on failure), or take ownership of a source.  The
+ * transport stops; settings stay. */
+int engine_load(struct engine *e, const char *path, char *err, int errlen);
+int engine_load_source(struct engine *e, struct source *s, char *err, int errlen);
+void engine_close(struct engine *e);
+
+void engine_play(struct engine *e);
+void engine_pause(struct engine *e);
+void engine_toggle(struct engine *e);
+void engine_stop(struct engine *e);       /* ramps down, back to the start */
+void engine_seek(struct engine *e, double seconds, int relative);
+void engine_set_loop(struct engine *e, double a_s, double b_s); /* b <= a: off */
+
+void engine_set_param(struct engine *e, int id, double v);
+double engine_get_param(const struct engine *e, int id); /* last value set */
+void engine_set_ab(struct engine *e, int bypassed);  /* gain-matched bypass */
+void engine_set_monitor(struct engine *e, enum monitor m);
+void engine_set_platform_target(struct engine *e, double lufs);
+
+/* Copies the newest meter frame; returns 1 when it is newer than the last
+ * one read through this call. */
+int engine_read_meters(struct engine *e, struct engine_meters *m);
+void engine_get_info(struct engine *e, struct engine_info *i);
+#endif

@@ -1,0 +1,23 @@
+/* A stereo float source: an audio file through libsndfile, or audio in
+ * memory (the demo mix).  Mono is read as dual mono. */
+#ifndef LATHE_SOURCE_H
+#define LATHE_SOURCE_H
+#include <stdint.h>
+
+struct source;
+/* Returns ST_OK, or ST_INPUT with a one-line message in err. */
+int source_open(struct source **out, const char *path, char *err, int errlen);
+/* Takes ownership of a malloc'd interleaved stereo buffer. */
+struct source *source_from_memory(float *stereo, int64_t frames, int rate,
+				  const char *name);
+/* Interleaved stereo; returns frames read (0 at the end), or -1 on a read
+ * error (message in source_error). */
+int64_t source_read(struct source *s, float *stereo, int64_t frames);
+int source_seek(struct source *s, int64_t frame); /* 0 on success */
+int source_rate(const struct source *s);
+int source_channels(const struct source *s);   /* of the file: 1 or 2 */
+int64_t source_frames(const struct source *s); /* total length */
+const char *source_name(const struct source *s);
+const char *source_error(const struct source *s);
+void source_close(struct source *s);
+#endif

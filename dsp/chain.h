@@ -1,0 +1,38 @@
+/* The mastering chain: input, hpf, eq, comp, imager, limiter, output.
+ * The live thread and the offline render call exactly this, so what is
+ * heard is what is rendered.  Not thread-safe: one thread owns a chain. */
+#ifndef LATHE_CHAIN_H
+#define LATHE_CHAIN_H
+#include "params.h"
+
+/* Parameter updates are applied on absolute frame positions that are
+ * multiples of this, which is what makes the output independent of the
+ * caller's block size. */
+#define CHAIN_SUBBLOCK 32
+
+struct chain_meters {
+	float peak[2];      /* linear sample peak of the output since the last read */
+	float true_peak[2]; /* linear, oversampled detection */
+	float comp_gr_db;   /* largest gain reduction since the last read, >= 0 */
+	float limiter_gr_db;
+};
+
+struct chain;
+struct chain *chain_new(double rate);       /* NULL when out of memory */
+void chain_free(struct chain *c);
+/* Clear every filter, delay and envelope; current values jump to targets. */
+void chain_reset(struct chain *c);
+/* Set a target value (clamped); the chain glides to it without clicks. */
+void chain_set(struct chain *c, int id, double v);
+void chain_set_all(struct chain *c, const double v[P_COUNT]);
+double chain_get(const struct chain *c, int id);
+/* Current values jump to the targets: for the start of a render. */
+void chain_jump(struct chain *c);
+/* In place, any n >= 0.  Non-finite input samples are treated as silence. */
+void chain_process(struct chain *c, float *L, float *R, int n);
+/* Frames by which the output lags the input (the limiter's lookahead). */
+int chain_latency(const struct chain *c);
+/* Output peak / true-peak metering costs time, so renders leave it off. */
+void chain_enable_meters(struct chain *c, int on);
+void chain_read_meters(struct chain *c, struct chain_meters *m);
+#endif

@@ -1,0 +1,20 @@
+#ifndef LATHE_COMP_H
+#define LATHE_COMP_H
+#include "params.h"
+
+/* Module shape shared by every dsp/ module: all allocation in _new, no
+ * allocation, locks or I/O in _set or _process.  _set reads only this
+ * module's entries of the full parameter array and recomputes coefficients
+ * only when a value changed.  _process works in place and is partition
+ * independent: the same samples come out whatever the block sizes. */
+struct comp;
+struct comp *comp_new(double rate);
+void comp_free(struct comp *m);
+void comp_reset(struct comp *m);
+void comp_set(struct comp *m, const double p[P_COUNT]);
+void comp_process(struct comp *m, float *L, float *R, int n);
+/* Largest gain reduction (dB, >= 0) since the last read; resets the hold. */
+float comp_read_gr(struct comp *m);
+/* Static curve: output level for an input level (dB), without makeup. */
+double comp_curve_db(double in_db, double threshold, double ratio, double knee);
+#endif

@@ -1,0 +1,16 @@
+#ifndef LATHE_EQ_H
+#define LATHE_EQ_H
+#include "params.h"
+
+/* Module shape shared by every dsp/ module: all allocation in _new, no
+ * allocation, locks or I/O in _set or _process.  _set reads only this
+ * module's entries of the full parameter array and recomputes coefficients
+ * only when a value changed.  _process works in place and is partition
+ * independent: the same samples come out whatever the block sizes. */
+struct eq;
+struct eq *eq_new(double rate);
+void eq_free(struct eq *m);
+void eq_reset(struct eq *m);
+void eq_set(struct eq *m, const double p[P_COUNT]);
+void eq_process(struct eq *m, float *L, float *R, int n);
+#endif

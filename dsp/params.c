@@ -1,0 +1,179 @@
+#include "params.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const module_names[MOD_COUNT] = {
+	"input", "hpf", "eq", "comp", "imager", "limiter", "output",
+};
+
+#define BYPASS(m) { m, "bypass", "", 0, 1, 0, 1, PF_SWITCH }
+#define EQ_BAND(band, f, fmin, fmax, q) \
+	{ MOD_EQ, band "_freq", "Hz", fmin, fmax, f, 1.03, PF_LOG }, \
+	{ MOD_EQ, band "_gain", "dB", -12, 12, 0, 0.1, 0 }, \
+	{ MOD_EQ, band "_q", "", 0.1, 10, q, 1.05, PF_LOG }
+
+/* Defaults are a transparent chain: flat EQ, a subsonic high-pass, a
+ * compressor and limiter that only act on peaks near full scale. */
+const struct param_desc param_table[P_COUNT] = {
+	BYPASS(MOD_INPUT),
+	{ MOD_INPUT, "gain", "dB", -24, 24, 0, 0.1, 0 },
+
+	BYPASS(MOD_HPF),
+	{ MOD_HPF, "freq", "Hz", 10, 300, 20, 1.03, PF_LOG },
+	{ MOD_HPF, "slope", "dB/oct", 12, 24, 12, 12, PF_SWITCH },
+
+	BYPASS(MOD_EQ),
+	EQ_BAND("low", 100, 20, 1000, 0.707),
+	EQ_BAND("mid1", 250, 20, 20000, 0.7),
+	EQ_BAND("mid2", 1000, 20, 20000, 0.7),
+	EQ_BAND("mid3", 4000, 20, 20000, 0.7),
+	EQ_BAND("high", 10000, 1000, 20000, 0.707),
+
+	BYPASS(MOD_COMP),
+	{ MOD_COMP, "threshold", "dB", -60, 0, 0, 0.5, 0 },
+	{ MOD_COMP, "ratio", ":1", 1, 20, 2, 1.05, PF_LOG },
+	{ MOD_COMP, "attack", "ms", 0.1, 200, 10, 1.1, PF_LOG },
+	{ MOD_COMP, "release", "ms", 10, 2000, 150, 1.1, PF_LOG },
+	{ MOD_COMP, "knee", "dB", 0, 24, 6, 0.5, 0 },
+	{ MOD_COMP, "makeup", "dB", -12, 24, 0, 0.1, 0 },
+	{ MOD_COMP, "sc_hpf", "Hz", 10, 500, 60, 1.05, PF_LOG },
+	{ MOD_COMP, "mix", "%", 0, 100, 100, 1, 0 },
+
+	BYPASS(MOD_IMAGER),
+	{ MOD_IMAGER, "width", "%", 0, 200, 100, 1, 0 },
+	{ MOD_IMAGER, "bass_mono", "Hz", 0, 500, 0, 5, 0 },
+
+	BYPASS(MOD_LIMITER),
+	{ MOD_LIMITER, "drive", "dB", 0, 24, 0, 0.1, 0 },
+	{ MOD_LIMITER, "ceiling", "dBTP", -12, 0, -1, 0.1, 0 },
+	{ MOD_LIMITER, "release", "ms", 1, 1000, 60, 1.1, PF_LOG },
+	{ MOD_LIMITER, "lookahead", "ms", 0.5, 5, 2, 0.1, 0 },
+
+	BYPASS(MOD_OUTPUT),
+	{ MOD_OUTPUT, "gain", "dB", -24, 24, 0, 0.1, 0 },
+};
+
+int param_first(enum module_id m)
+{
+	for (int i = 0; i < P_COUNT; i++)
+		if (param_table[i].module == m)
+			return i;
+	return P_COUNT;
+}
+
+int param_end(enum module_id m)
+{
+	int i = param_first(m);
+	while (i < P_COUNT && param_table[i].module == m)
+		i++;
+	return i;
+}
+
+int param_bypass(enum module_id m)
+{
+	return param_first(m);
+}
+
+int module_find(const char *name)
+{
+	for (int m = 0; m < MOD_COUNT; m++)
+		if (strcmp(module_names[m], name) == 0)
+			return m;
+	return -1;
+}
+
+int param_find(const char *module, const char *name)
+{
+	int m = module_find(module);
+	if (m < 0)
+		return -1;
+	for (int i = param_first(m); i < param_end(m); i++)
+		if (strcmp(param_table[i].name, name) == 0)
+			return i;
+	return -1;
+}
+
+int param_find_dotted(const char *dotted)
+{
+	const char *dot = strchr(dotted, '.');
+	char mod[32];
+	size_t len;
+
+	if (!dot || (len = (size_t)(dot - dotted)) >= sizeof mod)
+		return -1;
+	memcpy(mod, dotted, len);
+	mod[len] = 0;
+	return param_find(mod, dot + 1);
+}
+
+double param_clamp(int id, double v)
+{
+	const struct param_desc *d = &param_table[id];
+
+	if (!(v == v))
+		return d->def;
+	if (v < d->min)
+		v = d->min;
+	if (v > d->max)
+		v = d->max;
+	if (d->flags & PF_SWITCH)
+		v = d->min + d->step * floor((v - d->min) / d->step + 0.5);
+	return v;
+}
+
+double param_step(int id, double v, int dir, double mult)
+{
+	const struct param_desc *d = &param_table[id];
+
+	if (d->flags & PF_SWITCH)
+		return param_clamp(id, v + (dir > 0 ? d->step : -d->step));
+	if (d->flags & PF_LOG) {
+		double f = pow(d->step, mult);
+		v = dir > 0 ? v * f : v / f;
+	} else {
+		double s = d->step * mult;
+		v += dir > 0 ? s : -s;
+		/* Keep values on the step grid so 0.1 dB steps read cleanly. */
+		v = s * floor(v / s + 0.5);
+	}
+	return param_clamp(id, v);
+}
+
+void params_defaults(double v[P_COUNT])
+{
+	for (int i = 0; i < P_COUNT; i++)
+		v[i] = param_table[i].def;
+}
+
+/* strtod honours LC_NUMERIC; we never set it (only LC_CTYPE), so the C
+ * locale's '.' applies.  A comma is still refused so "1,5" cannot be read
+ * as 1 in some other locale. */
+int parse_double(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s || strchr(s, ','))
+		return -1;
+	v = strtod(s, &end);
+	while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
+		end++;
+	if (end == s || *end || !isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+void format_double(char *buf, int size, double v)
+{
+	snprintf(buf, (size_t)size, "%.6g", v);
+	/* Any locale that slipped in a comma is undone here. */
+	for (char *p = buf; *p; p++)
+		if (*p == ',')
+			*p = '.';
+}
