@@ -47,7 +47,7 @@ const struct param_desc param_table[P_COUNT] = {
 	{ MOD_IMAGER, "bass_mono", "Hz", 0, 500, 0, 5, 0 },
 
 	BYPASS(MOD_LIMITER),
-	{ MOD_LIMITER, "drive", "dB", 0, 24, 0, 0.1, 0 },
+	{ MOD_LIMITER, "drive", "dB", -24, 24, 0, 0.1, 0 },
 	{ MOD_LIMITER, "ceiling", "dBTP", -12, 0, -1, 0.1, 0 },
 	{ MOD_LIMITER, "release", "ms", 1, 1000, 60, 1.1, PF_LOG },
 	{ MOD_LIMITER, "lookahead", "ms", 0.5, 5, 2, 0.1, 0 },

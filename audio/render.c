@@ -1,0 +1,363 @@
+/* Offline render: source -> chain -> file, with the limiter's latency
+ * compensated so output frame n lines up with input frame n and nothing of
+ * the head or tail is lost. */
+#include "render.h"
+
+#include <ebur128.h>
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <sndfile.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "dsp/chain.h"
+#include "source.h"
+#include "status.h"
+
+#define BLOCK 4096
+
+/* Where processed audio goes: a file, or a loudness meter. */
+struct sink {
+	int (*write)(struct sink *k, const float *stereo, int n);
+};
+
+struct file_sink {
+	struct sink base;
+	SNDFILE *sf;
+	int bits;
+	uint64_t rng;
+	int *ibuf;
+};
+
+struct meter_sink {
+	struct sink base;
+	ebur128_state *st;
+};
+
+int render_format_for(const char *path, int bits)
+{
+	const char *dot = strrchr(path, '.');
+	int sub = bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
+
+	if (!dot || strchr(dot, '/'))
+		return 0;
+	if (!strcasecmp(dot, ".wav") || !strcasecmp(dot, ".wave"))
+		return SF_FORMAT_WAV | sub;
+	if (!strcasecmp(dot, ".aif") || !strcasecmp(dot, ".aiff"))
+		return SF_FORMAT_AIFF | sub;
+	if (!strcasecmp(dot, ".flac"))
+		return bits == 32 ? 0 : SF_FORMAT_FLAC | sub;
+	return 0;
+}
+
+/* xorshift64*: cheap, and the same seed gives the same dither, so two
+ * renders of the same input are bit-identical. */
+static double uniform(uint64_t *s)
+{
+	uint64_t x = *s;
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	*s = x;
+	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+static int file_write(struct sink *k, const float *stereo, int n)
+{
+	struct file_sink *f = (struct file_sink *)k;
+
+	if (f->bits == 32)
+		return sf_writef_float(f->sf, stereo, n) == n ? 0 : -1;
+	/* TPDF dither of +-1 LSB peak, then rounding to the word length. */
+	double scale = f->bits == 16 ? 32768.0 : 8388608.0;
+	int shift = 32 - f->bits;
+	for (int i = 0; i < 2 * n; i++) {
+		double d = uniform(&f->rng) - uniform(&f->rng);
+		double y = floor(stereo[i] * scale + d + 0.5);
+		if (y > scale - 1)
+			y = scale - 1;
+		if (y < -scale)
+			y = -scale;
+		f->ibuf[i] = (int)y * (1 << shift);
+	}
+	return sf_writef_int(f->sf, f->ibuf, n) == n ? 0 : -1;
+}
+
+static int meter_write(struct sink *k, const float *stereo, int n)
+{
+	struct meter_sink *m = (struct meter_sink *)k;
+	return ebur128_add_frames_float(m->st, stereo, (size_t)n) == EBUR128_SUCCESS ? 0 : -1;
+}
+
+/* Run the whole source through a fresh chain into a sink.  Returns ST_OK,
+ * ST_INPUT (read error), ST_OUTPUT (sink error) or -1 (cancelled). */
+static int run(struct source *src, const double v[P_COUNT], struct sink *sink,
+	       const struct render_opts *o, double *max_gr, char *err, int errlen)
+{
+	int rc = ST_OK, lat, skip, tail;
+	int64_t total = source_frames(src), done = 0;
+	float *buf = malloc(BLOCK * 2 * sizeof *buf);
+	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
+	struct chain *c = chain_new(source_rate(src));
+	double last_progress = -1;
+
+	if (!buf || !L || !R || !c) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", source_name(src));
+		rc = ST_INPUT;
+		goto out;
+	}
+	chain_set_all(c, v);
+	chain_reset(c);
+	lat = skip = tail = chain_latency(c);
+	if (max_gr)
+		*max_gr = 0;
+	for (;;) {
+		int64_t n = source_read(src, buf, BLOCK);
+		if (n < 0) {
+			snprintf(err, (size_t)errlen, "%s", source_error(src));
+			rc = ST_INPUT;
+			break;
+		}
+		if (n == 0) {
+			/* Flush the lookahead: feed latency frames of silence. */
+			if (tail == 0)
+				break;
+			n = tail < BLOCK ? tail : BLOCK;
+			memset(buf, 0, (size_t)n * 2 * sizeof *buf);
+			tail -= (int)n;
+		}
+		for (int64_t i = 0; i < n; i++) {
+			L[i] = buf[2 * i];
+			R[i] = buf[2 * i + 1];
+		}
+		chain_process(c, L, R, (int)n);
+		if (max_gr) {
+			struct chain_meters m;
+			chain_read_meters(c, &m);
+			if (m.limiter_gr_db > *max_gr)
+				*max_gr = m.limiter_gr_db;
+		}
+		int first = skip < n ? skip : (int)n;
+		skip -= first;
+		for (int64_t i = first; i < n; i++) {
+			buf[2 * (i - first)] = L[i];
+			buf[2 * (i - first) + 1] = R[i];
+		}
+		if (n > first && sink->write(sink, buf, (int)n - first) != 0) {
+			rc = ST_OUTPUT;
+			break;
+		}
+		done += n;
+		if (o && o->cancel && atomic_load(o->cancel)) {
+			rc = -1;
+			break;
+		}
+		if (o && o->progress && total > 0) {
+			double p = (double)done / (double)(total + lat);
+			if (p - last_progress >= 0.005 || p >= 1) {
+				o->progress(o->ctx, p > 1 ? 1 : p);
+				last_progress = p;
+			}
+		}
+	}
+	(void)lat;
+out:
+	chain_free(c);
+	free(buf);
+	free(L);
+	free(R);
+	return rc;
+}
+
+static int same_file(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
+	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+int render_file(const char *in, const char *out, const double v[P_COUNT],
+		const struct render_opts *o, struct render_result *res,
+		char *err, int errlen)
+{
+	struct source *src;
+	struct file_sink fs = { { file_write }, NULL, 24, 0, NULL };
+	struct stat st;
+	char tmp[4096] = "";
+	int rc, fd = -1, direct;
+	int bits = o && o->bits ? o->bits : 24;
+	int format = render_format_for(out, bits);
+	SF_INFO info = { 0 };
+
+	if (!format) {
+		snprintf(err, (size_t)errlen, "%s: cannot write this format%s (use .wav, .flac or .aiff)",
+			 out, bits == 32 ? " as 32-bit float" : "");
+		return ST_USAGE;
+	}
+	if (same_file(in, out)) {
+		snprintf(err, (size_t)errlen, "%s: is the input file; lathe never writes over its input", out);
+		return ST_OUTPUT;
+	}
+	rc = source_open(&src, in, err, errlen);
+	if (rc)
+		return rc;
+	info.samplerate = source_rate(src);
+	info.channels = 2;
+	info.format = format;
+	fs.bits = bits;
+	fs.rng = 0x9E3779B97F4A7C15ULL ^ (o ? o->dither_seed : 0);
+	fs.ibuf = malloc(BLOCK * 2 * sizeof *fs.ibuf);
+	if (!fs.ibuf) {
+		source_close(src);
+		snprintf(err, (size_t)errlen, "%s: out of memory", out);
+		return ST_OUTPUT;
+	}
+	/* Regular files (or new names) go through a temporary file and a
+	 * rename; devices and pipes cannot be renamed over. */
+	direct = stat(out, &st) == 0 && !S_ISREG(st.st_mode);
+	if (direct) {
+		fs.sf = sf_open(out, SFM_WRITE, &info);
+	} else {
+		char dirbuf[4096], basebuf[4096];
+		snprintf(dirbuf, sizeof dirbuf, "%s", out);
+		snprintf(basebuf, sizeof basebuf, "%s", out);
+		snprintf(tmp, sizeof tmp, "%s/.%s.lathe-XXXXXX", dirname(dirbuf), basename(basebuf));
+		fd = mkstemp(tmp);
+		if (fd < 0) {
+			snprintf(err, (size_t)errlen, "%s: cannot create a file there: %s", out, strerror(errno));
+			rc = ST_OUTPUT;
+			goto out;
+		}
+		mode_t um = umask(0);
+		umask(um);
+		fchmod(fd, 0666 & ~um);
+		fs.sf = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
+	}
+	if (!fs.sf) {
+		snprintf(err, (size_t)errlen, "%s: cannot write: %s", out, sf_strerror(NULL));
+		rc = ST_OUTPUT;
+		goto out;
+	}
+	rc = run(src, v, &fs.base, o, NULL, err, errlen);
+	if (rc == ST_OUTPUT)
+		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
+			 errno ? strerror(errno) : sf_strerror(fs.sf));
+	if (sf_close(fs.sf) != 0 && rc == ST_OK) {
+		snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(errno));
+		rc = ST_OUTPUT;
+	}
+	fs.sf = NULL;
+	if (fd >= 0 && rc == ST_OK) {
+		if (fsync(fd) != 0 || close(fd) != 0) {
+			snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(errno));
+			rc = ST_OUTPUT;
+		}
+		fd = -1;
+		if (rc == ST_OK && rename(tmp, out) != 0) {
+			snprintf(err, (size_t)errlen, "%s: cannot rename into place: %s", out, strerror(errno));
+			rc = ST_OUTPUT;
+		}
+		if (rc == ST_OK)
+			tmp[0] = 0;
+	}
+	if (rc == -1)
+		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
+	if (res && rc == ST_OK) {
+		res->frames = source_frames(src);
+		res->rate = source_rate(src);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp[0])
+		unlink(tmp);
+	free(fs.ibuf);
+	source_close(src);
+	return rc;
+}
+
+int render_measure(const char *in, const double v[P_COUNT], double *lufs,
+		   double *max_gr_db, const struct render_opts *o,
+		   char *err, int errlen)
+{
+	struct source *src;
+	struct meter_sink ms = { { meter_write }, NULL };
+	int rc = source_open(&src, in, err, errlen);
+
+	if (rc)
+		return rc;
+	/* Histogram mode: constant memory and fast, exact to 0.1 LU steps
+	 * far finer than our tolerance. */
+	ms.st = ebur128_init(2, (unsigned long)source_rate(src), EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM);
+	if (!ms.st) {
+		source_close(src);
+		snprintf(err, (size_t)errlen, "%s: out of memory", in);
+		return ST_INPUT;
+	}
+	rc = run(src, v, &ms.base, o, max_gr_db, err, errlen);
+	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
+		rc = ST_INPUT;
+	if (rc == -1)
+		snprintf(err, (size_t)errlen, "%s: interrupted", in);
+	ebur128_destroy(&ms.st);
+	source_close(src);
+	return rc;
+}
+
+int render_find_drive(const char *in, double v[P_COUNT], double target,
+		      double *lufs_out, double *max_gr_db,
+		      const struct render_opts *o, char *err, int errlen)
+{
+	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
+	double x0 = v[P_LIMITER_DRIVE], y0, x1, y1, gr = 0;
+	int rc;
+
+	rc = render_measure(in, v, &y0, &gr, o, err, errlen);
+	if (rc)
+		return rc;
+	if (!isfinite(y0)) {
+		snprintf(err, (size_t)errlen, "%s: is silent; no drive reaches %.1f LUFS", in, target);
+		return ST_INPUT;
+	}
+	/* Below the ceiling loudness follows drive dB for dB; limiting makes it
+	 * fall short, so take the first step whole, then use secants. */
+	x1 = x0 + (target - y0);
+	for (int it = 0; it < 12; it++) {
+		if (x1 > d->max)
+			x1 = d->max;
+		if (x1 < d->min)
+			x1 = d->min;
+		v[P_LIMITER_DRIVE] = x1;
+		rc = render_measure(in, v, &y1, &gr, o, err, errlen);
+		if (rc)
+			return rc;
+		if (fabs(y1 - target) < 0.03)
+			break;
+		if ((x1 == d->max && y1 < target) || (x1 == d->min && y1 > target)) {
+			snprintf(err, (size_t)errlen,
+				 "%s: cannot reach %.1f LUFS: at the limit of the drive range (%+.0f dB) it lands at %.2f LUFS",
+				 in, target, x1, y1);
+			return ST_USAGE;
+		}
+		double slope = (y1 - y0) / (x1 - x0);
+		/* Loudness never rises faster than drive, and a flat slope means
+		 * the limiter is eating everything: keep steps sane. */
+		if (!isfinite(slope) || slope > 1.0)
+			slope = 1.0;
+		if (slope < 0.05)
+			slope = 0.05;
+		x0 = x1;
+		y0 = y1;
+		x1 = x1 + (target - y1) / slope;
+	}
+	if (lufs_out)
+		*lufs_out = y1;
+	if (max_gr_db)
+		*max_gr_db = gr;
+	return ST_OK;
+}

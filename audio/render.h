@@ -1,0 +1,48 @@
+/* Offline render through the chain, and the loudness search for --target. */
+#ifndef LATHE_RENDER_H
+#define LATHE_RENDER_H
+#include <stdatomic.h>
+#include <stdint.h>
+#include "dsp/params.h"
+
+struct render_opts {
+	int bits;                 /* 16, 24 (TPDF dithered) or 32 (float) */
+	uint32_t dither_seed;     /* dither is deterministic for a given seed */
+	/* Called now and then from the rendering thread with 0..1. */
+	void (*progress)(void *ctx, double fraction);
+	void *ctx;
+	atomic_int *cancel;       /* non-zero: stop, remove the temporary file */
+};
+
+/* What a render measured on its output (only with a non-NULL result). */
+struct render_result {
+	int64_t frames;
+	int rate;
+};
+
+/* Render IN through the chain set to v into OUT (format from OUT's
+ * extension).  A regular OUT is written to a temporary file in the same
+ * folder and renamed at the end; anything else (/dev/null, a pipe) is
+ * written straight through.  Returns ST_OK, or ST_INPUT / ST_OUTPUT /
+ * ST_USAGE with a one-line message in err; on failure nothing is left
+ * under OUT's name that was not there before. */
+int render_file(const char *in, const char *out, const double v[P_COUNT],
+		const struct render_opts *o, struct render_result *res,
+		char *err, int errlen);
+
+/* Loudness of IN through the chain set to v, without writing anything:
+ * integrated LUFS, and the largest limiter gain reduction (dB). */
+int render_measure(const char *in, const double v[P_COUNT], double *lufs,
+		   double *max_gr_db, const struct render_opts *o,
+		   char *err, int errlen);
+
+/* Find the limiter drive that puts IN's integrated loudness at target
+ * (within 0.05 LU); v[P_LIMITER_DRIVE] is updated.  ST_USAGE with a
+ * message when the target cannot be reached within the drive range. */
+int render_find_drive(const char *in, double v[P_COUNT], double target,
+		      double *lufs_out, double *max_gr_db,
+		      const struct render_opts *o, char *err, int errlen);
+
+/* Output format from a file name: 0 when unknown. */
+int render_format_for(const char *path, int bits);
+#endif
