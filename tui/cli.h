@@ -26,6 +26,9 @@ struct cli {
 	int nfiles;
 };
 
+/* Parse argv; returns -1 to go on, or an exit status (0 after --help). */
+int cli_parse(struct cli *c, int argc, char **argv);
+
 /* Build the parameter array the command line asks for: defaults, then the
  * preset, then --ceiling, then each --set in order.  ST_OK, or an error
  * status with a one-line message. */

@@ -1,0 +1,184 @@
+/* Command-line parsing shared by every subcommand. */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/preset.h"
+#include "audio/status.h"
+
+#ifndef LATHE_VERSION
+#define LATHE_VERSION "0.1.0"
+#endif
+
+static const char usage_text[] =
+	"usage: lathe [OPTIONS] [FILE...]            the console (no FILE: a demo mix)\n"
+	"       lathe play   [OPTIONS] FILE          play through the chain, no UI\n"
+	"       lathe render [OPTIONS] IN... -o OUT  offline render through the chain\n"
+	"       lathe analyze [--json] FILE...       loudness and peak report\n"
+	"\n"
+	"  -p, --preset NAME|PATH   factory preset by name, or an INI file\n"
+	"      --set MOD.PARAM=V    set one parameter (repeatable, after the preset)\n"
+	"      --target LUFS        find the limiter drive that lands on this loudness\n"
+	"      --ceiling DBTP       true-peak ceiling of the limiter (default -1.0)\n"
+	"  -d, --device PCM         ALSA PCM name (default: default)\n"
+	"      --seconds N          play: stop after N seconds of audio\n"
+	"  -o, --output PATH        render: output file, or a folder for several inputs\n"
+	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
+	"      --album              render: several inputs as one album\n"
+	"      --jobs N             render: parallel renders (default: cores)\n"
+	"      --reference FILE     console: a reference master to compare against\n"
+	"      --json               machine-readable output\n"
+	"  -q, --quiet              no progress or summary\n"
+	"  -h, --help               this text\n"
+	"      --version            the version\n";
+
+enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
+       O_JOBS, O_REFERENCE, O_VERSION };
+
+static const struct option long_opts[] = {
+	{ "preset", required_argument, NULL, 'p' },
+	{ "set", required_argument, NULL, O_SET },
+	{ "target", required_argument, NULL, O_TARGET },
+	{ "ceiling", required_argument, NULL, O_CEILING },
+	{ "device", required_argument, NULL, 'd' },
+	{ "seconds", required_argument, NULL, O_SECONDS },
+	{ "output", required_argument, NULL, 'o' },
+	{ "bits", required_argument, NULL, O_BITS },
+	{ "album", no_argument, NULL, O_ALBUM },
+	{ "jobs", required_argument, NULL, O_JOBS },
+	{ "reference", required_argument, NULL, O_REFERENCE },
+	{ "json", no_argument, NULL, O_JSON },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, O_VERSION },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int bad(const char *fmt, const char *a, const char *b)
+{
+	fprintf(stderr, "lathe: ");
+	fprintf(stderr, fmt, a, b);
+	fprintf(stderr, " (see lathe --help)\n");
+	return ST_USAGE;
+}
+
+static int number(const char *opt, const char *arg, double lo, double hi, double *out)
+{
+	char range[64];
+
+	if (parse_double(arg, out) != 0)
+		return bad("%s: '%s' is not a number", opt, arg);
+	if (*out < lo || *out > hi) {
+		snprintf(range, sizeof range, "%g to %g", lo, hi);
+		fprintf(stderr, "lathe: %s: %s is out of range (%s) (see lathe --help)\n", opt, arg, range);
+		return ST_USAGE;
+	}
+	return ST_OK;
+}
+
+/* Returns -1 to go on, or an exit status (0 after --help / --version). */
+int cli_parse(struct cli *c, int argc, char **argv)
+{
+	int o, i = 1;
+	double d;
+
+	memset(c, 0, sizeof *c);
+	c->bits = 24;
+	if (argc > 1) {
+		static const char *const names[] = { "play", "render", "analyze" };
+		for (int k = 0; k < 3; k++)
+			if (strcmp(argv[1], names[k]) == 0) {
+				c->cmd = (enum cli_cmd)(CMD_PLAY + k);
+				i = 2;
+			}
+	}
+	optind = i;
+	opterr = 0;
+	while ((o = getopt_long(argc, argv, ":p:d:o:qh", long_opts, NULL)) != -1) {
+		switch (o) {
+		case 'p': c->preset = optarg; break;
+		case 'd': c->device = optarg; break;
+		case 'o': c->output = optarg; break;
+		case 'q': c->quiet = 1; break;
+		case 'h': fputs(usage_text, stdout); return 0;
+		case O_VERSION: printf("lathe %s\n", LATHE_VERSION); return 0;
+		case O_SET:
+			if (c->nsets == CLI_MAX_SETS)
+				return bad("%s: more than %s", "--set", "256");
+			if (!strchr(optarg, '='))
+				return bad("--set: expected MODULE.PARAM=VALUE, got '%s'%s", optarg, "");
+			c->sets[c->nsets++] = optarg;
+			break;
+		case O_TARGET:
+			if (number("--target", optarg, -60, 0, &c->target))
+				return ST_USAGE;
+			c->has_target = 1;
+			break;
+		case O_CEILING:
+			if (number("--ceiling", optarg, param_table[P_LIMITER_CEILING].min,
+				   param_table[P_LIMITER_CEILING].max, &c->ceiling))
+				return ST_USAGE;
+			c->has_ceiling = 1;
+			break;
+		case O_SECONDS:
+			if (number("--seconds", optarg, 0.001, 1e7, &c->seconds))
+				return ST_USAGE;
+			break;
+		case O_BITS:
+			if (!strcmp(optarg, "16") || !strcmp(optarg, "24"))
+				c->bits = atoi(optarg);
+			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32"))
+				c->bits = 32;
+			else
+				return bad("--bits: expected 16, 24 or 32f, got '%s'%s", optarg, "");
+			break;
+		case O_ALBUM: c->album = 1; break;
+		case O_JSON: c->json = 1; break;
+		case O_JOBS:
+			if (number("--jobs", optarg, 1, 256, &d))
+				return ST_USAGE;
+			c->jobs = (int)d;
+			break;
+		case O_REFERENCE: c->reference = optarg; break;
+		case ':':
+			return bad("%s needs a value%s", argv[optind - 1], "");
+		default:
+			if (optopt)
+				return bad("unknown option '-%c'%s", (char[]){ (char)optopt, 0 }, "");
+			return bad("unknown option '%s'%s", argv[optind - 1], "");
+		}
+	}
+	for (; optind < argc; optind++) {
+		if (c->nfiles == CLI_MAX_FILES)
+			return bad("more than %s files%s", "1024", "");
+		c->files[c->nfiles++] = argv[optind];
+	}
+	return -1;
+}
+
+int cli_params(const struct cli *c, double v[P_COUNT], char *err, int errlen)
+{
+	int rc;
+
+	params_defaults(v);
+	if (c->preset) {
+		char path[4096];
+		rc = preset_resolve(c->preset, path, sizeof path, err, errlen);
+		if (rc)
+			return rc;
+		rc = preset_load(path, v, NULL, 0, NULL, 0, err, errlen);
+		if (rc)
+			return rc;
+	}
+	if (c->has_ceiling)
+		v[P_LIMITER_CEILING] = c->ceiling;
+	for (int i = 0; i < c->nsets; i++) {
+		rc = param_set_from_string(c->sets[i], v, err, errlen);
+		if (rc)
+			return rc;
+	}
+	return ST_OK;
+}

@@ -1,0 +1,152 @@
+/* lathe render: offline render through the chain, from the command line. */
+#include <errno.h>
+#include <libgen.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audio/analyze.h"
+#include "audio/render.h"
+#include "audio/status.h"
+#include "cli.h"
+
+/* More limiting than this at the loudest moment is audible on most
+ * material: say so when a target needs it. */
+#define GR_WARN_DB 6.0
+
+static atomic_int cancelled;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	atomic_store(&cancelled, 1);
+}
+
+struct progress {
+	const char *name;
+	int shown;
+};
+
+static void show_progress(void *ctx, double f)
+{
+	struct progress *p = ctx;
+	char bar[41];
+	int n = (int)(f * 40);
+
+	for (int i = 0; i < 40; i++)
+		bar[i] = i < n ? '#' : '.';
+	bar[40] = 0;
+	fprintf(stderr, "\r%-24.24s [%s] %3d%%", p->name, bar, (int)(f * 100));
+	p->shown = 1;
+}
+
+/* OUT for IN when -o names a folder: same base name, a format we write. */
+static void out_in_folder(char *buf, size_t n, const char *dir, const char *in, int bits)
+{
+	char tmp[4096];
+	snprintf(tmp, sizeof tmp, "%s", in);
+	char *base = basename(tmp);
+	char *dot = strrchr(base, '.');
+	char ext[16] = ".wav";
+	if (dot && strlen(dot) < sizeof ext) {
+		snprintf(ext, sizeof ext, "%s", dot);
+		if (!render_format_for(ext, bits))
+			snprintf(ext, sizeof ext, ".wav");
+		*dot = 0;
+	}
+	snprintf(buf, n, "%s/%s%s", dir, base, ext);
+}
+
+static int render_one(const struct cli *c, const char *in, const char *out,
+		      const double v0[P_COUNT])
+{
+	double v[P_COUNT];
+	char err[ERRLEN];
+	struct progress pr = { in, 0 };
+	struct render_opts o = { .bits = c->bits, .cancel = &cancelled };
+	int rc;
+	double lufs = NAN, gr = 0;
+
+	memcpy(v, v0, sizeof v);
+	if (!c->quiet && isatty(2)) {
+		o.progress = show_progress;
+		o.ctx = &pr;
+	}
+	if (c->has_target) {
+		pr.name = "measuring";
+		rc = render_find_drive(in, v, c->target, &lufs, &gr, &o, err, sizeof err);
+		if (pr.shown)
+			fprintf(stderr, "\r%60s\r", "");
+		if (rc)
+			goto fail;
+		if (gr > GR_WARN_DB)
+			fprintf(stderr, "lathe: warning: %s: reaching %.1f LUFS takes up to %.1f dB of limiting (more than %.0f dB): expect audible distortion; consider a lower target\n",
+				in, c->target, gr, GR_WARN_DB);
+	}
+	pr.name = in;
+	rc = render_file(in, out, v, &o, NULL, err, sizeof err);
+	if (pr.shown)
+		fprintf(stderr, "\r%70s\r", "");
+	if (rc)
+		goto fail;
+	if (!c->quiet) {
+		if (c->has_target)
+			fprintf(stderr, "lathe: wrote %s: %.2f LUFS integrated (target %.1f), limiter drive %+.2f dB, peak limiting %.1f dB\n",
+				out, lufs, c->target, v[P_LIMITER_DRIVE], gr);
+		else
+			fprintf(stderr, "lathe: wrote %s\n", out);
+	}
+	return ST_OK;
+fail:
+	if (rc == -1) {
+		fprintf(stderr, "lathe: %s\n", err);
+		return 130;
+	}
+	fprintf(stderr, "lathe: %s\n", err);
+	return rc;
+}
+
+int render_main(const struct cli *c)
+{
+	double v[P_COUNT];
+	char err[ERRLEN];
+	struct stat st;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int rc, worst = ST_OK;
+
+	if (c->nfiles == 0 || !c->output) {
+		fprintf(stderr, "lathe: render needs IN... and -o OUT (see lathe --help)\n");
+		return ST_USAGE;
+	}
+	rc = cli_params(c, v, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "lathe: %s\n", err);
+		return rc;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	int folder = c->nfiles > 1 || c->album ||
+		     (stat(c->output, &st) == 0 && S_ISDIR(st.st_mode));
+	if (folder && (stat(c->output, &st) != 0 || !S_ISDIR(st.st_mode))) {
+		fprintf(stderr, "lathe: %s: %s\n", c->output,
+			errno == ENOENT ? "no such folder (several inputs need -o FOLDER)" : "is not a folder");
+		return ST_OUTPUT;
+	}
+	for (int i = 0; i < c->nfiles; i++) {
+		char out[4096];
+		if (folder)
+			out_in_folder(out, sizeof out, c->output, c->files[i], c->bits);
+		else
+			snprintf(out, sizeof out, "%s", c->output);
+		rc = render_one(c, c->files[i], out, v);
+		if (rc == 130)
+			return rc;
+		if (rc && !worst)
+			worst = rc;
+	}
+	return worst;
+}
