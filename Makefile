@@ -43,6 +43,8 @@ LIB_SRC = $(wildcard dsp/*.c audio/*.c) $(filter-out tui/main.c,$(wildcard tui/*
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 all: $(BUILD)/lathe
 
@@ -69,7 +71,13 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS) $(TEST_LIBS)
 
-tests: $(TEST_BIN) $(BUILD)/lathe
+# Signal generators and comparators the shell tests use.
+$(BUILD)/tests/tools/%: tests/tools/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+
+tests: $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
 
 # The README's test command.  SAN=1 runs the same suite under ASan+UBSan.
 test: deps

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -57,10 +58,15 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static int bad(const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 1, 2)))
+static int bad(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "lathe: ");
-	fprintf(stderr, fmt, a, b);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fprintf(stderr, " (see lathe --help)\n");
 	return ST_USAGE;
 }
@@ -107,9 +113,9 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		case O_VERSION: printf("lathe %s\n", LATHE_VERSION); return 0;
 		case O_SET:
 			if (c->nsets == CLI_MAX_SETS)
-				return bad("%s: more than %s", "--set", "256");
+				return bad("--set: more than %d settings", CLI_MAX_SETS);
 			if (!strchr(optarg, '='))
-				return bad("--set: expected MODULE.PARAM=VALUE, got '%s'%s", optarg, "");
+				return bad("--set: expected MODULE.PARAM=VALUE, got '%s'", optarg);
 			c->sets[c->nsets++] = optarg;
 			break;
 		case O_TARGET:
@@ -133,7 +139,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			else if (!strcmp(optarg, "32f") || !strcmp(optarg, "32"))
 				c->bits = 32;
 			else
-				return bad("--bits: expected 16, 24 or 32f, got '%s'%s", optarg, "");
+				return bad("--bits: expected 16, 24 or 32f, got '%s'", optarg);
 			break;
 		case O_ALBUM: c->album = 1; break;
 		case O_JSON: c->json = 1; break;
@@ -144,16 +150,16 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case O_REFERENCE: c->reference = optarg; break;
 		case ':':
-			return bad("%s needs a value%s", argv[optind - 1], "");
+			return bad("%s needs a value", argv[optind - 1]);
 		default:
 			if (optopt)
-				return bad("unknown option '-%c'%s", (char[]){ (char)optopt, 0 }, "");
-			return bad("unknown option '%s'%s", argv[optind - 1], "");
+				return bad("unknown option '-%c'", optopt);
+			return bad("unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	for (; optind < argc; optind++) {
 		if (c->nfiles == CLI_MAX_FILES)
-			return bad("more than %s files%s", "1024", "");
+			return bad("more than %d files", CLI_MAX_FILES);
 		c->files[c->nfiles++] = argv[optind];
 	}
 	return -1;
