@@ -1,0 +1,46 @@
+# Shared helpers for the shell tests: sourced, never run on its own.
+# Each test gets a fresh temporary folder, removed on exit.
+set -u
+BUILD=${BUILD:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LATHE="$ROOT/$BUILD/lathe"
+SIGGEN="$ROOT/$BUILD/tests/tools/siggen"
+WAVCMP="$ROOT/$BUILD/tests/tools/wavcmp"
+T=$(mktemp -d "${TMPDIR:-/tmp}/lathe-test.XXXXXX")
+export XDG_CONFIG_HOME="$T/config" XDG_STATE_HOME="$T/state"
+trap 'rm -rf "$T"' EXIT
+FAILS=0
+
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+ok() { echo "ok: $*"; }
+
+# expect_status WANT DESCRIPTION CMD...: runs CMD, checks its exit status
+# and that it printed exactly one line on stderr when it failed.
+expect_status() {
+	want=$1; what=$2; shift 2
+	"$@" >"$T/out" 2>"$T/err"; got=$?
+	if [ "$got" != "$want" ]; then
+		fail "$what: exit $got, want $want ($(head -c 300 "$T/err"))"
+		return 1
+	fi
+	if [ "$want" != 0 ] && [ "$(wc -l <"$T/err")" != 1 ]; then
+		fail "$what: want one line on stderr, got: $(cat "$T/err")"
+		return 1
+	fi
+	ok "$what (exit $got${want:+: $(head -c 160 "$T/err")})"
+}
+
+# json_get KEY FILE: the value of KEY in the first JSON object of FILE.
+json_get() {
+	sed -n "s/.*\"$1\": *\\([^,}]*\\).*/\\1/p" "$2" | head -1 | tr -d '"'
+}
+
+# le A B: true when number A <= number B.
+le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
+# near A B TOL: |A - B| <= TOL
+near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
+
+finish() {
+	if [ "$FAILS" -gt 0 ]; then echo "$FAILS failure(s)"; exit 1; fi
+	echo "all passed"; exit 0
+}
