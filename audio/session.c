@@ -1,0 +1,190 @@
+#include "audio/session.h"
+
+#include <errno.h>
+#include <iniparser.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audio/atomicfile.h"
+#include "audio/status.h"
+
+#define SESSION_VERSION 1
+
+static int mkdirs(char *path)
+{
+	for (char *p = path + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int session_dir(char *buf, int size, int create)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	if (xdg && xdg[0] == '/')
+		n = snprintf(buf, (size_t)size, "%s/lathe", xdg);
+	else if (home && *home)
+		n = snprintf(buf, (size_t)size, "%s/.local/state/lathe", home);
+	else
+		n = snprintf(buf, (size_t)size, "/tmp/lathe-%u", (unsigned)getuid());
+	if (n < 0 || n >= size)
+		return ST_OUTPUT;
+	if (create && mkdirs(buf) != 0)
+		return ST_OUTPUT;
+	return ST_OK;
+}
+
+/* FNV-1a: a stable short name for a path. */
+static uint64_t fnv1a(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static void canonical(const char *file, char *buf, size_t size)
+{
+	char real[PATH_MAX];
+	if (!file || !*file)
+		buf[0] = 0;
+	else if (realpath(file, real))
+		snprintf(buf, size, "%s", real);
+	else
+		snprintf(buf, size, "%s", file);
+}
+
+int session_path(const char *file, char *buf, int size)
+{
+	char dir[4096], canon[PATH_MAX];
+	int n;
+
+	if (session_dir(dir, sizeof dir, 0) != ST_OK)
+		return ST_OUTPUT;
+	canonical(file, canon, sizeof canon);
+	if (!canon[0])
+		n = snprintf(buf, (size_t)size, "%s/session-demo.ini", dir);
+	else
+		n = snprintf(buf, (size_t)size, "%s/session-%016llx.ini", dir,
+			     (unsigned long long)fnv1a(canon));
+	return n < 0 || n >= size ? ST_OUTPUT : ST_OK;
+}
+
+int session_save(const struct session *s, char *err, int errlen)
+{
+	char dir[4096], path[4200], canon[PATH_MAX], num[32];
+	struct atomicfile af;
+	FILE *f;
+
+	if (session_dir(dir, sizeof dir, 1) != ST_OK) {
+		snprintf(err, (size_t)errlen, "%s: cannot create the state folder: %s", dir, strerror(errno));
+		return ST_OUTPUT;
+	}
+	if (session_path(s->file, path, sizeof path) != ST_OK) {
+		snprintf(err, (size_t)errlen, "%s: session path too long", dir);
+		return ST_OUTPUT;
+	}
+	canonical(s->file, canon, sizeof canon);
+	if (atomicfile_open(&af, path, 0, err, errlen) != ST_OK)
+		return ST_OUTPUT;
+	f = atomicfile_stream(&af);
+	if (!f) {
+		atomicfile_abort(&af);
+		snprintf(err, (size_t)errlen, "%s: out of memory", path);
+		return ST_OUTPUT;
+	}
+	fprintf(f, "; lathe console session, saved when the terminal went away.\n"
+		   "; The next `lathe` on the same file offers to restore it.\n"
+		   "[session]\nversion = %d\n", SESSION_VERSION);
+	/* Quoted: a path may hold ';' or '#', which would start a comment. */
+	fprintf(f, "file = \"%s\"\n", canon);
+	format_double(num, sizeof num, s->position_s);
+	fprintf(f, "position = %s\n", num);
+	format_double(num, sizeof num, s->loop_a);
+	fprintf(f, "loop_a = %s\n", num);
+	format_double(num, sizeof num, s->loop_b);
+	fprintf(f, "loop_b = %s\n", num);
+	fprintf(f, "preset = \"%s\"\n", s->preset);
+	fprintf(f, "saved = %lld\n\n[params]\n", (long long)s->saved_at);
+	for (int i = 0; i < P_COUNT; i++) {
+		format_double(num, sizeof num, s->v[i]);
+		fprintf(f, "%s.%s = %s\n", module_names[param_table[i].module],
+			param_table[i].name, num);
+	}
+	return atomicfile_commit(&af, err, errlen);
+}
+
+static int quiet_errback(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+int session_load(const char *file, struct session *s, char *err, int errlen)
+{
+	char path[4200], key[96];
+	dictionary *d;
+	double x;
+	const char *str;
+
+	if (session_path(file, path, sizeof path) != ST_OK || access(path, R_OK) != 0) {
+		snprintf(err, (size_t)errlen, "no session for %s", file && *file ? file : "the demo mix");
+		return ST_INPUT;
+	}
+	iniparser_set_error_callback(quiet_errback);
+	d = iniparser_load(path);
+	iniparser_set_error_callback(NULL);
+	if (!d) {
+		snprintf(err, (size_t)errlen, "%s: not a valid session file", path);
+		return ST_INPUT;
+	}
+	if (iniparser_getint(d, "session:version", 0) != SESSION_VERSION) {
+		snprintf(err, (size_t)errlen, "%s: unknown session version", path);
+		iniparser_freedict(d);
+		return ST_INPUT;
+	}
+	memset(s, 0, sizeof *s);
+	params_defaults(s->v);
+	snprintf(s->file, sizeof s->file, "%s", iniparser_getstring(d, "session:file", ""));
+	snprintf(s->preset, sizeof s->preset, "%s", iniparser_getstring(d, "session:preset", ""));
+	if (parse_double(iniparser_getstring(d, "session:position", "0"), &x) == 0 && x >= 0)
+		s->position_s = x;
+	if (parse_double(iniparser_getstring(d, "session:loop_a", "0"), &x) == 0)
+		s->loop_a = x;
+	if (parse_double(iniparser_getstring(d, "session:loop_b", "0"), &x) == 0)
+		s->loop_b = x;
+	s->saved_at = (time_t)iniparser_getlongint(d, "session:saved", 0);
+	for (int i = 0; i < P_COUNT; i++) {
+		snprintf(key, sizeof key, "params:%s.%s", module_names[param_table[i].module],
+			 param_table[i].name);
+		str = iniparser_getstring(d, key, NULL);
+		if (str && parse_double(str, &x) == 0)
+			s->v[i] = param_clamp(i, x);
+	}
+	iniparser_freedict(d);
+	return ST_OK;
+}
+
+void session_remove(const char *file)
+{
+	char path[4200];
+	if (session_path(file, path, sizeof path) == ST_OK)
+		unlink(path);
+}
