@@ -1,0 +1,62 @@
+#!/bin/sh
+# make bench: speed and memory of lathe against ffmpeg on the same input,
+# in the same run (the machine is shared: only the ratios mean much).
+BUILD=${BUILD:-build}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+LATHE="$ROOT/$BUILD/lathe"
+TOOLS="$ROOT/$BUILD/tests/tools"
+make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/tests/tools/siggen" "$BUILD/tests/tools/runstat" >/dev/null || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/lathe-bench.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+SECONDS_AUDIO=300
+
+echo "generating ${SECONDS_AUDIO} s of 44.1 kHz stereo..."
+"$TOOLS/siggen" --seconds $SECONDS_AUDIO --level -3 music "$T/in.wav" || exit 1
+
+# run NAME CMD...: prints one line of figures, keeps wall/cpu in $T/NAME
+run() {
+	name=$1; shift
+	"$TOOLS/runstat" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	line=$(grep '^runstat' "$T/$name.err" | tail -1)
+	wall=$(echo "$line" | sed 's/.*wall=\([^ ]*\).*/\1/')
+	cpu=$(echo "$line" | sed 's/.*cpu=\([^ ]*\).*/\1/')
+	rss=$(echo "$line" | sed 's/.*maxrss_kb=\([^ ]*\).*/\1/')
+	st=$(echo "$line" | sed 's/.*status=\([^ ]*\).*/\1/')
+	echo "$wall $cpu" >"$T/$name"
+	awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v s="$st" -v a=$SECONDS_AUDIO \
+		'BEGIN { printf "%-22s %7.2f s wall %7.2f s cpu %6.0fx real time %7.1f MB peak  (exit %s)\n", n, w, c, a / c, r / 1024, s }'
+	[ "$st" = 0 ] || { echo "  $name failed:"; tail -3 "$T/$name.err"; }
+}
+ratio() {
+	awk -v a="$(cut -d' ' -f2 "$T/$1" 2>/dev/null)" -v b="$(cut -d' ' -f2 "$T/$2" 2>/dev/null)" -v t="$3" \
+		'BEGIN { if (a > 0 && b > 0) printf "  %s: lathe is %.1fx faster (cpu time)\n", t, b / a }'
+}
+
+SETS="--set hpf.freq=25 --set eq.mid2_gain=2 --set eq.high_gain=1.5 --set comp.threshold=-18 --set comp.ratio=2 --set limiter.drive=4"
+run lathe_chain "$LATHE" render -q $SETS "$T/in.wav" -o "$T/lathe.wav"
+if command -v ffmpeg >/dev/null; then
+	run ffmpeg_chain ffmpeg -nostdin -v error -y -filter_threads 1 -i "$T/in.wav" \
+		-af "highpass=f=25,equalizer=f=1000:t=q:w=0.7:g=2,acompressor=threshold=-18dB:ratio=2,alimiter=limit=0.89" \
+		-c:a pcm_s24le "$T/ffmpeg.wav"
+	ratio lathe_chain ffmpeg_chain "full chain vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)"
+else
+	echo "  (ffmpeg not installed: no peer figures; apt-get install ffmpeg)"
+fi
+
+run lathe_target "$LATHE" render -q --target -14 "$T/in.wav" -o "$T/lathe-14.wav"
+if command -v ffmpeg >/dev/null; then
+	# loudnorm's documented two-pass use: measure, then normalise with the
+	# measured values.
+	cat >"$T/loudnorm.sh" <<LN
+#!/bin/sh
+ffmpeg -nostdin -hide_banner -filter_threads 1 -i "$T/in.wav" -af loudnorm=I=-14:TP=-1:LRA=20:print_format=json -f null - 2>"$T/ln1.txt" || exit 1
+get() { sed -n "s/.*\"\$1\" : \"\\([^\"]*\\)\".*/\\1/p" "$T/ln1.txt"; }
+ffmpeg -nostdin -v error -y -filter_threads 1 -i "$T/in.wav" -af "loudnorm=I=-14:TP=-1:LRA=20:measured_I=\$(get input_i):measured_TP=\$(get input_tp):measured_LRA=\$(get input_lra):measured_thresh=\$(get input_thresh):offset=\$(get target_offset):linear=true" -ar 44100 -c:a pcm_s24le "$T/loudnorm.wav"
+LN
+	run ffmpeg_loudnorm sh "$T/loudnorm.sh"
+	ratio lathe_target ffmpeg_loudnorm "--target -14 vs ffmpeg two-pass loudnorm"
+	for f in lathe-14 loudnorm; do
+		[ -f "$T/$f.wav" ] && "$LATHE" analyze --json "$T/$f.wav" |
+			sed 's/.*"integrated_lufs": \([^,]*\).*"true_peak_dbtp": \([^,]*\).*/  '"$f"': \1 LUFS integrated, \2 dBTP true peak/'
+	done
+fi
