@@ -1,0 +1,40 @@
+#!/bin/sh
+# The true-peak promise, measured from outside: worst-case inter-sample-peak
+# signals rendered through the limiter never read above the ceiling on
+# libebur128 (lathe analyze) nor on ffmpeg's ebur128 filter (192 kHz
+# upsampling), when ffmpeg is installed.
+. "$(dirname "$0")/lib.sh"
+
+ffmpeg_tp() {
+	ffmpeg -nostdin -nostats -hide_banner -i "$1" -af ebur128=peak=true -f null - 2>&1 |
+		awk '/True peak:/ { tp = 1 } tp && /Peak:/ { v = $2 } END { print v }'
+}
+
+"$SIGGEN" --seconds 4 isp "$T/isp.wav"
+"$SIGGEN" --seconds 4 square:1000 "$T/square.wav"
+"$SIGGEN" --seconds 4 square:6300 "$T/square6k.wav"
+"$SIGGEN" --seconds 4 clipnoise:12 "$T/clipnoise.wav"
+"$SIGGEN" --seconds 4 sine:19500:30 "$T/sine19k.wav"
+"$SIGGEN" --seconds 8 music "$T/music.wav"
+"$SIGGEN" --seconds 4 --rate 48000 isp "$T/isp48.wav"
+
+for ceiling in -1 -0.1 -3; do
+	for sig in isp square square6k clipnoise sine19k music isp48; do
+		for drive in 0 12; do
+			out="$T/o-$sig.wav"
+			if ! "$LATHE" render -q --bits 32f --ceiling $ceiling --set limiter.drive=$drive "$T/$sig.wav" -o "$out"; then
+				fail "render $sig"; continue
+			fi
+			tp=$("$LATHE" analyze --json "$out" | sed -n 's/.*"true_peak_dbtp": \([^,]*\).*/\1/p')
+			if le "$tp" "$ceiling"; then ok "$sig drive $drive ceiling $ceiling: libebur128 $tp dBTP"
+			else fail "$sig drive $drive ceiling $ceiling: libebur128 reads $tp dBTP"; fi
+			if command -v ffmpeg >/dev/null; then
+				ftp=$(ffmpeg_tp "$out")
+				if le "$ftp" "$ceiling"; then ok "   ffmpeg ebur128 $ftp dBTP"
+				else fail "$sig drive $drive ceiling $ceiling: ffmpeg ebur128 reads $ftp dBTP"; fi
+			fi
+		done
+	done
+done
+command -v ffmpeg >/dev/null || echo "note: ffmpeg not installed, checked with libebur128 only"
+finish
