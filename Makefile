@@ -13,12 +13,15 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -pthread
 
 # Debian packages behind each pkg-config name, for `make deps` and errors.
 PKGS = ncursesw:libncurses-dev alsa:libasound2-dev sndfile:libsndfile1-dev \
-       libebur128:libebur128-dev cmocka:libcmocka-dev
-DEB_ALL = libncurses-dev libasound2-dev libsndfile1-dev libebur128-dev \
-          libiniparser-dev libcmocka-dev pkg-config tmux
+       libebur128:libebur128-dev
+DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
+            libebur128-dev libiniparser-dev
+# The tests drive the console in tmux and check true peak with ffmpeg too.
+DEB_TEST = libcmocka-dev tmux ffmpeg
 INIPARSER_H := $(firstword $(wildcard /usr/include/iniparser/iniparser.h /usr/include/iniparser.h /usr/local/include/iniparser.h))
 
-ifeq ($(filter deps clean,$(MAKECMDGOALS)),)
+# Goals that install packages first check nothing here: they run make again.
+ifeq ($(filter deps deps-test install-debs clean run test test-san bench,$(MAKECMDGOALS)),)
   $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error $(word 1,$(subst :, ,$(p))) not found by pkg-config: install $(word 2,$(subst :, ,$(p))) or run `make deps`)))
   ifeq ($(INIPARSER_H),)
@@ -77,14 +80,17 @@ $(BUILD)/tests/tools/%: tests/tools/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
 
-tests: $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
+tests: check-cmocka $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
+
+check-cmocka:
+	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found by pkg-config: install libcmocka-dev or run make deps-test" >&2; exit 1; }
 
 # The README's test command.  SAN=1 runs the same suite under ASan+UBSan.
-test: deps
+test: deps-test
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)BUILD=$(BUILD) tests/run.sh
 
-test-san:
+test-san: deps-test
 	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  DSP_CFLAGS= LDFLAGS="-fsanitize=address,undefined" tests
@@ -94,13 +100,20 @@ run: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)./$(BUILD)/lathe
 
-bench: all
+bench: deps-test
+	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
 # Installs the Debian packages that are missing: apt-get as root, sudo
 # otherwise, and a clear message when neither can.
 deps:
-	$(Q)missing=""; for p in $(DEB_ALL); do \
+	$(Q)$(MAKE) --no-print-directory install-debs DEBS="$(DEB_BUILD)"
+
+deps-test:
+	$(Q)$(MAKE) --no-print-directory install-debs DEBS="$(DEB_BUILD) $(DEB_TEST)"
+
+install-debs:
+	$(Q)missing=""; for p in $(DEBS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -123,5 +136,5 @@ install: all
 clean:
 	rm -rf build build-san build-tsan
 
-.PHONY: all tests test test-san run bench deps install clean
+.PHONY: all tests check-cmocka test test-san run bench deps deps-test install-debs install clean
 -include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d
