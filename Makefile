@@ -131,7 +131,7 @@ install: all
 	install -m 755 $(BUILD)/lathe $(DESTDIR)$(PREFIX)/bin/lathe
 	install -m 644 presets/*.ini $(DESTDIR)$(PREFIX)/share/lathe/presets/
 	install -m 644 keymaps/*.ini $(DESTDIR)$(PREFIX)/share/lathe/keymaps/
-	install -m 644 lathe.1 $(DESTDIR)$(PREFIX)/share/man/man1/lathe.1
+	install -m 644 tui/lathe.1 $(DESTDIR)$(PREFIX)/share/man/man1/lathe.1
 
 clean:
 	rm -rf build build-san build-tsan
