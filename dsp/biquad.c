@@ -1,0 +1,494 @@
+/* Second-order sections.
+ *
+ * The EQ design (bq_design_eq) follows the idea of Vicanek, "Matched
+ * Second Order Digital Filters" (2016): the poles come from the matched
+ * z-transform (p -> exp(pT)), which keeps a resonance's frequency and
+ * bandwidth right up to Nyquist, and the numerator is then chosen so that
+ * the digital magnitude follows the analog one.  Vicanek matches three
+ * frequencies; we fit the numerator over the whole band instead, which
+ * stays within a few hundredths of a dB where a three-point match leaves
+ * tenths near Nyquist.
+ *
+ * Why this works: with phi1 = sin^2(w/2), phi0 = 1 - phi1, phi2 = 4 phi0 phi1
+ * the squared magnitude of any numerator is linear in three numbers,
+ *   |b(e^jw)|^2 = B0 phi0 + B1 phi1 + B2 phi2,
+ *   B0 = (b0+b1+b2)^2, B1 = (b0-b1+b2)^2, B2 = -4 b0 b2,
+ * so matching |H_analog|^2 |a(e^jw)|^2 is a linear least-squares problem
+ * in (B0, B1, B2).  Lawson's reweighting turns it into a near-minimax fit
+ * of the relative error, and the minimum-phase b is recovered from B.
+ *
+ * The sharp part of a response is kept in the poles, where the matched
+ * z-transform is exact, and a cut is the exact reciprocal of the boost of
+ * the same size for all three RBJ prototypes.  So a bell or low shelf is
+ * designed as a boost and inverted for a cut, a high shelf as a cut and
+ * inverted for a boost: the poles then always sit at or below f0, never
+ * above Nyquist. */
+#include "biquad.h"
+
+#include <float.h>
+#include <math.h>
+
+#define FIT_LOG 36
+#define FIT_DENSE 18
+#define FIT_POINTS (1 + FIT_LOG + 2 * FIT_DENSE)
+#define LAWSON_ITER 12
+#define SEARCH_ROUNDS 12
+#define SEARCH_BELOW 0.0115 /* 0.05 dB in ln of |H|^2 */
+
+void bq_identity(struct bq *c)
+{
+	*c = (struct bq){ 1, 0, 0, 0, 0 };
+}
+
+/* RBJ cookbook bilinear sections.  w is prewarped implicitly by using the
+ * digital frequency in sin/cos. */
+static void rbj_common(double rate, double f, double q, double *cw, double *alpha)
+{
+	double w = 2.0 * M_PI * f / rate;
+
+	*cw = cos(w);
+	*alpha = sin(w) / (2.0 * q);
+}
+
+void bq_lowpass(struct bq *c, double rate, double f, double q)
+{
+	double cw, al, a0;
+
+	rbj_common(rate, f, q, &cw, &al);
+	a0 = 1.0 + al;
+	c->b0 = c->b2 = (1.0 - cw) / 2.0 / a0;
+	c->b1 = (1.0 - cw) / a0;
+	c->a1 = -2.0 * cw / a0;
+	c->a2 = (1.0 - al) / a0;
+}
+
+void bq_highpass(struct bq *c, double rate, double f, double q)
+{
+	double cw, al, a0;
+
+	rbj_common(rate, f, q, &cw, &al);
+	a0 = 1.0 + al;
+	c->b0 = c->b2 = (1.0 + cw) / 2.0 / a0;
+	c->b1 = -(1.0 + cw) / a0;
+	c->a1 = -2.0 * cw / a0;
+	c->a2 = (1.0 - al) / a0;
+}
+
+void bq_allpass(struct bq *c, double rate, double f, double q)
+{
+	double cw, al, a0;
+
+	rbj_common(rate, f, q, &cw, &al);
+	a0 = 1.0 + al;
+	c->b0 = c->a2 = (1.0 - al) / a0;
+	c->b1 = c->a1 = -2.0 * cw / a0;
+	c->b2 = 1.0;
+}
+
+struct bq_analog bq_proto_peak(double gain_db, double q)
+{
+	double A = pow(10.0, gain_db / 40.0);
+
+	return (struct bq_analog){ 1, A / q, 1, 1, 1 / (A * q), 1 };
+}
+
+struct bq_analog bq_proto_low_shelf(double gain_db, double q)
+{
+	double A = pow(10.0, gain_db / 40.0), sA = sqrt(A);
+
+	return (struct bq_analog){ A, A * sA / q, A * A, A, sA / q, 1 };
+}
+
+struct bq_analog bq_proto_high_shelf(double gain_db, double q)
+{
+	double A = pow(10.0, gain_db / 40.0), sA = sqrt(A);
+
+	return (struct bq_analog){ A * A, A * sA / q, A, 1, sA / q, A };
+}
+
+struct bq_analog bq_proto(enum bq_eq_kind kind, double gain_db, double q)
+{
+	switch (kind) {
+	case BQ_LOW_SHELF:
+		return bq_proto_low_shelf(gain_db, q);
+	case BQ_HIGH_SHELF:
+		return bq_proto_high_shelf(gain_db, q);
+	default:
+		return bq_proto_peak(gain_db, q);
+	}
+}
+
+double bq_analog_mag2(const struct bq_analog *a, double x)
+{
+	double x2 = x * x;
+	double nr = a->n0 - a->n2 * x2, ni = a->n1 * x;
+	double dr = a->d0 - a->d2 * x2, di = a->d1 * x;
+
+	return (nr * nr + ni * ni) / (dr * dr + di * di);
+}
+
+/* The three basis functions at frequency f. */
+static void phis(double rate, double f, double ph[3])
+{
+	double s = sin(M_PI * f / rate);
+	double p1 = s * s, p0 = 1.0 - p1;
+
+	ph[0] = p0;
+	ph[1] = p1;
+	ph[2] = 4.0 * p0 * p1;
+}
+
+double bq_mag2(const struct bq *c, double rate, double f)
+{
+	double ph[3];
+	double B0 = c->b0 + c->b1 + c->b2, B1 = c->b0 - c->b1 + c->b2;
+	double A0 = 1.0 + c->a1 + c->a2, A1 = 1.0 - c->a1 + c->a2;
+
+	phis(rate, f, ph);
+	return (B0 * B0 * ph[0] + B1 * B1 * ph[1] - 4.0 * c->b0 * c->b2 * ph[2]) /
+	       (A0 * A0 * ph[0] + A1 * A1 * ph[1] - 4.0 * c->a2 * ph[2]);
+}
+
+double bq_fit_hi(double rate)
+{
+	double hi = 0.4 * rate;
+
+	return hi < 24000.0 ? hi : 24000.0;
+}
+
+/* Least squares min |M x - y| for an n x 3 matrix by Householder QR: the
+ * columns of M span many decades at low frequencies, too many for normal
+ * equations.  M and y are overwritten.  Returns -1 when rank deficient. */
+static int lsq3(double M[][3], double *y, int n, double x[3])
+{
+	for (int j = 0; j < 3; j++) {
+		double norm = 0;
+		for (int i = j; i < n; i++)
+			norm += M[i][j] * M[i][j];
+		norm = sqrt(norm);
+		if (norm == 0)
+			return -1;
+		double alpha = M[j][j] > 0 ? -norm : norm;
+		double v0 = M[j][j] - alpha;
+		/* v = (v0, M[j+1..][j]); H = I - 2 v v^T / v^T v */
+		double vv = v0 * v0;
+		for (int i = j + 1; i < n; i++)
+			vv += M[i][j] * M[i][j];
+		if (vv == 0)
+			return -1;
+		for (int k = j + 1; k < 3; k++) {
+			double d = v0 * M[j][k];
+			for (int i = j + 1; i < n; i++)
+				d += M[i][j] * M[i][k];
+			d = 2.0 * d / vv;
+			M[j][k] -= d * v0;
+			for (int i = j + 1; i < n; i++)
+				M[i][k] -= d * M[i][j];
+		}
+		double d = v0 * y[j];
+		for (int i = j + 1; i < n; i++)
+			d += M[i][j] * y[i];
+		d = 2.0 * d / vv;
+		y[j] -= d * v0;
+		for (int i = j + 1; i < n; i++)
+			y[i] -= d * M[i][j];
+		M[j][j] = alpha;
+	}
+	for (int j = 2; j >= 0; j--) {
+		double s = y[j];
+		for (int k = j + 1; k < 3; k++)
+			s -= M[j][k] * x[k];
+		if (fabs(M[j][j]) < 1e-300)
+			return -1;
+		x[j] = s / M[j][j];
+	}
+	return 0;
+}
+
+/* Minimum-phase numerator with the squared magnitude B0 phi0 + B1 phi1 +
+ * B2 phi2.  A fit that is not quite realisable (the quadratic dips below
+ * zero) gets the nearest double zero. */
+static void factor_num(const double B[3], struct bq *c)
+{
+	double s0 = sqrt(fmax(B[0], 0.0)), s1 = sqrt(fmax(B[1], 0.0));
+	double W = 0.5 * (s0 + s1), b1 = 0.5 * (s0 - s1);
+	double D = W * W + B[2];
+
+	if (D < 0) {
+		/* Zeros on the other side of the real axis: flip the sign of
+		 * the Nyquist gain, which B1 cannot see. */
+		double W2 = 0.5 * (s0 - s1);
+		if (W2 * W2 + B[2] >= 0 && W2 > 0) {
+			W = W2;
+			b1 = 0.5 * (s0 + s1);
+			D = W * W + B[2];
+		} else {
+			D = 0;
+		}
+	}
+	c->b0 = 0.5 * (W + sqrt(D));
+	c->b1 = b1;
+	c->b2 = c->b0 > 0 ? -B[2] / (4.0 * c->b0) : 0;
+	if (D == 0)
+		c->b2 = W - c->b0;
+}
+
+/* Poles of the analog denominator mapped by z = exp(sT). */
+static void matched_poles(const struct bq_analog *p, double w0, double T, struct bq *c)
+{
+	double d2 = p->d2, d1 = p->d1, d0 = p->d0;
+	double disc = d1 * d1 - 4.0 * d2 * d0;
+
+	if (disc < 0) {
+		double sigma = -d1 / (2.0 * d2) * w0 * T;
+		double omega = sqrt(-disc) / (2.0 * d2) * w0 * T;
+		double r = exp(sigma);
+		c->a1 = -2.0 * r * cos(omega);
+		c->a2 = r * r;
+	} else {
+		double sq = sqrt(disc);
+		/* Both roots without cancellation: q = -(d1 + sq)/2. */
+		double qq = -0.5 * (d1 + sq);
+		double p1 = qq / d2 * w0 * T, p2 = d0 / qq * w0 * T;
+		c->a1 = -(exp(p1) + exp(p2));
+		c->a2 = exp(p1 + p2);
+	}
+}
+
+/* Frequencies to fit at: DC, a log sweep over the band, and denser
+ * sweeps around the pole and the zero resonances, scaled by their
+ * bandwidths, where the response moves fastest. */
+static int dense(const double *f, int n, double fr, double qr, double hi, int count)
+{
+	double span = fmin(2.0, fmax(0.1, 1.5 / qr));
+	double *out = (double *)f + n;
+	int k = 0;
+
+	for (int i = 0; i < count; i++) {
+		double x = fr * pow(2.0, span * (2.0 * i / (count - 1) - 1.0));
+		if (x > 10.0 && x < hi)
+			out[k++] = x;
+	}
+	return k;
+}
+
+static int fit_grid(double rate, double f0, const struct bq_analog *p, double *f)
+{
+	double hi = bq_fit_hi(rate);
+	int n = 0;
+
+	if (f0 > hi * 0.9)
+		hi = fmin(f0 * 1.08, 0.47 * rate);
+	f[n++] = 0;
+	for (int i = 0; i < FIT_LOG; i++)
+		f[n++] = 10.0 * pow(hi / 10.0, (double)i / (FIT_LOG - 1));
+	n += dense(f, n, f0 * sqrt(p->d0 / p->d2), sqrt(p->d0 * p->d2) / p->d1, hi, FIT_DENSE);
+	n += dense(f, n, f0 * sqrt(p->n0 / p->n2), sqrt(p->n0 * p->n2) / p->n1, hi, FIT_DENSE);
+	return n;
+}
+
+/* A fit problem: the analog target sampled on the grid. */
+struct fit {
+	int n;
+	double ph[FIT_POINTS][3];
+	double mag2[FIT_POINTS]; /* |H_analog|^2 */
+	double imp[FIT_POINTS];  /* importance: less near Nyquist */
+};
+
+/* Poles of p (damping scaled by kd, frequency by kf) by the matched
+ * z-transform, numerator fitted; returns the largest |ln| error of the
+ * squared magnitude on the grid, INFINITY when it failed. */
+static double fit_num(const struct fit *F, const struct bq_analog *p, double w0T,
+                      double kf, double kd, int iters, struct bq *c)
+{
+	double tgt[FIT_POINTS], w[FIT_POINTS], M[FIT_POINTS][3], y[FIT_POINTS];
+	double B[3], best[3] = { 0, 0, 0 }, best_err = INFINITY;
+	struct bq_analog pp = *p;
+	int n = F->n;
+
+	pp.d1 *= kd;
+	matched_poles(&pp, w0T * kf, 1.0, c);
+	double A0 = 1.0 + c->a1 + c->a2, A1 = 1.0 - c->a1 + c->a2;
+	A0 *= A0;
+	A1 *= A1;
+	double A2 = -4.0 * c->a2;
+
+	for (int i = 0; i < n; i++) {
+		const double *ph = F->ph[i];
+		tgt[i] = F->mag2[i] * (A0 * ph[0] + A1 * ph[1] + A2 * ph[2]);
+		w[i] = 1.0;
+	}
+	for (int it = 0; it < iters; it++) {
+		for (int i = 0; i < n; i++) {
+			double s = w[i] / tgt[i];
+			for (int j = 0; j < 3; j++)
+				M[i][j] = F->ph[i][j] * s;
+			y[i] = w[i];
+		}
+		if (lsq3(M, y, n, B) < 0)
+			break;
+		/* Lawson: weights grow where the error is large, which drives
+		 * the least-squares solution towards the minimax one. */
+		double emax = 0, wsum = 0;
+		for (int i = 0; i < n; i++) {
+			const double *ph = F->ph[i];
+			double r = (B[0] * ph[0] + B[1] * ph[1] + B[2] * ph[2]) / tgt[i];
+			/* |r - 1| / min(r, 1) tracks |ln r| closely and needs no log. */
+			double e = r > 0 ? F->imp[i] * fabs(r - 1.0) / fmin(r, 1.0) : INFINITY;
+			if (e > emax)
+				emax = e;
+			w[i] *= sqrt(fmin(e, 1.0) + 1e-12);
+			wsum += w[i];
+		}
+		if (emax < best_err) {
+			best_err = emax;
+			best[0] = B[0];
+			best[1] = B[1];
+			best[2] = B[2];
+		}
+		if (!(wsum > 0))
+			break;
+		for (int i = 0; i < n; i++)
+			w[i] *= n / wsum;
+	}
+	if (!(best_err < INFINITY))
+		return INFINITY;
+	factor_num(best, c);
+	return best_err;
+}
+
+static int stable(const struct bq *c)
+{
+	/* With a margin: a pole within 1e-7 of the unit circle rings for
+	 * minutes and is no filter anyone asked for. */
+	return fabs(c->a2) < 1.0 - 1e-7 && fabs(c->a1) < 1.0 + c->a2 - 1e-7 &&
+	       isfinite(c->b0) && isfinite(c->b1) && isfinite(c->b2);
+}
+
+static void invert(struct bq *c)
+{
+	double b0 = c->b0, b1 = c->b1, b2 = c->b2, a1 = c->a1, a2 = c->a2;
+
+	c->b0 = 1.0 / b0;
+	c->b1 = a1 / b0;
+	c->b2 = a2 / b0;
+	c->a1 = b1 / b0;
+	c->a2 = b2 / b0;
+}
+
+/* One orientation: the prototype of gain g, inverted when inv. */
+static double design_orient(struct bq *c, double rate, enum bq_eq_kind kind,
+                            double f0, double g, double q, int inv)
+{
+	struct bq_analog p = bq_proto(kind, g, q);
+	double w0T = 2.0 * M_PI * f0 / rate;
+	struct fit F;
+	double fg[FIT_POINTS], err, kf = 1, kd = 1, step = 0.04;
+
+	/* Poles past Nyquist cannot be matched; usually the other orientation
+	 * has them below, and if not (a resonant shelf right at the top) they
+	 * are pulled down and the numerator makes the best of it. */
+	double fp = f0 * sqrt(p.d0 / p.d2);
+	if (fp > 0.47 * rate)
+		kf = 0.47 * rate / fp;
+	F.n = fit_grid(rate, f0, &p, fg);
+	for (int i = 0; i < F.n; i++) {
+		phis(rate, fg[i], F.ph[i]);
+		F.mag2[i] = bq_analog_mag2(&p, fg[i] / f0);
+		/* Where no biquad can follow the prototype (a resonant shelf
+		 * at the very top), the error goes where it is least heard. */
+		F.imp[i] = fg[i] <= 0.75 * 0.5 * rate ? 1.0 : 0.25;
+	}
+	err = fit_num(&F, &p, w0T, kf, kd, LAWSON_ITER, c);
+	/* Near Nyquist the matched poles are not quite the best ones for a
+	 * second-order fit: a short pattern search on their frequency and
+	 * damping, only where the plain fit misses 0.05 dB. */
+	for (int round = 0; round < SEARCH_ROUNDS && err > SEARCH_BELOW; round++) {
+		static const double dir[4][2] = { { 1, 0 }, { -1, 0 }, { 0, 1 }, { 0, -1 } };
+		int moved = 0;
+		for (int d = 0; d < 4; d++) {
+			struct bq t;
+			double tf = kf * (1 + step * dir[d][0]), td = kd * (1 + step * dir[d][1]);
+			double e = fit_num(&F, &p, w0T, tf, td, LAWSON_ITER / 2, &t);
+			if (e < err && stable(&t)) {
+				err = e;
+				kf = tf;
+				kd = td;
+				*c = t;
+				moved = 1;
+				break;
+			}
+		}
+		if (!moved)
+			step *= 0.5;
+	}
+	if (inv)
+		invert(c);
+	return stable(c) ? err : INFINITY;
+}
+
+void bq_design_eq(struct bq *c, double rate, enum bq_eq_kind kind,
+                  double f0, double gain_db, double q)
+{
+	struct bq alt;
+
+	if (gain_db == 0 || !(f0 > 0) || !(q > 0) || !(f0 < 0.5 * rate)) {
+		bq_identity(c);
+		return;
+	}
+	/* A cut is the exact reciprocal of the boost of the same size, so
+	 * either can be designed.  Whichever keeps the sharper resonance in
+	 * the poles fits better; try both. */
+	double e1 = design_orient(c, rate, kind, f0, gain_db, q, 0);
+	double e2 = design_orient(&alt, rate, kind, f0, -gain_db, q, 1);
+	if (e2 < e1) {
+		*c = alt;
+		e1 = e2;
+	}
+	if (!(e1 < INFINITY))
+		bq_identity(c); /* cannot happen for f0 < 0.49 rate; never unstable */
+}
+
+void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
+{
+	const double b0 = c->b0, b1 = c->b1, b2 = c->b2, a1 = c->a1, a2 = c->a2;
+	double l1 = s->s1[0], l2 = s->s2[0], r1 = s->s1[1], r2 = s->s2[1];
+
+	for (int i = 0; i < n; i++) {
+		double xl = L[i], xr = R[i];
+		double yl = b0 * xl + l1, yr = b0 * xr + r1;
+		l1 = b1 * xl - a1 * yl + l2;
+		r1 = b1 * xr - a1 * yr + r2;
+		l2 = b2 * xl - a2 * yl;
+		r2 = b2 * xr - a2 * yr;
+		L[i] = yl;
+		R[i] = yr;
+	}
+	s->s1[0] = l1;
+	s->s2[0] = l2;
+	s->s1[1] = r1;
+	s->s2[1] = r2;
+}
+
+int bq_sanitize(struct bq_state *s)
+{
+	double *v[4] = { &s->s1[0], &s->s1[1], &s->s2[0], &s->s2[1] };
+
+	for (int i = 0; i < 4; i++)
+		if (!isfinite(*v[i])) {
+			*s = (struct bq_state){ { 0, 0 }, { 0, 0 } };
+			return 1;
+		}
+	/* Far below float resolution of any audible signal, far above the
+	 * double denormal range where the CPU slows down a hundredfold. */
+	for (int i = 0; i < 4; i++)
+		if (fabs(*v[i]) < 1e-200)
+			*v[i] = 0;
+	return 0;
+}
+
+double bq_state_level(const struct bq_state *s)
+{
+	return fmax(fmax(fabs(s->s1[0]), fabs(s->s1[1])),
+	            fmax(fabs(s->s2[0]), fabs(s->s2[1])));
+}
