@@ -149,7 +149,16 @@ struct scan {
 	struct scan_key keys[SCAN_MAX];
 	int nkeys;
 	int nsections;
+	/* The first unknown section or key.  It is reported only after the
+	 * whole file is read, because a newer format version explains it
+	 * better than the key itself does. */
+	char pending[ERRLEN];
+	char version[48];
+	int version_line;
 };
+
+/* Sections whose keys are skipped after an unknown [section]. */
+#define SEC_SKIP (-2)
 
 static void lower(char *s)
 {
@@ -224,7 +233,11 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 		if (*cur < 0) {
 			quote_text(q, sizeof q, s);
 			list_sections(hint, sizeof hint);
-			return ERR("%s:%d: unknown section [%s]; sections are: %s", path, lineno, q, hint);
+			if (!sc->pending[0])
+				snprintf(sc->pending, sizeof sc->pending,
+					 "%s:%d: unknown section [%s]; sections are: %s", path, lineno, q, hint);
+			*cur = SEC_SKIP;
+			return ST_OK;
 		}
 		sc->nsections++;
 		return ST_OK;
@@ -241,6 +254,8 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 	quote_text(q, sizeof q, s);
 	if (!*s)
 		return ERR("%s:%d: syntax error: no key before '='", path, lineno);
+	if (*cur == SEC_SKIP)
+		return ST_OK;
 	if (*cur < 0)
 		return ERR("%s:%d: %s is outside any section (put it under [preset] or a module)",
 			   path, lineno, q);
@@ -254,8 +269,23 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 	}
 	if (id < 0) {
 		list_keys(hint, sizeof hint, *cur);
-		return ERR("%s:%d: unknown key %s.%s; %s has: %s", path, lineno,
-			   section_name(*cur), q, section_name(*cur), hint);
+		if (!sc->pending[0])
+			snprintf(sc->pending, sizeof sc->pending, "%s:%d: unknown key %s.%s; %s has: %s",
+				 path, lineno, section_name(*cur), q, section_name(*cur), hint);
+		return ST_OK;
+	}
+	if (*cur == SEC_PRESET && !strcmp(preset_keys[id], "version")) {
+		/* The raw number, as iniparser would read it: up to a comment,
+		 * without quotes. */
+		char *val = trim(eq + 1);
+		if (*val == '"' || *val == '\'') {
+			char qc[2] = { *val++, 0 };
+			val[strcspn(val, qc)] = 0;
+		} else {
+			val[strcspn(val, ";#")] = 0;
+		}
+		snprintf(sc->version, sizeof sc->version, "%s", trim(val));
+		sc->version_line = lineno;
 	}
 	for (int i = 0; i < sc->nkeys; i++)
 		if (sc->keys[i].sec == *cur && sc->keys[i].id == id)
@@ -323,6 +353,14 @@ static int scan_file(FILE *f, struct scan *sc, const char *path, char *err, int 
 		len = 0;
 		cont = 0;
 	} while (c != EOF);
+	if (sc->pending[0]) {
+		double ver;
+		if (sc->version_line && !parse_double(sc->version, &ver) && ver > PRESET_VERSION)
+			return ERR("%s:%d: format version %s is newer than this lathe reads (%d): upgrade lathe",
+				   path, sc->version_line, sc->version, PRESET_VERSION);
+		snprintf(err, (size_t)errlen, "%s", sc->pending);
+		return ST_USAGE;
+	}
 	if (total == 0)
 		return ERR("%s: file is empty", path);
 	if (sc->nkeys == 0 && sc->nsections == 0)
@@ -368,6 +406,7 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 	dictionary *d;
 	double tmp[P_COUNT];
 	char key[KEY_MAX + 16], msg[256];
+	char tname[PRESET_LINE_MAX + 1], tnotes[PRESET_LINE_MAX + 1];
 	FILE *f;
 	int rc = ST_OK;
 
@@ -415,10 +454,8 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 	}
 
 	params_defaults(tmp);
-	if (name && namelen > 0)
-		name_from_path(name, namelen, path);
-	if (notes && noteslen > 0)
-		notes[0] = 0;
+	name_from_path(tname, sizeof tname, path);
+	tnotes[0] = 0;
 
 	/* The version first: a newer file's unknown keys are best explained
 	 * by its version, not one by one. */
@@ -448,18 +485,23 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 		if (!val) {
 			rc = ERR("%s:%d: %s.%s could not be read", path, k->line, section_name(k->sec), kname);
 		} else if (k->sec == SEC_PRESET) {
-			if (!strcmp(kname, "name") && name && namelen > 0 && *val)
-				snprintf(name, (size_t)namelen, "%s", val);
-			else if (!strcmp(kname, "notes") && notes && noteslen > 0)
-				snprintf(notes, (size_t)noteslen, "%s", val);
+			if (!strcmp(kname, "name") && *val)
+				snprintf(tname, sizeof tname, "%s", val);
+			else if (!strcmp(kname, "notes"))
+				snprintf(tnotes, sizeof tnotes, "%s", val);
 		} else if (param_parse_value(k->id, val, &tmp[k->id], msg, sizeof msg)) {
 			rc = ERR("%s:%d: %s", path, k->line, msg);
 		}
 	}
 	iniparser_freedict(d);
 	free(sc);
-	if (rc == ST_OK)
+	if (rc == ST_OK) {
 		memcpy(v, tmp, sizeof tmp);
+		if (name && namelen > 0)
+			snprintf(name, (size_t)namelen, "%s", tname);
+		if (notes && noteslen > 0)
+			snprintf(notes, (size_t)noteslen, "%s", tnotes);
+	}
 	return rc;
 }
 
