@@ -103,11 +103,14 @@ void hpf_process(struct hpf *m, float *L, float *R, int n)
 				R[i] = (float)or_[i];
 			}
 		} else {
-			/* Linear crossfade: both paths are the same filter far
-			 * above the cutoff, so their sum never dips audibly. */
+			/* Smoothstep crossfade: a linear one puts a kink in the
+			 * waveform at both ends of the ramp.  Both paths are the
+			 * same filter far above the cutoff, so the sum never dips
+			 * audibly. */
 			for (int i = 0; i < k; i++) {
-				L[i] = (float)(al[i] + x * (bl[i] - al[i]));
-				R[i] = (float)(ar[i] + x * (br[i] - ar[i]));
+				double g = x * x * (3.0 - 2.0 * x);
+				L[i] = (float)(al[i] + g * (bl[i] - al[i]));
+				R[i] = (float)(ar[i] + g * (br[i] - ar[i]));
 				if (x < target)
 					x = fmin(x + m->xstep, target);
 				else if (x > target)

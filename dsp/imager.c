@@ -157,8 +157,10 @@ void imager_process(struct imager *m, float *L, float *R, int n)
 			double y2 = hp.b0 * y1 + h20;
 			h20 = hp.b1 * y1 - hp.a1 * y2 + h21;
 			h21 = hp.b2 * y1 - hp.a2 * y2;
-			mid += g * (ym - mid);
-			side += g * (y2 - side);
+			/* smoothstep: no kink at either end of the fade */
+			double gs = g * g * (3.0 - 2.0 * g);
+			mid += gs * (ym - mid);
+			side += gs * (y2 - side);
 			if (g != gt)
 				g = gt > g ? fmin(g + m->g_step, 1.0) : fmax(g - m->g_step, 0.0);
 		}

@@ -1,0 +1,279 @@
+/* High-pass: response of the real hpf_process against analog Butterworth,
+ * the slope switch without a click, partitions, bad input, extreme rates. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dsp/hpf.h"
+#include "dsp/params.h"
+
+static double dft_db(const float *h, int n, double rate, double f)
+{
+	double c = cos(2 * M_PI * f / rate), s = -sin(2 * M_PI * f / rate);
+	double pr = 1, pi = 0, re = 0, im = 0;
+
+	for (int i = 0; i < n; i++) {
+		re += h[i] * pr;
+		im += h[i] * pi;
+		double t = pr * c - pi * s;
+		pi = pr * s + pi * c;
+		pr = t;
+		if ((i & 1023) == 1023) {
+			double g = 1.0 / hypot(pr, pi);
+			pr *= g;
+			pi *= g;
+		}
+	}
+	return 10 * log10(re * re + im * im);
+}
+
+static struct hpf *make(double rate, double f, int slope)
+{
+	double p[P_COUNT];
+	struct hpf *m = hpf_new(rate);
+
+	assert_non_null(m);
+	params_defaults(p);
+	p[P_HPF_FREQ] = f;
+	p[P_HPF_SLOPE] = slope;
+	hpf_set(m, p);
+	return m;
+}
+
+static float *impulse(double rate, double f, int slope, int n)
+{
+	struct hpf *m = make(rate, f, slope);
+	float *L = calloc((size_t)n, sizeof *L), *R = calloc((size_t)n, sizeof *R);
+
+	L[0] = R[0] = 1.0f;
+	for (int i = 0; i < n; i += 333)
+		hpf_process(m, L + i, R + i, n - i < 333 ? n - i : 333);
+	assert_memory_equal(L, R, (size_t)n * sizeof *L);
+	free(R);
+	hpf_free(m);
+	return L;
+}
+
+/* Analog Butterworth high-pass of order 2 (12 dB/oct) or 4 (24 dB/oct). */
+static double butter_db(double f, double fc, int slope)
+{
+	double x = pow(f / fc, slope == 12 ? 4 : 8);
+	return 10 * log10(x / (1 + x));
+}
+
+static void test_response_vs_analog(void **state)
+{
+	static const double rates[] = { 22050, 44100, 48000, 192000 };
+	static const double fcs[] = { 10, 20, 80, 300 };
+	(void)state;
+
+	for (int r = 0; r < 4; r++)
+		for (int k = 0; k < 4; k++)
+			for (int s = 12; s <= 24; s += 12) {
+				double rate = rates[r], fc = fcs[k], worst = 0;
+				/* 30 time constants of the sharpest pole pair */
+				int n = (int)(30 * 2 * 1.31 / (2 * M_PI * fc) * rate) + 4096;
+				float *h = impulse(rate, fc, s, n);
+				for (double f = fc / 4; f < 0.45 * rate && f < 20000; f *= 1.07) {
+					double d = dft_db(h, n, rate, f) - butter_db(f, fc, s);
+					/* 0.1 dB above 2 fc; below, where the response is
+					 * tens of dB down, 0.2 dB */
+					double tol = f >= 2 * fc ? 0.1 : 0.2;
+					if (fabs(d) > tol)
+						fail_msg("%g Hz fc %g slope %d: %.3f dB off at %.1f Hz", rate, fc, s, d, f);
+					worst = fmax(worst, fabs(d));
+				}
+				/* -3.01 dB at the cutoff for both orders (Butterworth) */
+				double at_fc = dft_db(h, n, rate, fc);
+				assert_true(fabs(at_fc + 3.0103) < 0.05);
+				/* slope an octave and two below the cutoff: 12 or 24 dB/oct */
+				double oct = dft_db(h, n, rate, fc / 4) - dft_db(h, n, rate, fc / 8);
+				assert_true(fabs(oct - s) < 0.3);
+				if (r == 1)
+					print_message("  fc %3g Hz %d dB/oct @ %g: worst %.4f dB, at fc %.3f dB, "
+					              "octave fc/8..fc/4 %.2f dB\n", fc, s, rate, worst, at_fc, oct);
+				free(h);
+			}
+}
+
+/* Slope switch on a 150 Hz sine over a 100 Hz cutoff, where the two
+ * slopes differ most in gain and phase: a hard switch jumps by a good
+ * part of the amplitude; the crossfade keeps the curvature of the
+ * waveform within that of the steady sine. */
+static void test_slope_switch_no_click(void **state)
+{
+	enum { N = 44100 };
+	double rate = 44100, p[P_COUNT];
+	float *L = malloc(N * sizeof *L), *R = malloc(N * sizeof *R);
+	struct hpf *m = make(rate, 100, 12);
+	(void)state;
+
+	params_defaults(p);
+	p[P_HPF_FREQ] = 100;
+	for (int i = 0; i < N; i++)
+		L[i] = R[i] = (float)(0.5 * sin(2 * M_PI * 150 * i / rate));
+	for (int i = 0; i < N; i += 32) {
+		if (i == 22016 || i == 33024) {
+			p[P_HPF_SLOPE] = i == 22016 ? 24 : 12;
+			hpf_set(m, p);
+		}
+		hpf_process(m, L + i, R + i, N - i < 32 ? N - i : 32);
+	}
+	double steady = 0, worst = 0;
+	for (int i = 1; i < N - 1; i++) {
+		double d2 = fabs(L[i + 1] - 2.0 * L[i] + L[i - 1]);
+		if (i > 11025 && i < 22016)
+			steady = fmax(steady, d2);
+		if (i >= 22016 - 2)
+			worst = fmax(worst, d2);
+	}
+	print_message("  second difference: steady %.3g, around the switches %.3g\n", steady, worst);
+	assert_true(steady > 0);
+	/* a hard switch gives hundreds of times the steady value, a linear
+	 * fade five times (kinks at its ends), the smooth fade about 1.2 */
+	assert_true(worst < 1.5 * steady);
+	/* and the switch did happen: 24 dB/oct passes less at 150 Hz */
+	double a12 = 0, a24 = 0;
+	for (int i = 11025; i < 22016; i++)
+		a12 = fmax(a12, fabs(L[i]));
+	for (int i = 26000; i < 33024; i++)
+		a24 = fmax(a24, fabs(L[i]));
+	assert_true(fabs(20 * log10(a12 / 0.5) - butter_db(150, 100, 12)) < 0.1);
+	assert_true(fabs(20 * log10(a24 / 0.5) - butter_db(150, 100, 24)) < 0.1);
+	hpf_free(m);
+	free(L);
+	free(R);
+}
+
+static void lcg_noise(float *x, int n, uint32_t seed)
+{
+	for (int i = 0; i < n; i++) {
+		seed = seed * 1664525u + 1013904223u;
+		x[i] = (float)((seed >> 8) * (1.0 / 16777216.0) - 0.5);
+	}
+}
+
+static void run_partitioned(float *L, float *R, int n, int block)
+{
+	double p[P_COUNT];
+	struct hpf *m = make(48000, 40, 12);
+
+	params_defaults(p);
+	p[P_HPF_FREQ] = 40;
+	p[P_HPF_SLOPE] = 12;
+	int pos = 0;
+	while (pos < n) {
+		if (pos % 32 == 0 && pos > 0) {
+			if (pos >= 2048 && pos < 6144)
+				p[P_HPF_FREQ] *= 1.005; /* a glide */
+			if (pos == 8192 || pos == 8224 || pos == 15008)
+				p[P_HPF_SLOPE] = p[P_HPF_SLOPE] == 12 ? 24 : 12;
+			hpf_set(m, p);
+		}
+		int k = block - pos % block, next32 = 32 - pos % 32;
+		if (k > next32)
+			k = next32;
+		if (k > n - pos)
+			k = n - pos;
+		hpf_process(m, L + pos, R + pos, k);
+		pos += k;
+	}
+	hpf_free(m);
+}
+
+static void test_block_size_independence(void **state)
+{
+	enum { N = 20000 };
+	static const int blocks[] = { 1, 64, 1000 };
+	float *L0 = malloc(N * sizeof(float)), *R0 = malloc(N * sizeof(float));
+	float *L = malloc(N * sizeof(float)), *R = malloc(N * sizeof(float));
+	float *l2 = malloc(N * sizeof(float)), *r2 = malloc(N * sizeof(float));
+	(void)state;
+
+	lcg_noise(L0, N, 7);
+	lcg_noise(R0, N, 8);
+	memcpy(L, L0, N * sizeof *L);
+	memcpy(R, R0, N * sizeof *R);
+	run_partitioned(L, R, N, 4096);
+	assert_memory_not_equal(L, L0, N * sizeof *L);
+	for (int b = 0; b < 3; b++) {
+		memcpy(l2, L0, N * sizeof *L);
+		memcpy(r2, R0, N * sizeof *R);
+		run_partitioned(l2, r2, N, blocks[b]);
+		assert_memory_equal(L, l2, N * sizeof *L);
+		assert_memory_equal(R, r2, N * sizeof *R);
+	}
+	free(L0);
+	free(R0);
+	free(L);
+	free(R);
+	free(l2);
+	free(r2);
+}
+
+static void test_bad_input(void **state)
+{
+	enum { N = 4096 };
+	float L[N], R[N], L2[N], R2[N];
+	struct hpf *a = make(44100, 30, 24), *b = make(44100, 30, 24);
+	(void)state;
+
+	lcg_noise(L, N, 9);
+	lcg_noise(R, N, 10);
+	L[10] = NAN;
+	R[10] = -INFINITY;
+	L[3000] = INFINITY;
+	for (int i = 0; i < N; i++) {
+		L2[i] = isfinite(L[i]) ? L[i] : 0;
+		R2[i] = isfinite(R[i]) ? R[i] : 0;
+	}
+	hpf_process(a, L, R, N);
+	hpf_process(b, L2, R2, N);
+	for (int i = 0; i < N; i++)
+		assert_true(isfinite(L[i]) && isfinite(R[i]));
+	assert_memory_equal(L, L2, sizeof L);
+	assert_memory_equal(R, R2, sizeof R);
+	hpf_free(a);
+	hpf_free(b);
+}
+
+/* Long silence after a loud burst: the state rings down into the double
+ * denormal range unless it is flushed; it must end exactly at zero. */
+static void test_decays_to_zero(void **state)
+{
+	enum { N = 4800 };
+	float L[N], R[N];
+	struct hpf *m = make(192000, 10, 24);
+	(void)state;
+
+	lcg_noise(L, N, 11);
+	lcg_noise(R, N, 12);
+	hpf_process(m, L, R, N);
+	for (int k = 0; k < 3000; k++) {
+		memset(L, 0, sizeof L);
+		memset(R, 0, sizeof R);
+		hpf_process(m, L, R, N);
+	}
+	for (int i = 0; i < N; i++)
+		assert_true(L[i] == 0 && R[i] == 0);
+	hpf_free(m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_response_vs_analog),
+		cmocka_unit_test(test_slope_switch_no_click),
+		cmocka_unit_test(test_block_size_independence),
+		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_decays_to_zero),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
