@@ -79,4 +79,16 @@ void engine_set_platform_target(struct engine *e, double lufs);
  * one read through this call. */
 int engine_read_meters(struct engine *e, struct engine_meters *m);
 void engine_get_info(struct engine *e, struct engine_info *i);
+/* Added for `lathe play` and the tests (compatible additions). */
+/* The transport as the audio thread last set it (enum transport). */
+int engine_transport(struct engine *e);
+/* Stop, with a fade, once this many seconds of audio have been played
+ * from the start of the file; 0 turns it off. */
+void engine_set_end(struct engine *e, double seconds);
+struct engine_stats {
+	uint64_t frames_written;  /* handed to the device since the load */
+	double first_sample_ms;   /* from the load to the first write; -1: none yet */
+	int latency_frames;       /* the chain's, compensated */
+};
+void engine_get_stats(struct engine *e, struct engine_stats *s);
 #endif

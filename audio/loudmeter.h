@@ -1,0 +1,22 @@
+/* Loudness of the master and of the dry signal, measured continuously in
+ * the audio thread with libebur128 in histogram mode (its other mode
+ * allocates as the measurement grows), and the gain that makes the dry
+ * signal as loud as the master for a level-matched A/B. */
+#ifndef LATHE_LOUDMETER_H
+#define LATHE_LOUDMETER_H
+#include <stddef.h>
+
+struct loud_readings {
+	float momentary, short_term, integrated, lra; /* of the master; -inf when silent */
+	float ab_offset_db; /* gain for the dry signal to match the master */
+};
+
+struct loudmeter;
+/* NULL when out of memory. */
+struct loudmeter *loudmeter_new(unsigned rate);
+void loudmeter_free(struct loudmeter *l);
+/* Interleaved stereo; dry may be NULL (no A/B matching then). */
+void loudmeter_add(struct loudmeter *l, const float *wet, const float *dry, size_t n);
+/* Read the meters; call every few tens of ms, dt seconds apart. */
+void loudmeter_read(struct loudmeter *l, double dt, struct loud_readings *r);
+#endif
