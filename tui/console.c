@@ -1,0 +1,1203 @@
+/* The console: keys in, engine calls out, meter snapshots back, and the
+ * screen drawn from a model at a capped frame rate.  One thread owns the
+ * terminal and the engine's control side; a background thread may render
+ * (':render', ':target') through its own chain. */
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curses.h>
+#include <term.h>
+
+#include "audio/demo.h"
+#include "audio/engine.h"
+#include "audio/preset.h"
+#include "audio/render.h"
+#include "audio/session.h"
+#include "audio/source.h"
+#include "audio/status.h"
+#include "tui/cli.h"
+#include "tui/keymap.h"
+#include "tui/ui_theme.h"
+#include "tui/ui_view.h"
+
+#define FRAME_MIN 0.05      /* s between frames after a key: 20 fps at most */
+#define METER_PERIOD 0.1    /* s between meter frames drawn: 10 fps */
+#define HOLD_TIME 2.0       /* s a true-peak hold stays */
+#define UNDO_MAX 128
+#define COALESCE_S 1.5      /* repeated steps of one parameter: one undo */
+#define AUTOSAVE_S 5.0
+#define STATUS_S 6.0        /* a status message stays this long */
+
+enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
+enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
+
+struct console {
+	const struct cli *cli;
+	struct engine *e;
+	struct view *view;
+	struct ui_model mo;
+	struct keymap keys;
+
+	const char *file;            /* NULL: the demo mix */
+	double saved_v[P_COUNT];     /* as last saved or loaded: "unsaved" is v != this */
+	char notes[PRESET_NOTES_MAX + 1];
+	int mod_param[MOD_COUNT];    /* last parameter selected in each module */
+
+	double undo[UNDO_MAX][P_COUNT], redo[UNDO_MAX][P_COUNT];
+	int nundo, nredo;
+	int last_edit_id;
+	double last_edit_t;
+
+	double now, last_frame, last_meter_draw, hold_t[2], gr_t0;
+	float gr_acc_comp, gr_acc_lim;
+	unsigned pending;
+	double status_t;
+	int quit, exit_code;
+
+	enum prompt_kind prompt;
+	struct session restore;
+
+	unsigned long change_seq, saved_seq;
+	double last_autosave;
+
+	/* Background job: the thread writes job_permille and job_done, the
+	 * rest is read only after job_done is seen (acquire). */
+	pthread_t job;
+	int job_kind;
+	atomic_int job_done, job_permille, job_cancel;
+	int job_status;
+	char job_in[4200], job_out[4096], job_err[ERRLEN];
+	double job_v[P_COUNT], job_target, job_lufs, job_gr;
+
+	FILE *log;
+	int saved_stderr;
+};
+
+/* Signal flags: the handlers only set these; the loop acts on them. */
+static volatile sig_atomic_t sig_session;  /* SIGHUP or SIGTERM number */
+static volatile sig_atomic_t sig_int;
+
+/* For fatal signals: put the terminal back without calling curses. */
+static char restore_seq[256];
+static struct termios saved_tio;
+static int tio_saved;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void logmsg(struct console *c, const char *fmt, ...)
+{
+	va_list ap;
+	time_t t = time(NULL);
+	char when[32];
+
+	if (!c->log)
+		return;
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&t));
+	fprintf(c->log, "%s ", when);
+	va_start(ap, fmt);
+	vfprintf(c->log, fmt, ap);
+	va_end(ap);
+	fputc('\n', c->log);
+	fflush(c->log);
+}
+
+static void status(struct console *c, int error, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->mo.status, sizeof c->mo.status, fmt, ap);
+	va_end(ap);
+	c->mo.status_error = error;
+	c->status_t = c->now;
+	c->pending |= VP_STATUS;
+	logmsg(c, "%s%s", error ? "error: " : "", c->mo.status);
+}
+
+static void on_session_signal(int sig)
+{
+	sig_session = sig;
+}
+
+static void on_int(int sig)
+{
+	(void)sig;
+	sig_int = 1;
+}
+
+static void on_fatal(int sig)
+{
+	/* Only async-signal-safe calls: write(2) and tcsetattr(3). */
+	if (restore_seq[0]) {
+		ssize_t r = write(STDOUT_FILENO, restore_seq, strlen(restore_seq));
+		(void)r;
+	}
+	if (tio_saved)
+		tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_tio);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void install_signals(void)
+{
+	struct sigaction sa;
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT, SIGQUIT };
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_session_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_int;
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	/* A dropped SSH link makes writes to the terminal fail; that must not
+	 * kill us before the session is saved. */
+	sigaction(SIGPIPE, &sa, NULL);
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
+		sigaction(fatal[i], &sa, NULL);
+}
+
+static void capture_restore_seq(void)
+{
+	const char *caps[] = { "sgr0", "cnorm", "rmkx", "rmcup" };
+	size_t used = 0;
+
+	for (size_t i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		const char *s = tigetstr(caps[i]);
+		if (!s || s == (char *)-1)
+			continue;
+		size_t n = strlen(s);
+		if (used + n + 2 >= sizeof restore_seq)
+			break;
+		memcpy(restore_seq + used, s, n);
+		used += n;
+	}
+	restore_seq[used++] = '\r';
+	restore_seq[used++] = '\n';
+	restore_seq[used] = 0;
+}
+
+/* ---- parameters, undo, dirty ---------------------------------------- */
+
+static int params_differ(const double a[P_COUNT], const double b[P_COUNT])
+{
+	for (int i = 0; i < P_COUNT; i++)
+		if (fabs(a[i] - b[i]) > 1e-9)
+			return 1;
+	return 0;
+}
+
+static void changed(struct console *c)
+{
+	c->mo.dirty = params_differ(c->mo.v, c->saved_v);
+	c->change_seq++;
+	c->pending |= VP_STRIPS | VP_STATUS | VP_METERS;
+}
+
+static void push_undo(struct console *c)
+{
+	if (c->nundo == UNDO_MAX) {
+		memmove(c->undo[0], c->undo[1], sizeof c->undo[0] * (UNDO_MAX - 1));
+		c->nundo--;
+	}
+	memcpy(c->undo[c->nundo++], c->mo.v, sizeof c->mo.v);
+	c->nredo = 0;
+}
+
+/* Apply a whole parameter array; the engine glides to it. */
+static void apply_params(struct console *c, const double nv[P_COUNT], int undoable)
+{
+	if (!params_differ(nv, c->mo.v))
+		return;
+	if (undoable)
+		push_undo(c);
+	for (int i = 0; i < P_COUNT; i++)
+		if (nv[i] != c->mo.v[i]) {
+			c->mo.v[i] = param_clamp(i, nv[i]);
+			engine_set_param(c->e, i, c->mo.v[i]);
+		}
+	c->last_edit_id = -1;
+	changed(c);
+}
+
+static void set_value(struct console *c, int id, double val)
+{
+	val = param_clamp(id, val);
+	if (val == c->mo.v[id])
+		return;
+	if (id != c->last_edit_id || c->now - c->last_edit_t > COALESCE_S)
+		push_undo(c);
+	c->last_edit_id = id;
+	c->last_edit_t = c->now;
+	c->mo.v[id] = val;
+	engine_set_param(c->e, id, val);
+	changed(c);
+}
+
+static void undo_redo(struct console *c, int redo)
+{
+	double (*from)[P_COUNT] = redo ? c->redo : c->undo;
+	double (*to)[P_COUNT] = redo ? c->undo : c->redo;
+	int *nfrom = redo ? &c->nredo : &c->nundo;
+	int *nto = redo ? &c->nundo : &c->nredo;
+	double v[P_COUNT];
+
+	if (*nfrom == 0) {
+		status(c, 0, "nothing to %s", redo ? "redo" : "undo");
+		return;
+	}
+	memcpy(v, from[--*nfrom], sizeof v);
+	if (*nto < UNDO_MAX)
+		memcpy(to[(*nto)++], c->mo.v, sizeof v);
+	for (int i = 0; i < P_COUNT; i++)
+		if (v[i] != c->mo.v[i]) {
+			c->mo.v[i] = v[i];
+			engine_set_param(c->e, i, v[i]);
+		}
+	c->last_edit_id = -1;
+	changed(c);
+	status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
+}
+
+/* ---- session --------------------------------------------------------- */
+
+static void fill_session(struct console *c, struct session *s)
+{
+	memset(s, 0, sizeof *s);
+	snprintf(s->file, sizeof s->file, "%s", c->file ? c->file : "");
+	s->position_s = c->mo.have_meters ? c->mo.m.pos_s : 0;
+	s->loop_a = c->mo.loop_a;
+	s->loop_b = c->mo.loop_b;
+	snprintf(s->preset, sizeof s->preset, "%s", c->mo.preset);
+	memcpy(s->v, c->mo.v, sizeof s->v);
+	s->saved_at = time(NULL);
+}
+
+static int save_session(struct console *c)
+{
+	struct session s;
+	char err[ERRLEN];
+	int st;
+
+	fill_session(c, &s);
+	st = session_save(&s, err, sizeof err);
+	if (st != ST_OK)
+		logmsg(c, "session not saved: %s", err);
+	else
+		c->saved_seq = c->change_seq;
+	c->last_autosave = c->now;
+	return st;
+}
+
+/* ---- background jobs ------------------------------------------------- */
+
+static void job_progress(void *ctx, double f)
+{
+	struct console *c = ctx;
+	atomic_store_explicit(&c->job_permille, (int)(f * 1000), memory_order_relaxed);
+}
+
+/* The demo mix has no file; write it once for the offline paths. */
+static int demo_file(char *path, size_t size, char *err, int errlen)
+{
+	char dir[4096];
+	struct stat st;
+
+	if (session_dir(dir, sizeof dir, 1) != ST_OK) {
+		snprintf(err, (size_t)errlen, "%.400s: cannot create the state folder", dir);
+		return ST_OUTPUT;
+	}
+	snprintf(path, size, "%s/demo-mix.wav", dir);
+	if (stat(path, &st) == 0 && st.st_size > 1000000)
+		return ST_OK;
+	return demo_write_wav(path, err, errlen);
+}
+
+static void *job_main(void *arg)
+{
+	struct console *c = arg;
+	struct render_opts o = { .bits = c->cli->bits ? c->cli->bits : 24,
+				 .progress = job_progress, .ctx = c,
+				 .cancel = &c->job_cancel };
+	int st = ST_OK;
+
+	if (!c->file)
+		st = demo_file(c->job_in, sizeof c->job_in, c->job_err, sizeof c->job_err);
+	if (st == ST_OK && c->job_kind == JOB_RENDER)
+		st = render_file(c->job_in, c->job_out, c->job_v, &o, NULL,
+				 c->job_err, sizeof c->job_err);
+	else if (st == ST_OK)
+		st = render_find_drive(c->job_in, c->job_v, c->job_target, &c->job_lufs,
+				       &c->job_gr, &o, c->job_err, sizeof c->job_err);
+	c->job_status = st;
+	atomic_store_explicit(&c->job_done, 1, memory_order_release);
+	return NULL;
+}
+
+static int start_job(struct console *c, int kind, const char *out, double target)
+{
+	if (c->job_kind != JOB_NONE) {
+		status(c, 1, "a %s is still running", c->job_kind == JOB_RENDER ? "render" : "target search");
+		return -1;
+	}
+	c->job_kind = kind;
+	if (c->file)
+		snprintf(c->job_in, sizeof c->job_in, "%s", c->file);
+	snprintf(c->job_out, sizeof c->job_out, "%s", out ? out : "");
+	memcpy(c->job_v, c->mo.v, sizeof c->job_v);
+	c->job_target = target;
+	c->job_err[0] = 0;
+	atomic_store(&c->job_done, 0);
+	atomic_store(&c->job_permille, 0);
+	atomic_store(&c->job_cancel, 0);
+	if (pthread_create(&c->job, NULL, job_main, c) != 0) {
+		c->job_kind = JOB_NONE;
+		status(c, 1, "cannot start a background thread");
+		return -1;
+	}
+	return 0;
+}
+
+static void poll_job(struct console *c)
+{
+	char buf[sizeof c->mo.job];
+
+	if (c->job_kind == JOB_NONE)
+		return;
+	if (!atomic_load_explicit(&c->job_done, memory_order_acquire)) {
+		int pm = atomic_load_explicit(&c->job_permille, memory_order_relaxed);
+		if (c->job_kind == JOB_RENDER)
+			snprintf(buf, sizeof buf, "rendering %.120s  %3d%%", c->job_out, pm / 10);
+		else
+			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring %3d%%", c->job_target, pm / 10);
+		if (strcmp(buf, c->mo.job) != 0) {
+			snprintf(c->mo.job, sizeof c->mo.job, "%s", buf);
+			c->pending |= VP_STATUS;
+		}
+		return;
+	}
+	pthread_join(c->job, NULL);
+	c->mo.job[0] = 0;
+	if (c->job_kind == JOB_RENDER) {
+		if (c->job_status == ST_OK)
+			status(c, 0, "rendered %s", c->job_out);
+		else
+			status(c, 1, "render failed: %s", c->job_err);
+	} else if (c->job_status == ST_OK) {
+		set_value(c, P_LIMITER_DRIVE, c->job_v[P_LIMITER_DRIVE]);
+		status(c, 0, "target %.1f LUFS: drive %.1f dB (render lands at %.2f LUFS, GR max %.1f dB)",
+		       c->job_target, c->job_v[P_LIMITER_DRIVE], c->job_lufs, c->job_gr);
+	} else {
+		status(c, 1, "target: %s", c->job_err);
+	}
+	c->job_kind = JOB_NONE;
+}
+
+static void stop_job(struct console *c)
+{
+	if (c->job_kind == JOB_NONE)
+		return;
+	atomic_store(&c->job_cancel, 1);
+	pthread_join(c->job, NULL);
+	c->job_kind = JOB_NONE;
+}
+
+/* ---- presets --------------------------------------------------------- */
+
+static void save_preset(struct console *c, const char *name)
+{
+	char path[4096], err[ERRLEN];
+
+	if (!name || !*name) {
+		status(c, 1, "save needs a name: :save NAME");
+		return;
+	}
+	if (preset_user_path(name, path, sizeof path, 1, err, sizeof err) != ST_OK ||
+	    preset_save(path, c->mo.v, name, c->notes, err, sizeof err) != ST_OK) {
+		status(c, 1, "%s", err);
+		return;
+	}
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", name);
+	memcpy(c->saved_v, c->mo.v, sizeof c->saved_v);
+	changed(c);
+	status(c, 0, "saved %s", path);
+}
+
+static void load_preset(struct console *c, const char *name)
+{
+	char path[4096], err[ERRLEN], pname[PRESET_NAME_MAX];
+	double v[P_COUNT];
+
+	if (!name || !*name) {
+		status(c, 1, "load needs a name or a path: :load NAME");
+		return;
+	}
+	if (preset_resolve(name, path, sizeof path, err, sizeof err) != ST_OK ||
+	    preset_load(path, v, pname, sizeof pname, c->notes, sizeof c->notes,
+			err, sizeof err) != ST_OK) {
+		status(c, 1, "%s", err);
+		return;
+	}
+	apply_params(c, v, 1);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", pname);
+	memcpy(c->saved_v, v, sizeof c->saved_v);
+	changed(c);
+	status(c, 0, "loaded %s (%s)", pname, path);
+}
+
+/* ---- commands -------------------------------------------------------- */
+
+static void select_param(struct console *c, int id)
+{
+	c->mo.param = id;
+	c->mo.module = param_table[id].module;
+	c->mod_param[c->mo.module] = id;
+	c->pending |= VP_STRIPS;
+}
+
+static void move_param(struct console *c, int dir)
+{
+	int id = c->mo.param + dir;
+	/* Skip bypass entries: bypass has its own key. */
+	while (id >= 0 && id < P_COUNT && param_table[id].name && id == param_bypass(param_table[id].module))
+		id += dir;
+	if (id < 0 || id >= P_COUNT)
+		return;
+	select_param(c, id);
+}
+
+static void move_module(struct console *c, int dir)
+{
+	int m = c->mo.module + dir;
+	if (m < 0 || m >= MOD_COUNT)
+		return;
+	select_param(c, c->mod_param[m]);
+}
+
+static void step_value(struct console *c, int dir, double mult)
+{
+	int id = c->mo.param;
+	set_value(c, id, param_step(id, c->mo.v[id], dir, mult));
+}
+
+static void request_quit(struct console *c)
+{
+	if (c->mo.dirty) {
+		c->prompt = PR_QUIT;
+		snprintf(c->mo.prompt, sizeof c->mo.prompt,
+			 "Quit with unsaved tweaks? y quits, n stays (:save NAME keeps them)");
+		c->pending |= VP_STATUS;
+	} else {
+		c->quit = 1;
+	}
+}
+
+static void set_monitor(struct console *c, int mon)
+{
+	c->mo.monitor = mon;
+	if (mon == MON_PLATFORM)
+		engine_set_platform_target(c->e, c->mo.platform_target);
+	engine_set_monitor(c->e, (enum monitor)mon);
+	c->pending |= VP_STATUS;
+	status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
+}
+
+static double position(struct console *c)
+{
+	return c->mo.have_meters ? c->mo.m.pos_s : 0;
+}
+
+static void open_cmdline(struct console *c, const char *text)
+{
+	c->mo.cmdline = 1;
+	snprintf(c->mo.cmd, sizeof c->mo.cmd, "%s", text);
+	c->mo.cmd_len = (int)strlen(c->mo.cmd);
+	c->pending |= VP_STATUS;
+}
+
+static void run_command(struct console *c, enum command cmd)
+{
+	switch (cmd) {
+	case ACT_NONE: break;
+	case ACT_QUIT: request_quit(c); break;
+	case ACT_HELP:
+		c->mo.help = !c->mo.help;
+		c->mo.help_top = 0;
+		c->pending |= VP_ALL;
+		break;
+	case ACT_COMMAND: open_cmdline(c, ""); break;
+	case ACT_REDRAW:
+		clearok(curscr, TRUE);
+		c->pending |= VP_ALL;
+		break;
+	case ACT_MODULE_NEXT: move_module(c, 1); break;
+	case ACT_MODULE_PREV: move_module(c, -1); break;
+	case ACT_PARAM_NEXT: move_param(c, 1); break;
+	case ACT_PARAM_PREV: move_param(c, -1); break;
+	case ACT_VALUE_UP: step_value(c, 1, 1); break;
+	case ACT_VALUE_DOWN: step_value(c, -1, 1); break;
+	case ACT_VALUE_UP_FINE: step_value(c, 1, 0.1); break;
+	case ACT_VALUE_DOWN_FINE: step_value(c, -1, 0.1); break;
+	case ACT_VALUE_UP_COARSE: step_value(c, 1, 10); break;
+	case ACT_VALUE_DOWN_COARSE: step_value(c, -1, 10); break;
+	case ACT_VALUE_DEFAULT:
+		set_value(c, c->mo.param, param_table[c->mo.param].def);
+		break;
+	case ACT_BYPASS: {
+		int b = param_bypass(c->mo.module);
+		c->last_edit_id = -1;
+		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
+		status(c, 0, "%s %s", module_names[c->mo.module], c->mo.v[b] >= 0.5 ? "bypassed" : "in");
+		break;
+	}
+	case ACT_AB:
+		c->mo.ab = !c->mo.ab;
+		engine_set_ab(c->e, c->mo.ab);
+		status(c, 0, c->mo.ab ? "A/B: dry mix, matched in loudness" : "A/B: processed");
+		break;
+	case ACT_PLAY_PAUSE: engine_toggle(c->e); c->pending |= VP_HEADER; break;
+	case ACT_STOP: engine_stop(c->e); c->pending |= VP_HEADER; break;
+	case ACT_SEEK_FWD: engine_seek(c->e, 5, 1); break;
+	case ACT_SEEK_BACK: engine_seek(c->e, -5, 1); break;
+	case ACT_SEEK_FWD_LONG: engine_seek(c->e, 30, 1); break;
+	case ACT_SEEK_BACK_LONG: engine_seek(c->e, -30, 1); break;
+	case ACT_SEEK_START: engine_seek(c->e, 0, 0); break;
+	case ACT_LOOP_IN:
+		c->mo.loop_a = position(c);
+		if (c->mo.loop_b <= c->mo.loop_a)
+			c->mo.loop_b = 0;
+		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
+		status(c, 0, "loop start %.1f s; set the end with the loop_out key", c->mo.loop_a);
+		c->pending |= VP_HEADER;
+		break;
+	case ACT_LOOP_OUT:
+		if (position(c) <= c->mo.loop_a) {
+			status(c, 1, "the loop end must come after its start");
+			break;
+		}
+		c->mo.loop_b = position(c);
+		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
+		c->pending |= VP_HEADER;
+		break;
+	case ACT_LOOP_CLEAR:
+		c->mo.loop_a = c->mo.loop_b = 0;
+		engine_set_loop(c->e, 0, 0);
+		c->pending |= VP_HEADER;
+		break;
+	case ACT_MON_STEREO: case ACT_MON_MONO: case ACT_MON_SIDE: case ACT_MON_LEFT:
+	case ACT_MON_RIGHT: case ACT_MON_SMALL: case ACT_MON_PLATFORM:
+		set_monitor(c, MON_STEREO + (cmd - ACT_MON_STEREO));
+		break;
+	case ACT_MON_CYCLE: set_monitor(c, (c->mo.monitor + 1) % MON_COUNT); break;
+	case ACT_UNDO: undo_redo(c, 0); break;
+	case ACT_REDO: undo_redo(c, 1); break;
+	case ACT_SAVE:
+		if (c->mo.preset[0])
+			save_preset(c, c->mo.preset);
+		else
+			open_cmdline(c, "save ");
+		break;
+	case ACT_COUNT: break;
+	}
+}
+
+static double parse_time(const char *s, int *ok)
+{
+	double m = 0, sec;
+	const char *colon = strchr(s, ':');
+	char buf[32];
+
+	*ok = 0;
+	if (colon) {
+		size_t n = (size_t)(colon - s);
+		if (n >= sizeof buf)
+			return 0;
+		memcpy(buf, s, n);
+		buf[n] = 0;
+		if (parse_double(buf, &m) != 0)
+			return 0;
+		s = colon + 1;
+	}
+	if (parse_double(s, &sec) != 0)
+		return 0;
+	*ok = 1;
+	return m * 60 + sec;
+}
+
+static void exec_cmdline(struct console *c, char *line)
+{
+	char *cmd, *arg, *save;
+	char err[ERRLEN];
+
+	cmd = strtok_r(line, " \t", &save);
+	if (!cmd)
+		return;
+	arg = strtok_r(NULL, "", &save);
+	while (arg && (*arg == ' ' || *arg == '\t'))
+		arg++;
+	if (arg) {
+		char *end = arg + strlen(arg);
+		while (end > arg && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = 0;
+	}
+	logmsg(c, "command: %s %s", cmd, arg ? arg : "");
+
+	if (!strcmp(cmd, "set")) {
+		char assign[300];
+		double v[P_COUNT];
+		char *sp;
+		if (!arg) {
+			status(c, 1, "usage: set MODULE.PARAM VALUE");
+			return;
+		}
+		snprintf(assign, sizeof assign, "%s", arg);
+		sp = strpbrk(assign, " \t");
+		if (sp && !strchr(assign, '='))
+			*sp = '=';
+		memcpy(v, c->mo.v, sizeof v);
+		if (param_set_from_string(assign, v, err, sizeof err) != ST_OK) {
+			status(c, 1, "%s", err);
+			return;
+		}
+		apply_params(c, v, 1);
+		int id = param_find_dotted(assign);
+		if (id >= 0 && id != param_bypass(param_table[id].module))
+			select_param(c, id);
+		status(c, 0, "%s", assign);
+	} else if (!strcmp(cmd, "save") || !strcmp(cmd, "w")) {
+		save_preset(c, arg ? arg : c->mo.preset);
+	} else if (!strcmp(cmd, "wq")) {
+		save_preset(c, arg ? arg : c->mo.preset);
+		if (!c->mo.dirty)
+			c->quit = 1;
+	} else if (!strcmp(cmd, "load") || !strcmp(cmd, "e")) {
+		load_preset(c, arg);
+	} else if (!strcmp(cmd, "render")) {
+		if (!arg) {
+			status(c, 1, "usage: render PATH (wav, flac or aiff)");
+			return;
+		}
+		start_job(c, JOB_RENDER, arg, 0);
+	} else if (!strcmp(cmd, "target")) {
+		double t, I = c->mo.m.integrated_lufs;
+		if (!arg || parse_double(arg, &t) != 0 || t > 0 || t < -40) {
+			status(c, 1, "usage: target LUFS (e.g. target -14)");
+			return;
+		}
+		/* Right away from what the meters measured; then refined by
+		 * measuring the whole file through the chain in the background. */
+		if (c->mo.have_meters && isfinite(I) && I > -70) {
+			double d = c->mo.v[P_LIMITER_DRIVE] + (t - I);
+			c->last_edit_id = -1;
+			set_value(c, P_LIMITER_DRIVE, d);
+			status(c, 0, "target %.1f: drive %.1f dB from %.1f LUFS measured; refining",
+			       t, c->mo.v[P_LIMITER_DRIVE], I);
+		}
+		start_job(c, JOB_TARGET, NULL, t);
+	} else if (!strcmp(cmd, "bypass")) {
+		int m = arg ? module_find(arg) : c->mo.module;
+		if (m < 0) {
+			status(c, 1, "no module '%s' (input hpf eq comp imager limiter output)", arg);
+			return;
+		}
+		int b = param_bypass(m);
+		c->last_edit_id = -1;
+		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
+	} else if (!strcmp(cmd, "monitor")) {
+		for (int m = 0; m < MON_COUNT; m++)
+			if (arg && !strcmp(arg, monitor_names[m])) {
+				set_monitor(c, m);
+				return;
+			}
+		status(c, 1, "monitor: stereo mono side left right small platform");
+	} else if (!strcmp(cmd, "seek")) {
+		int ok;
+		double t = arg ? parse_time(arg, &ok) : 0;
+		if (!arg || !ok) {
+			status(c, 1, "usage: seek SECONDS or M:SS");
+			return;
+		}
+		engine_seek(c->e, t, 0);
+	} else if (!strcmp(cmd, "loop")) {
+		char *b = arg ? strpbrk(arg, " \t") : NULL;
+		int oka = 0, okb = 0;
+		if (arg && !strcmp(arg, "off")) {
+			c->mo.loop_a = c->mo.loop_b = 0;
+		} else if (b) {
+			*b++ = 0;
+			double ta = parse_time(arg, &oka), tb = parse_time(b + strspn(b, " \t"), &okb);
+			if (!oka || !okb || tb <= ta) {
+				status(c, 1, "usage: loop START END (seconds or M:SS), or loop off");
+				return;
+			}
+			c->mo.loop_a = ta;
+			c->mo.loop_b = tb;
+		} else {
+			status(c, 1, "usage: loop START END, or loop off");
+			return;
+		}
+		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
+		c->pending |= VP_HEADER;
+	} else if (!strcmp(cmd, "reset")) {
+		double v[P_COUNT];
+		params_defaults(v);
+		apply_params(c, v, 1);
+		status(c, 0, "every parameter at its default (u undoes)");
+	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit")) {
+		request_quit(c);
+	} else if (!strcmp(cmd, "q!")) {
+		c->quit = 1;
+	} else if (!strcmp(cmd, "help")) {
+		run_command(c, ACT_HELP);
+	} else if (!strcmp(cmd, "presets")) {
+		struct preset_entry *list;
+		int n;
+		char buf[256] = "presets:";
+		if (preset_list(&list, &n, err, sizeof err) != ST_OK) {
+			status(c, 1, "%s", err);
+			return;
+		}
+		for (int i = 0; i < n; i++) {
+			size_t len = strlen(buf);
+			snprintf(buf + len, sizeof buf - len, " %s", list[i].name);
+		}
+		free(list);
+		status(c, 0, "%s", buf);
+	} else {
+		status(c, 1, "unknown command '%s' (? lists them)", cmd);
+	}
+}
+
+static void cmdline_key(struct console *c, int ch)
+{
+	struct ui_model *mo = &c->mo;
+
+	c->pending |= VP_STATUS;
+	if (ch == 27 || ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && mo->cmd_len == 0)) {
+		mo->cmdline = 0;
+	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
+		char line[sizeof mo->cmd];
+		memcpy(line, mo->cmd, sizeof line);
+		mo->cmdline = 0;
+		mo->status[0] = 0;
+		exec_cmdline(c, line);
+	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		mo->cmd[--mo->cmd_len] = 0;
+	} else if (ch == ('u' & 0x1f)) {
+		mo->cmd_len = 0;
+		mo->cmd[0] = 0;
+	} else if (ch >= 32 && ch < 127 && mo->cmd_len < (int)sizeof mo->cmd - 1) {
+		mo->cmd[mo->cmd_len++] = (char)ch;
+		mo->cmd[mo->cmd_len] = 0;
+	}
+}
+
+static void restore_session(struct console *c)
+{
+	struct session *s = &c->restore;
+	apply_params(c, s->v, 1);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%.63s", s->preset);
+	if (s->loop_b > s->loop_a) {
+		c->mo.loop_a = s->loop_a;
+		c->mo.loop_b = s->loop_b;
+		engine_set_loop(c->e, s->loop_a, s->loop_b);
+	}
+	if (s->position_s > 0)
+		engine_seek(c->e, s->position_s, 0);
+	status(c, 0, "session restored");
+	c->pending |= VP_ALL;
+}
+
+static void prompt_key(struct console *c, int ch)
+{
+	int yes = ch == 'y' || ch == 'Y', no = ch == 'n' || ch == 'N' || ch == 27 || ch == 'q';
+
+	if (!yes && !no)
+		return;
+	if (c->prompt == PR_QUIT && yes)
+		c->quit = 1;
+	else if (c->prompt == PR_RESTORE && yes)
+		restore_session(c);
+	else if (c->prompt == PR_RESTORE)
+		status(c, 0, "started fresh; the old session is replaced at the next save");
+	c->prompt = PR_NONE;
+	c->mo.prompt[0] = 0;
+	c->pending |= VP_STATUS;
+}
+
+static void help_key(struct console *c, int ch)
+{
+	enum command cmd = keymap_lookup(&c->keys, ch);
+	int visible, total = view_help_rows(c->view, &c->mo, &visible);
+
+	if (cmd == ACT_PARAM_NEXT || ch == KEY_DOWN || ch == KEY_NPAGE) {
+		if (c->mo.help_top < total - visible)
+			c->mo.help_top += ch == KEY_NPAGE ? visible : 1;
+	} else if (cmd == ACT_PARAM_PREV || ch == KEY_UP || ch == KEY_PPAGE) {
+		c->mo.help_top -= ch == KEY_PPAGE ? visible : 1;
+		if (c->mo.help_top < 0)
+			c->mo.help_top = 0;
+	} else if (cmd == ACT_HELP || ch == 27 || cmd == ACT_QUIT) {
+		c->mo.help = 0;
+	} else {
+		/* Any other key closes help and does its job. */
+		c->mo.help = 0;
+		run_command(c, cmd);
+	}
+	c->pending |= VP_ALL;
+}
+
+static void handle_key(struct console *c, int ch)
+{
+	if (ch == KEY_RESIZE) {
+		c->pending |= VP_ALL;
+		return;
+	}
+	if (c->mo.cmdline)
+		cmdline_key(c, ch);
+	else if (c->prompt != PR_NONE)
+		prompt_key(c, ch);
+	else if (c->mo.help)
+		help_key(c, ch);
+	else
+		run_command(c, keymap_lookup(&c->keys, ch));
+}
+
+/* ---- meters ---------------------------------------------------------- */
+
+static void update_meters(struct console *c)
+{
+	struct engine_meters m;
+	struct ui_model *mo = &c->mo;
+
+	if (!engine_read_meters(c->e, &m))
+		return;
+	mo->m = m;
+	mo->have_meters = 1;
+	for (int ch = 0; ch < 2; ch++) {
+		if (!(mo->hold_tp[ch] >= m.true_peak_db[ch]) || c->now - c->hold_t[ch] > HOLD_TIME) {
+			mo->hold_tp[ch] = m.true_peak_db[ch];
+			c->hold_t[ch] = c->now;
+		}
+	}
+	if (m.transport == TR_PLAYING) {
+		if (m.comp_gr_db > c->gr_acc_comp)
+			c->gr_acc_comp = m.comp_gr_db;
+		if (m.limiter_gr_db > c->gr_acc_lim)
+			c->gr_acc_lim = m.limiter_gr_db;
+		if (c->now - c->gr_t0 >= GR_HIST_PERIOD) {
+			/* A late frame fills the periods it spans, so the time axis
+			 * stays true when the UI was busy. */
+			int n = (int)((c->now - c->gr_t0) / GR_HIST_PERIOD);
+			if (n > 20)
+				n = 1;
+			for (int i = 0; i < n; i++) {
+				mo->gr_comp[mo->gr_count % GR_HIST_LEN] = c->gr_acc_comp;
+				mo->gr_lim[mo->gr_count % GR_HIST_LEN] = c->gr_acc_lim;
+				mo->gr_count++;
+			}
+			c->gr_t0 += n * GR_HIST_PERIOD;
+			if (c->now - c->gr_t0 > GR_HIST_PERIOD)
+				c->gr_t0 = c->now;
+			c->gr_acc_comp = c->gr_acc_lim = 0;
+		}
+	} else {
+		c->gr_t0 = c->now;
+	}
+	c->pending |= VP_METERS | VP_GRAPH | VP_HEADER | VP_STRIPS;
+}
+
+/* ---- start and the loop --------------------------------------------- */
+
+static void open_log(struct console *c)
+{
+	char dir[4096], path[4200];
+	int fd;
+
+	c->saved_stderr = -1;
+	if (session_dir(dir, sizeof dir, 1) != ST_OK)
+		return;
+	snprintf(path, sizeof path, "%s/lathe.log", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return;
+	c->log = fdopen(fd, "a");
+	if (!c->log) {
+		close(fd);
+		return;
+	}
+	/* Everything any library prints to stderr lands in the log while
+	 * curses owns the screen. */
+	fflush(stderr);
+	c->saved_stderr = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+}
+
+static void close_log(struct console *c)
+{
+	if (c->saved_stderr >= 0) {
+		fflush(stderr);
+		dup2(c->saved_stderr, STDERR_FILENO);
+		close(c->saved_stderr);
+		c->saved_stderr = -1;
+	}
+	if (c->log)
+		fclose(c->log);
+	c->log = NULL;
+}
+
+static int load_keymap(struct console *c, char *err, int errlen)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char path[4096];
+
+	keymap_defaults(&c->keys);
+	snprintf(c->mo.keymap_source, sizeof c->mo.keymap_source, "the built-in defaults");
+	if (xdg && xdg[0] == '/')
+		snprintf(path, sizeof path, "%s/lathe/keymap.ini", xdg);
+	else if (home && *home)
+		snprintf(path, sizeof path, "%s/.config/lathe/keymap.ini", home);
+	else
+		return ST_OK;
+	if (access(path, F_OK) != 0)
+		return ST_OK;
+	int st = keymap_load(&c->keys, path, err, errlen);
+	if (st == ST_OK)
+		snprintf(c->mo.keymap_source, sizeof c->mo.keymap_source, "defaults + %.280s", path);
+	return st;
+}
+
+static void offer_restore(struct console *c)
+{
+	char err[ERRLEN], when[32];
+	int n = 0;
+
+	if (session_load(c->file, &c->restore, err, sizeof err) != ST_OK)
+		return;
+	for (int i = 0; i < P_COUNT; i++)
+		n += fabs(c->restore.v[i] - c->mo.v[i]) > 1e-9;
+	if (n == 0 && c->restore.position_s < 1)
+		return;
+	strftime(when, sizeof when, "%b %d %H:%M", localtime(&c->restore.saved_at));
+	c->prompt = PR_RESTORE;
+	snprintf(c->mo.prompt, sizeof c->mo.prompt,
+		 "Restore the session of %s (%d setting%s changed, at %.0f s)? y/n",
+		 when, n, n == 1 ? "" : "s", c->restore.position_s);
+}
+
+static int console_run(struct console *c)
+{
+	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	c->now = now_s();
+	c->gr_t0 = c->now;
+	c->last_autosave = c->now;
+	c->pending = VP_ALL;
+	view_relayout(c->view, &c->mo);
+	while (!c->quit) {
+		double next, wait;
+		int r, ch;
+
+		if (sig_session) {
+			int sig = sig_session;
+			c->now = now_s();
+			logmsg(c, "signal %d: saving the session", sig);
+			save_session(c);
+			c->exit_code = 128 + sig;
+			return sig;
+		}
+		if (sig_int) {
+			sig_int = 0;
+			if (c->prompt == PR_QUIT)
+				c->quit = 1;
+			else
+				request_quit(c);
+		}
+		/* Sleep until the next meter frame is due, or a key. */
+		next = c->last_meter_draw + METER_PERIOD;
+		if (c->pending & ~(VP_METERS | VP_GRAPH | VP_HEADER | VP_STRIPS))
+			next = c->last_frame + FRAME_MIN;
+		wait = next - now_s();
+		if (wait < 0)
+			wait = 0;
+		r = poll(&pfd, 1, (int)(wait * 1000) + 1);
+		c->now = now_s();
+		if (r > 0 || (r < 0 && errno == EINTR)) {
+			/* Drain all pending keys; a resize arrives as KEY_RESIZE. */
+			while ((ch = getch()) != ERR && !c->quit)
+				handle_key(c, ch);
+		}
+		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR)) && !(pfd.revents & POLLIN)) {
+			/* The terminal went away without a SIGHUP. */
+			sig_session = SIGHUP;
+			continue;
+		}
+		poll_job(c);
+		if (c->mo.status[0] && !c->mo.status_error && c->now - c->status_t > STATUS_S) {
+			c->mo.status[0] = 0;
+			c->pending |= VP_STATUS;
+		}
+		if (c->change_seq != c->saved_seq && c->now - c->last_autosave > AUTOSAVE_S)
+			save_session(c);
+		if (c->now - c->last_meter_draw >= METER_PERIOD) {
+			update_meters(c);
+			if (c->pending & (VP_METERS | VP_GRAPH))
+				c->last_meter_draw = c->now;
+		}
+		if (c->pending && c->now - c->last_frame >= FRAME_MIN) {
+			struct engine_info info;
+			engine_get_info(c->e, &info);
+			if (memcmp(&info, &c->mo.info, sizeof info) != 0) {
+				if (info.error[0] && strcmp(info.error, c->mo.info.error) != 0)
+					logmsg(c, "device: %s", info.error);
+				c->mo.info = info;
+				c->pending |= VP_HEADER;
+			}
+			view_draw(c->view, &c->mo, c->pending);
+			c->pending = 0;
+			c->last_frame = c->now;
+		}
+	}
+	return 0;
+}
+
+int console_main(const struct cli *cli)
+{
+	struct console *c = calloc(1, sizeof *c);
+	struct engine_opts eo = { 0 };
+	char err[ERRLEN];
+	double v[P_COUNT];
+	int st, sig = 0;
+
+	if (!c) {
+		fprintf(stderr, "lathe: out of memory\n");
+		return ST_INPUT;
+	}
+	c->cli = cli;
+	c->last_edit_id = -1;
+	c->mo.platform_target = -14;
+	st = cli_params(cli, v, err, sizeof err);
+	if (st == ST_OK)
+		st = load_keymap(c, err, sizeof err);
+	if (st != ST_OK) {
+		fprintf(stderr, "lathe: %s\n", err);
+		free(c);
+		return st;
+	}
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "lathe: the console needs a terminal (use `lathe play` or `lathe render` in scripts)\n");
+		free(c);
+		return ST_USAGE;
+	}
+	eo.device = cli->device;
+	eo.explicit_device = cli->device != NULL;
+	st = engine_open(&c->e, &eo, err, sizeof err);
+	if (st != ST_OK) {
+		fprintf(stderr, "lathe: %s\n", err);
+		free(c);
+		return st;
+	}
+	if (cli->nfiles > 0) {
+		c->file = cli->files[0];
+		st = engine_load(c->e, c->file, err, sizeof err);
+	} else {
+		struct source *s = demo_source();
+		if (!s) {
+			snprintf(err, sizeof err, "out of memory for the demo mix");
+			st = ST_INPUT;
+		} else {
+			st = engine_load_source(c->e, s, err, sizeof err);
+		}
+	}
+	if (st != ST_OK) {
+		fprintf(stderr, "lathe: %s\n", err);
+		engine_close(c->e);
+		free(c);
+		return st;
+	}
+	for (int i = 0; i < P_COUNT; i++) {
+		c->mo.v[i] = v[i];
+		engine_set_param(c->e, i, v[i]);
+	}
+	memcpy(c->saved_v, v, sizeof v);
+	if (cli->preset) {
+		const char *base = strrchr(cli->preset, '/');
+		snprintf(c->mo.preset, sizeof c->mo.preset, "%s", base ? base + 1 : cli->preset);
+		char *dot = strstr(c->mo.preset, ".ini");
+		if (dot && !dot[4])
+			*dot = 0;
+	}
+	for (int m = 0; m < MOD_COUNT; m++)
+		c->mod_param[m] = param_bypass(m) + 1 < param_end(m) ? param_bypass(m) + 1 : param_bypass(m);
+	c->mo.module = MOD_INPUT;
+	c->mo.param = c->mod_param[MOD_INPUT];
+	c->mo.keys = &c->keys;
+	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	engine_get_info(c->e, &c->mo.info);
+	offer_restore(c);
+
+	open_log(c);
+	logmsg(c, "console start: %s on %s (%u Hz)%s", c->mo.info.source, c->mo.info.device,
+	       c->mo.info.rate, c->mo.info.silent_sink ? ", silent sink" : "");
+	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
+		tio_saved = 1;
+	set_escdelay(25);
+	initscr();
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	intrflush(stdscr, FALSE);
+	curs_set(0);
+	theme_init();
+	capture_restore_seq();
+	install_signals();
+	c->view = view_new();
+	engine_play(c->e);
+	if (cli->has_target) {
+		c->now = now_s();
+		start_job(c, JOB_TARGET, NULL, cli->target);
+	}
+	if (c->view)
+		sig = console_run(c);
+	stop_job(c);
+	/* A deliberate quit: the tweaks were saved or let go on purpose, so
+	 * there is nothing to offer back next time. */
+	if (!sig)
+		session_remove(c->file);
+	engine_stop(c->e);
+	endwin();
+	view_free(c->view);
+	engine_close(c->e);
+	logmsg(c, "console end%s", sig ? " (signal)" : "");
+	close_log(c);
+	free(c);
+	if (sig) {
+		/* End the way the signal would have: the parent sees it. */
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return 128 + sig;
+	}
+	return ST_OK;
+}

@@ -1,0 +1,70 @@
+/* The console's screen: data in, drawing out.  console.c keeps a ui_model
+ * up to date from keys and meter snapshots; the view lays the screen out
+ * (again only when the size changes) and draws the parts that changed.
+ * Nothing here talks to the engine. */
+#ifndef LATHE_UI_VIEW_H
+#define LATHE_UI_VIEW_H
+#include <stdint.h>
+#include "audio/engine.h"
+#include "dsp/params.h"
+#include "tui/keymap.h"
+
+/* Gain-reduction history: one sample (the largest GR) per period. */
+#define GR_HIST_LEN 512
+#define GR_HIST_PERIOD 0.1   /* s */
+#define GR_HIST_SPAN 20.0    /* s shown */
+
+struct ui_model {
+	struct engine_info info;
+	struct engine_meters m;
+	int have_meters;
+	double loop_a, loop_b;     /* b <= a: no loop */
+	int ab, monitor;
+	char preset[64];           /* "" none */
+	int dirty;                 /* tweaks not saved in a preset */
+
+	double v[P_COUNT];
+	int module;                /* selected module */
+	int param;                 /* selected parameter (never a bypass) */
+
+	float hold_tp[2];          /* true-peak hold, dBTP */
+	float gr_comp[GR_HIST_LEN], gr_lim[GR_HIST_LEN];
+	uint64_t gr_count;         /* history samples written in total */
+	double platform_target;    /* LUFS, for the over-loud warning */
+
+	char status[256];
+	int status_error;
+	char prompt[256];          /* a y/n question waiting; "" none */
+	int cmdline;               /* 1: typing a ':' command */
+	char cmd[256];
+	int cmd_len;
+	char job[160];             /* background render / target progress */
+
+	int help, help_top;
+	const struct keymap *keys;
+	char keymap_source[300];   /* where the bindings came from */
+};
+
+enum view_part {
+	VP_HEADER = 1, VP_STRIPS = 2, VP_METERS = 4, VP_GRAPH = 8,
+	VP_STATUS = 16, VP_HELP = 32, VP_ALL = 63,
+};
+
+struct view;
+struct view *view_new(void);
+void view_free(struct view *v);
+/* Recompute the layout for the current terminal size and clear. */
+void view_relayout(struct view *v, const struct ui_model *m);
+/* Draw the parts flagged and push them out (wnoutrefresh + doupdate). */
+void view_draw(struct view *v, const struct ui_model *m, unsigned parts);
+/* 1 when the terminal is below the minimum and only a notice is shown. */
+int view_too_small(const struct view *v);
+/* Help lines for scrolling: how many there are and how many fit. */
+int view_help_rows(const struct view *v, const struct ui_model *m, int *visible);
+
+/* Parameter value as shown in the strips, without the unit. */
+void view_format_value(int id, double val, char *buf, int size);
+/* The warnings the over-limiting check raises now; returns how many
+ * (up to max) were written. */
+int view_warnings(const struct ui_model *m, char out[][96], int max);
+#endif
