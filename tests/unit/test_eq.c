@@ -126,25 +126,25 @@ static void check_grid(double rate, const double *freqs, int nf, const double *g
 
 static void test_bells_vs_analog(void **state)
 {
-	static const double f[] = { 40, 250, 1000, 4000, 8000, 12000, 14000, 16000 };
-	static const double g[] = { -12, -6, -3, 3, 6, 12 };
-	static const double q[] = { 0.3, 0.7, 2, 5, 10 };
+	static const double f[] = { 40, 1000, 8000, 12000, 14000, 16000 };
+	static const double g[] = { -12, -3, 6, 12 };
+	static const double q[] = { 0.3, 0.7, 2, 10 };
 	(void)state;
-	check_grid(44100, f, 8, g, 6, q, 5, 2, 0.1);
-	check_grid(48000, f, 8, g, 6, q, 5, 2, 0.1);
+	check_grid(44100, f, 6, g, 4, q, 4, 2, 0.1);
+	check_grid(48000, f, 6, g, 4, q, 4, 2, 0.1);
 }
 
 static void test_shelves_vs_analog(void **state)
 {
 	static const double fl[] = { 30, 100, 300, 1000 };
 	static const double fh[] = { 1000, 4000, 8000, 10000, 12000, 16000 };
-	static const double g[] = { -12, -6, -3, 3, 6, 12 };
-	static const double q[] = { 0.5, 0.707, 1.0, 2.0 };
+	static const double g[] = { -12, -6, 6, 12 };
+	static const double q[] = { 0.5, 0.707, 2.0 };
 	(void)state;
-	check_grid(44100, fl, 4, g, 6, q, 4, 0, 0.1);
-	check_grid(48000, fl, 4, g, 6, q, 4, 0, 0.1);
-	check_grid(44100, fh, 6, g, 6, q, 4, 4, 0.1);
-	check_grid(48000, fh, 6, g, 6, q, 4, 4, 0.1);
+	check_grid(44100, fl, 4, g, 4, q, 3, 0, 0.1);
+	check_grid(48000, fl, 4, g, 4, q, 3, 0, 0.1);
+	check_grid(44100, fh, 6, g, 4, q, 3, 4, 0.1);
+	check_grid(48000, fh, 6, g, 4, q, 3, 4, 0.1);
 }
 
 /* The case the issue names: a high shelf at 10 kHz, +-6 dB.  The plain
@@ -194,14 +194,14 @@ static void test_design_dense(void **state)
 			double flo = kind == BQ_HIGH_SHELF ? 1000 : 20;
 			double fhi = kind == BQ_LOW_SHELF ? 1000 : 16000;
 			double qmax = kind == BQ_PEAK ? 10 : 2;
-			for (double f0 = flo; f0 <= fhi; f0 *= 1.3)
+			for (double f0 = flo; f0 <= fhi; f0 *= 1.45)
 				for (double g = -12; g <= 12; g += 2.5)
 					for (double q = 0.1; q <= qmax; q *= 1.6) {
 						struct bq c;
 						struct bq_analog a = bq_proto(kind, g, q);
 						bq_design_eq(&c, rates[r], kind, f0, g, q);
 						assert_true(fabs(c.a2) < 1 && fabs(c.a1) < 1 + c.a2);
-						for (double f = 20; f <= 16000; f *= 1.01) {
+						for (double f = 20; f <= 16000; f *= 1.015) {
 							double d = fabs(10 * log10(bq_mag2(&c, rates[r], f) /
 							                           bq_analog_mag2(&a, f / f0)));
 							if (d > 0.1)
