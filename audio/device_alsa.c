@@ -145,6 +145,8 @@ static int reopen(struct alsa_dev *a, const char *name)
 	int rc = snd_pcm_open(&a->pcm, name, SND_PCM_STREAM_PLAYBACK, 0);
 	if (rc < 0) {
 		a->pcm = NULL;
+		if (rc == -ENOENT)
+			return setup_fail(a, "cannot open", -ENODEV);
 		return setup_fail(a, "cannot open", rc);
 	}
 	return 0;

@@ -1,0 +1,488 @@
+/* The playback engine, heard through ALSA's file PCM: a self-contained
+ * ALSA configuration (written at test time) defines `tap`, a file plugin
+ * over an inline null PCM, so what the engine played lands in a raw float
+ * file we can read back sample by sample.
+ *
+ * The null PCM takes audio as fast as it is written, so these tests run
+ * much faster than real time; the silent sink (no device) is the one that
+ * is paced by the clock, and carries the real-time tests. */
+#include <ebur128.h>
+#include <math.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "audio/engine.h"
+#include "audio/source.h"
+#include "audio/status.h"
+#include "dsp/chain.h"
+
+#define RATE 48000
+
+static char dir[64], raw_path[128], conf_path[128];
+
+static void sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static int setup_alsa(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/lathe-engine-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(raw_path, sizeof raw_path, "%s/out.raw", dir);
+	snprintf(conf_path, sizeof conf_path, "%s/asound.conf", dir);
+	FILE *f = fopen(conf_path, "w");
+	if (!f)
+		return -1;
+	/* No `default` here: opening it fails, which is the no-card case. */
+	fprintf(f, "pcm.tap {\n\ttype file\n\tslave.pcm { type null }\n"
+		   "\tfile \"%s\"\n\tformat \"raw\"\n}\n", raw_path);
+	fclose(f);
+	setenv("ALSA_CONFIG_PATH", conf_path, 1);
+	return 0;
+}
+
+static int teardown_alsa(void **state)
+{
+	(void)state;
+	unlink(raw_path);
+	unlink(conf_path);
+	rmdir(dir);
+	return 0;
+}
+
+static uint64_t seed;
+static float noise(void)
+{
+	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (float)((double)(seed >> 11) / 9007199254740992.0 * 2 - 1);
+}
+
+/* Music-ish: bass, a decaying noise burst four times a second, a tone. */
+static float *music(int64_t n)
+{
+	float *b = malloc((size_t)n * 2 * sizeof *b);
+	float lp = 0;
+
+	seed = 7;
+	for (int64_t i = 0; i < n; i++) {
+		double t = (double)i / RATE;
+		double env = exp(-fmod(t, 0.25) * 10);
+		lp += 0.3f * (noise() - lp);
+		double s = 0.35 * sin(2 * M_PI * 55 * t) + 0.5 * env * lp +
+			   0.15 * sin(2 * M_PI * 1500 * t) * env;
+		b[2 * i] = (float)s;
+		b[2 * i + 1] = (float)(0.8 * s + 0.05 * noise());
+	}
+	return b;
+}
+
+static float *sine(int64_t n, double f, double amp)
+{
+	float *b = malloc((size_t)n * 2 * sizeof *b);
+
+	for (int64_t i = 0; i < n; i++)
+		b[2 * i] = b[2 * i + 1] = (float)(amp * sin(2 * M_PI * f * (double)i / RATE));
+	return b;
+}
+
+static void busy(double v[P_COUNT])
+{
+	params_defaults(v);
+	v[P_HPF_FREQ] = 30;
+	v[P_EQ_LOW_GAIN] = 2;
+	v[P_EQ_HIGH_GAIN] = 1.5;
+	v[P_COMP_THRESHOLD] = -22;
+	v[P_COMP_RATIO] = 3;
+	v[P_COMP_MAKEUP] = 2;
+	v[P_IMAGER_WIDTH] = 120;
+	v[P_LIMITER_DRIVE] = 6;
+}
+
+/* What render_file does: a fresh chain, latency dropped at the head and
+ * flushed with zeros at the tail. */
+static float *offline(const float *in, int64_t n, const double v[P_COUNT])
+{
+	struct chain *c = chain_new(RATE);
+	float *out = malloc((size_t)n * 2 * sizeof *out);
+	int lat = chain_latency(c), blk = 4096;
+	float L[4096], R[4096];
+	int64_t pos = 0, w = 0;
+
+	chain_set_all(c, v);
+	chain_reset(c);
+	while (w < n) {
+		int k = blk;
+		for (int i = 0; i < k; i++, pos++) {
+			L[i] = pos < n ? in[2 * pos] : 0;
+			R[i] = pos < n ? in[2 * pos + 1] : 0;
+		}
+		chain_process(c, L, R, k);
+		for (int i = 0; i < k; i++) {
+			int64_t o = pos - k + i - lat;
+			if (o >= 0 && o < n) {
+				out[2 * o] = L[i];
+				out[2 * o + 1] = R[i];
+				w = o + 1;
+			}
+		}
+	}
+	chain_free(c);
+	return out;
+}
+
+static float *read_raw(int64_t *frames)
+{
+	FILE *f = fopen(raw_path, "rb");
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	long sz = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	float *b = malloc((size_t)sz + 8);
+	assert_int_equal(fread(b, 1, (size_t)sz, f), (size_t)sz);
+	fclose(f);
+	*frames = sz / 8;
+	return b;
+}
+
+static struct engine *open_tap(void)
+{
+	struct engine *e;
+	char err[ERRLEN];
+	struct engine_opts o = { "tap", 1, 0 };
+
+	unlink(raw_path);
+	assert_int_equal(engine_open(&e, &o, err, sizeof err), ST_OK);
+	return e;
+}
+
+static void load(struct engine *e, float *buf, int64_t n, const double v[P_COUNT])
+{
+	char err[ERRLEN];
+
+	for (int i = 0; i < P_COUNT; i++)
+		engine_set_param(e, i, v[i]);
+	/* The source takes ownership: give it a copy, the test keeps buf. */
+	float *copy = malloc((size_t)n * 2 * sizeof *copy);
+	assert_non_null(copy);
+	memcpy(copy, buf, (size_t)n * 2 * sizeof *copy);
+	struct source *s = source_from_memory(copy, n, RATE, "test signal");
+	assert_non_null(s);
+	assert_int_equal(engine_load_source(e, s, err, sizeof err), ST_OK);
+}
+
+static void wait_stopped(struct engine *e, double timeout)
+{
+	struct engine_stats st;
+	double t0 = now_s();
+
+	do {
+		sleep_ms(2);
+		engine_get_stats(e, &st);
+		assert_true(now_s() - t0 < timeout);
+	} while (!(st.frames_written > 0 && engine_transport(e) == TR_STOPPED));
+}
+
+/* What is heard is what is rendered, sample for sample. */
+static void test_identity(void **state)
+{
+	(void)state;
+	int64_t n = 3 * RATE + 1234, got;
+	float *in = music(n);
+	double v[P_COUNT];
+	busy(v);
+	float *ref = offline(in, n, v);
+	struct engine *e = open_tap();
+	struct engine_info info;
+
+	load(e, in, n, v);
+	engine_get_info(e, &info);
+	assert_int_equal(info.rate, RATE);
+	assert_false(info.silent_sink);
+	engine_play(e);
+	wait_stopped(e, 20);
+	engine_close(e);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+	int64_t bad = 0;
+	for (int64_t i = 0; i < 2 * n; i++)
+		bad += out[i] != ref[i];
+	assert_int_equal(bad, 0);
+	/* Playing changed something audible: not a passthrough. */
+	double diff = 0;
+	for (int64_t i = 0; i < 2 * n; i++)
+		diff = fmax(diff, fabs(out[i] - in[i]));
+	assert_true(diff > 0.01);
+	free(in);
+	free(ref);
+	free(out);
+}
+
+/* Largest second difference: a click shows up here long before it
+ * shows in a level. */
+static double max_d2(const float *x, int64_t a, int64_t b)
+{
+	double m = 0;
+	for (int64_t i = a + 1; i + 1 < b; i++)
+		m = fmax(m, fabs((double)x[2 * i + 2] - 2.0 * x[2 * i] + x[2 * i - 2]));
+	return m;
+}
+
+static double rms(const float *x, int64_t a, int64_t b)
+{
+	double s = 0;
+	for (int64_t i = a; i < b; i++)
+		s += (double)x[2 * i] * x[2 * i];
+	return sqrt(s / (double)(b - a));
+}
+
+/* A parameter change reaches the output within one period plus its
+ * smoothing, and glides there without a click. */
+static void test_param_change(void **state)
+{
+	(void)state;
+	int64_t n = 4 * RATE, got;
+	float *in = sine(n, 1000, 0.1);
+	double v[P_COUNT];
+	params_defaults(v);
+	float *ref = offline(in, n, v);
+	struct engine *e = open_tap();
+	struct engine_info info;
+	struct engine_stats st;
+
+	load(e, in, n, v);
+	engine_get_info(e, &info);
+	engine_play(e);
+	do {
+		sleep_ms(1);
+		engine_get_stats(e, &st);
+	} while (st.frames_written < (uint64_t)RATE);
+	uint64_t f0 = st.frames_written;
+	engine_set_param(e, P_OUTPUT_GAIN, -6);
+	engine_get_stats(e, &st);
+	uint64_t f1 = st.frames_written;
+	wait_stopped(e, 20);
+	engine_close(e);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+
+	int64_t onset = -1;
+	for (int64_t i = 0; i < n && onset < 0; i++)
+		if (fabsf(out[2 * i] - ref[2 * i]) > 1e-6f)
+			onset = i;
+	printf("  change written at frame %llu..%llu, first changed sample %lld, period %u\n",
+	       (unsigned long long)f0, (unsigned long long)f1, (long long)onset, info.period_frames);
+	assert_true(onset >= (int64_t)f0);
+	assert_true(onset <= (int64_t)(f1 + 2 * info.period_frames));
+	/* Settled: the chain glides with a 30 ms time constant (5 ms for
+	 * the gain itself); after a period and 250 ms it is at -6 dB. */
+	int64_t settle = onset + info.period_frames + RATE / 4;
+	double ratio = 20 * log10(rms(out, settle, settle + RATE / 10) / rms(ref, settle, settle + RATE / 10));
+	printf("  level %.3f dB after %.0f ms\n", ratio, (double)(settle - onset) * 1000 / RATE);
+	assert_true(fabs(ratio + 6) < 0.05);
+	/* No click: the curvature never exceeds the unchanged sine's. */
+	double steady = max_d2(ref, onset - RATE / 10, onset + RATE / 5);
+	double during = max_d2(out, onset - RATE / 10, onset + RATE / 5);
+	assert_true(during <= steady * 1.01);
+	free(in);
+	free(ref);
+	free(out);
+}
+
+/* Pause, resume, seek and stop never click; a loop keeps playing past the
+ * end of the file and its wraps do not click either. */
+static void test_transport(void **state)
+{
+	(void)state;
+	int64_t n = 2 * RATE, got;
+	float *in = sine(n, 440, 0.5);
+	double steady = max_d2(in, 1, n);
+	double v[P_COUNT];
+	params_defaults(v);
+	v[P_LIMITER_BYPASS] = 1;
+	struct engine *e = open_tap();
+	struct engine_stats st;
+
+	load(e, in, n, v);
+	engine_seek(e, 0.3, 0);
+	engine_play(e);
+	for (int step = 0; step < 3; step++) {
+		sleep_ms(5);
+		engine_pause(e);
+		sleep_ms(5);
+		engine_play(e);
+		sleep_ms(3);
+		engine_seek(e, 0.123 * (step + 1), 0);
+		sleep_ms(3);
+		engine_seek(e, -0.05, 1);
+	}
+	engine_set_loop(e, 0.5, 1.0);
+	engine_seek(e, 0.4, 0);
+	do {
+		sleep_ms(2);
+		engine_get_stats(e, &st);
+		assert_int_equal(engine_transport(e), TR_PLAYING);
+	} while (st.frames_written < (uint64_t)(3 * n));
+	engine_stop(e);
+	wait_stopped(e, 5);
+	engine_close(e);
+	float *out = read_raw(&got);
+	assert_true(got >= 3 * n);
+	double d2 = max_d2(out, 1, got);
+	printf("  %lld frames, max curvature %.4f (sine alone %.4f)\n", (long long)got, d2, steady);
+	assert_true(d2 < steady * 1.3);
+	/* The output ends in silence, faded. */
+	assert_true(fabsf(out[2 * got - 2]) < 1e-3f);
+	free(in);
+	free(out);
+}
+
+/* No card: the silent sink plays at the pace of the clock and says so;
+ * a stalled process underruns, the count rises, playback goes on. */
+static void test_silent_sink_underrun(void **state)
+{
+	(void)state;
+	struct engine *e;
+	char err[ERRLEN];
+	struct engine_opts o = { NULL, 0, 0 };
+	struct engine_info info;
+	struct engine_meters m;
+	int64_t n = 3 * RATE;
+	float *in = music(n);
+	double v[P_COUNT];
+	params_defaults(v);
+
+	assert_int_equal(engine_open(&e, &o, err, sizeof err), ST_OK);
+	engine_get_info(e, &info);
+	assert_true(info.silent_sink);
+	assert_non_null(strstr(info.device, "no audio device"));
+	load(e, in, n, v);
+	double t0 = now_s();
+	engine_play(e);
+	sleep_ms(400);
+	engine_read_meters(e, &m);
+	double wall = now_s() - t0;
+	printf("  after %.3f s of wall time the position is %.3f s\n", wall, m.pos_s);
+	assert_true(m.pos_s > wall - 0.12 && m.pos_s < wall + 0.01);
+	assert_true(m.momentary_lufs > -40);
+	unsigned before = m.underruns;
+
+	pid_t kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		kill(getppid(), SIGSTOP);
+		sleep_ms(250);
+		kill(getppid(), SIGCONT);
+		_exit(0);
+	}
+	waitpid(kid, NULL, 0);
+	sleep_ms(200);
+	engine_read_meters(e, &m);
+	double p1 = m.pos_s;
+	sleep_ms(200);
+	engine_read_meters(e, &m);
+	printf("  underruns %u -> %u, position %.3f -> %.3f s\n", before, m.underruns, p1, m.pos_s);
+	assert_true(m.underruns > before);
+	assert_int_equal(m.transport, TR_PLAYING);
+	assert_true(m.pos_s - p1 > 0.15);
+	engine_close(e);
+	free(in);
+}
+
+static void test_named_device_fails(void **state)
+{
+	(void)state;
+	struct engine *e;
+	char err[ERRLEN] = "";
+	struct engine_opts o = { "no_such_pcm", 1, 0 };
+
+	assert_int_equal(engine_open(&e, &o, err, sizeof err), ST_DEVICE);
+	assert_null(e);
+	assert_non_null(strstr(err, "no_such_pcm"));
+	assert_null(strchr(err, '\n'));
+}
+
+/* The bypass is level-matched: the dry signal comes out as loud as the
+ * master it replaces, within 0.5 LU. */
+static void test_ab_matched(void **state)
+{
+	(void)state;
+	int64_t n = 24 * RATE, got;
+	float *in = music(n);
+	double v[P_COUNT];
+	busy(v);
+	v[P_LIMITER_DRIVE] = 9; /* a loud master: the dry mix is far quieter */
+	float *ref = offline(in, n, v);
+	struct engine *e = open_tap();
+	struct engine_stats st;
+	struct engine_meters m;
+
+	load(e, in, n, v);
+	engine_play(e);
+	do {
+		sleep_ms(1);
+		engine_get_stats(e, &st);
+	} while (st.frames_written < (uint64_t)(12 * RATE));
+	engine_set_ab(e, 1);
+	wait_stopped(e, 30);
+	engine_read_meters(e, &m);
+	engine_close(e);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+
+	double lo[2];
+	const float *src[2] = { ref, out };
+	for (int k = 0; k < 2; k++) {
+		ebur128_state *st128 = ebur128_init(2, RATE, EBUR128_MODE_I);
+		ebur128_add_frames_float(st128, src[k] + 2 * 16 * RATE, (size_t)(8 * RATE));
+		ebur128_loudness_global(st128, &lo[k]);
+		ebur128_destroy(&st128);
+	}
+	double dry;
+	{
+		ebur128_state *st128 = ebur128_init(2, RATE, EBUR128_MODE_I);
+		ebur128_add_frames_float(st128, in + 2 * 16 * RATE, (size_t)(8 * RATE));
+		ebur128_loudness_global(st128, &dry);
+		ebur128_destroy(&st128);
+	}
+	printf("  master %.2f LUFS, dry %.2f LUFS, A/B (dry, matched) %.2f LUFS, offset %.2f dB\n",
+	       lo[0], dry, lo[1], m.ab_offset_db);
+	assert_true(lo[0] - dry > 3);
+	assert_true(fabs(lo[1] - lo[0]) < 0.5);
+	free(in);
+	free(ref);
+	free(out);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identity),
+		cmocka_unit_test(test_param_change),
+		cmocka_unit_test(test_transport),
+		cmocka_unit_test(test_named_device_fails),
+		cmocka_unit_test(test_ab_matched),
+		cmocka_unit_test(test_silent_sink_underrun),
+	};
+	return cmocka_run_group_tests(tests, setup_alsa, teardown_alsa);
+}
