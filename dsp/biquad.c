@@ -470,6 +470,44 @@ void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
 	s->s2[1] = r2;
 }
 
+void bq_run_cascade(const struct bq *const *c, struct bq_state *const *s, int n_sec,
+                    double *L, double *R, int n)
+{
+	double k[BQ_MAX_CASCADE][5], st[BQ_MAX_CASCADE][4];
+
+	for (int j = 0; j < n_sec; j++) {
+		k[j][0] = c[j]->b0;
+		k[j][1] = c[j]->b1;
+		k[j][2] = c[j]->b2;
+		k[j][3] = c[j]->a1;
+		k[j][4] = c[j]->a2;
+		st[j][0] = s[j]->s1[0];
+		st[j][1] = s[j]->s1[1];
+		st[j][2] = s[j]->s2[0];
+		st[j][3] = s[j]->s2[1];
+	}
+	for (int i = 0; i < n; i++) {
+		double xl = L[i], xr = R[i];
+		for (int j = 0; j < n_sec; j++) {
+			double yl = k[j][0] * xl + st[j][0], yr = k[j][0] * xr + st[j][1];
+			st[j][0] = k[j][1] * xl - k[j][3] * yl + st[j][2];
+			st[j][1] = k[j][1] * xr - k[j][3] * yr + st[j][3];
+			st[j][2] = k[j][2] * xl - k[j][4] * yl;
+			st[j][3] = k[j][2] * xr - k[j][4] * yr;
+			xl = yl;
+			xr = yr;
+		}
+		L[i] = xl;
+		R[i] = xr;
+	}
+	for (int j = 0; j < n_sec; j++) {
+		s[j]->s1[0] = st[j][0];
+		s[j]->s1[1] = st[j][1];
+		s[j]->s2[0] = st[j][2];
+		s[j]->s2[1] = st[j][3];
+	}
+}
+
 int bq_sanitize(struct bq_state *s)
 {
 	double *v[4] = { &s->s1[0], &s->s1[1], &s->s2[0], &s->s2[1] };

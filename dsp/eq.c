@@ -87,12 +87,15 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 void eq_process(struct eq *m, float *L, float *R, int n)
 {
 	double l[CHUNK], r[CHUNK];
-	struct band *act[BANDS];
+	const struct bq *c[BANDS];
+	struct bq_state *st[BANDS];
 	int na = 0;
 
 	for (int i = 0; i < BANDS; i++)
-		if (m->b[i].g != 0)
-			act[na++] = &m->b[i];
+		if (m->b[i].g != 0) {
+			c[na] = &m->b[i].c;
+			st[na++] = &m->b[i].s;
+		}
 	if (!na)
 		return;
 	while (n > 0) {
@@ -102,10 +105,9 @@ void eq_process(struct eq *m, float *L, float *R, int n)
 			l[i] = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 			r[i] = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
 		}
-		for (int j = 0; j < na; j++) {
-			bq_run(&act[j]->c, &act[j]->s, l, r, k);
-			bq_sanitize(&act[j]->s);
-		}
+		bq_run_cascade(c, st, na, l, r, k);
+		for (int j = 0; j < na; j++)
+			bq_sanitize(st[j]);
 		for (int i = 0; i < k; i++) {
 			L[i] = (float)l[i];
 			R[i] = (float)r[i];
