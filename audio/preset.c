@@ -675,12 +675,14 @@ int preset_dirs(char dirs[][4096], int user[], int max)
 	if (len > 0) {
 		char *slash;
 		exe[len] = 0;
-		slash = strrchr(exe, '/');
-		if (slash) {
+		/* EXEDIR/.. spelled without "..", so the not-found message
+		 * reads cleanly even for folders that do not exist. */
+		for (int k = 0; k < 2 && (slash = strrchr(exe, '/')); k++)
 			*slash = 0;
-			if (snprintf(buf, sizeof buf, "%s/../presets", exe) < (int)sizeof buf)
+		if (slash) {
+			if (snprintf(buf, sizeof buf, "%s/presets", exe) < (int)sizeof buf)
 				n = add_dir(dirs, user, n, max, buf, 0);
-			if (snprintf(buf, sizeof buf, "%s/../share/lathe/presets", exe) < (int)sizeof buf)
+			if (snprintf(buf, sizeof buf, "%s/share/lathe/presets", exe) < (int)sizeof buf)
 				n = add_dir(dirs, user, n, max, buf, 0);
 		}
 	}
