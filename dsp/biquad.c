@@ -524,9 +524,3 @@ int bq_sanitize(struct bq_state *s)
 			*v[i] = 0;
 	return 0;
 }
-
-double bq_state_level(const struct bq_state *s)
-{
-	return fmax(fmax(fabs(s->s1[0]), fabs(s->s1[1])),
-	            fmax(fabs(s->s2[0]), fabs(s->s2[1])));
-}

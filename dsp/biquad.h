@@ -64,7 +64,5 @@ void bq_run_cascade(const struct bq *const *c, struct bq_state *const *s, int n_
 /* Flush denormal-sized state to zero and clear state that is not finite.
  * Returns 1 when the state had to be cleared. */
 int bq_sanitize(struct bq_state *s);
-/* Largest state magnitude: how far the section is from silence. */
-double bq_state_level(const struct bq_state *s);
 
 #endif
