@@ -106,10 +106,13 @@ static int count_other_entries(const char *dir, const char *keep, char *first, s
 }
 
 /* stderr goes to a file while library code runs: it must stay empty. */
-struct quiet { int saved; char path[64]; };
+/* Static, not on a test's stack: after a failed assertion the teardown
+ * must put stderr back (cmocka reports there) and show what was caught. */
+static struct quiet { int saved; int active; char path[64]; } quiet;
 
-static void quiet_begin(struct quiet *q)
+static void quiet_begin(void)
 {
+	struct quiet *q = &quiet;
 	int fd;
 	snprintf(q->path, sizeof q->path, "/tmp/lathe-test-stderr.XXXXXX");
 	fd = mkstemp(q->path);
@@ -118,14 +121,23 @@ static void quiet_begin(struct quiet *q)
 	q->saved = dup(2);
 	dup2(fd, 2);
 	close(fd);
+	q->active = 1;
 }
 
-static void quiet_end(struct quiet *q)
+static void quiet_restore(void)
 {
-	struct stat st;
+	struct quiet *q = &quiet;
 	fflush(stderr);
 	dup2(q->saved, 2);
 	close(q->saved);
+	q->active = 0;
+}
+
+static void quiet_end(void)
+{
+	struct quiet *q = &quiet;
+	struct stat st;
+	quiet_restore();
 	assert_int_equal(stat(q->path, &st), 0);
 	if (st.st_size) {
 		char *text = read_all(q->path, NULL);
@@ -133,6 +145,47 @@ static void quiet_end(struct quiet *q)
 		fail_msg("library code wrote to stderr: %s", text);
 	}
 	unlink(q->path);
+}
+
+/* Every test gets a fresh folder; teardown runs even after a failed
+ * assertion, so no mount, temp folder or redirection outlives a test. */
+struct fixture {
+	char dir[64];
+	int mounted;    /* a tmpfs is mounted on dir */
+	int read_only;  /* dir was chmod'ed 0555 */
+};
+
+static int fx_setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+	if (!fx)
+		return -1;
+	make_tmpdir(fx->dir, sizeof fx->dir);
+	*state = fx;
+	return 0;
+}
+
+static int fx_teardown(void **state)
+{
+	struct fixture *fx = *state;
+	if (quiet.active) {
+		char *text;
+		quiet_restore();
+		text = read_all(quiet.path, NULL);
+		if (text)
+			fputs(text, stderr);
+		free(text);
+		unlink(quiet.path);
+	}
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("LATHE_DATADIR");
+	if (fx->read_only)
+		chmod(fx->dir, 0755);
+	if (fx->mounted && umount(fx->dir) != 0)
+		umount2(fx->dir, MNT_DETACH);
+	rm_rf(fx->dir);
+	free(fx);
+	return 0;
 }
 
 /* ";! KEY = VALUE" comments in the test files state what must come out. */
@@ -197,14 +250,13 @@ static void factory_presets_validate(void **state)
 	double v[P_COUNT], def[P_COUNT];
 	const char *required[] = { "transparent", "glue", "streaming", "loud", "air" };
 	int n, have_gentle = 0;
-	struct quiet q;
 
 	(void)state;
 	snprintf(dir, sizeof dir, "%spresets", root);
 	n = list_ini(dir, names, 64);
 	assert_true(n >= 6);
 	params_defaults(def);
-	quiet_begin(&q);
+	quiet_begin();
 	for (int i = 0; i < n; i++) {
 		char base[256];
 		snprintf(path, sizeof path, "%s/%.255s", dir, names[i]);
@@ -219,7 +271,7 @@ static void factory_presets_validate(void **state)
 			fail_msg("%s: notes should say what it is for and why (%zu characters)", names[i], strlen(notes));
 		have_gentle |= !strcmp(base, "warm") || !strcmp(base, "acoustic");
 	}
-	quiet_end(&q);
+	quiet_end();
 	assert_true(have_gentle);
 	for (size_t i = 0; i < sizeof required / sizeof *required; i++) {
 		snprintf(path, sizeof path, "%s/%s.ini", dir, required[i]);
@@ -275,13 +327,12 @@ static void good_files_load(void **state)
 	struct expect e[64];
 	double v[P_COUNT], want[P_COUNT];
 	int n;
-	struct quiet q;
 
 	(void)state;
 	snprintf(dir, sizeof dir, "%stests/data/presets/good", root);
 	n = list_ini(dir, names, 64);
 	assert_true(n >= 5);
-	quiet_begin(&q);
+	quiet_begin();
 	for (int i = 0; i < n; i++) {
 		int ne;
 		snprintf(path, sizeof path, "%s/%.255s", dir, names[i]);
@@ -310,7 +361,7 @@ static void good_files_load(void **state)
 				fail_msg("%s: %s.%s = %.17g, expected %.17g", names[i],
 					 module_names[param_table[k].module], param_table[k].name, v[k], want[k]);
 	}
-	quiet_end(&q);
+	quiet_end();
 }
 
 /* ---- bad files -------------------------------------------------------- */
@@ -345,13 +396,12 @@ static void bad_files_fail(void **state)
 	char dir[1200], names[64][256], path[1600];
 	struct expect e[16];
 	int n;
-	struct quiet q;
 
 	(void)state;
 	snprintf(dir, sizeof dir, "%stests/data/presets/bad", root);
 	n = list_ini(dir, names, 64);
 	assert_true(n >= 20);
-	quiet_begin(&q);
+	quiet_begin();
 	for (int i = 0; i < n; i++) {
 		const char *needles[16];
 		char linebuf[16][1700];
@@ -375,20 +425,20 @@ static void bad_files_fail(void **state)
 			needles[nn++] = "empty";
 		check_refused(path, ST_USAGE, needles, nn);
 	}
-	quiet_end(&q);
+	quiet_end();
 }
 
 static void generated_bad_files(void **state)
 {
-	char dir[64], path[128];
-	struct quiet q;
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128];
 	unsigned char junk[4096];
 	uint32_t seed = 12345;
 	char *big;
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
-	quiet_begin(&q);
+	quiet_begin();
 
 	/* Random bytes, as from a WAV given by mistake. */
 	for (size_t i = 0; i < sizeof junk; i++) {
@@ -462,8 +512,7 @@ static void generated_bad_files(void **state)
 		chmod(path, 0);
 		check_refused(path, ST_INPUT, (const char *[]){ "Permission denied" }, 1);
 	}
-	quiet_end(&q);
-	rm_rf(dir);
+	quiet_end();
 }
 
 /* ---- saving ----------------------------------------------------------- */
@@ -498,11 +547,12 @@ static void random_settings(double v[P_COUNT])
 
 static void round_trip_is_exact(void **state)
 {
-	char dir[64], path[128], err[ERRLEN], name[PRESET_NAME_MAX], notes[PRESET_NOTES_MAX + 1];
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128], err[ERRLEN], name[PRESET_NAME_MAX], notes[PRESET_NOTES_MAX + 1];
 	double v[P_COUNT], back[P_COUNT];
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/rt.ini", dir);
 	for (int t = 0; t < 300; t++) {
 		random_settings(v);
@@ -556,16 +606,16 @@ static void round_trip_is_exact(void **state)
 	assert_int_equal(preset_load(path, back, name, sizeof name, notes, sizeof notes, err, sizeof err), ST_OK);
 	assert_string_equal(notes, "one two\\ [comp] ratio = 9");
 	assert_true(back[P_COMP_RATIO] == 1.5);
-	rm_rf(dir);
 }
 
 static void save_refuses_bad_values(void **state)
 {
-	char dir[64], path[128], err[ERRLEN], notes[PRESET_NOTES_MAX + 2];
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128], err[ERRLEN], notes[PRESET_NOTES_MAX + 2];
 	double v[P_COUNT];
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/bad.ini", dir);
 	params_defaults(v);
 	v[P_COMP_RATIO] = 50;
@@ -587,7 +637,6 @@ static void save_refuses_bad_values(void **state)
 	assert_int_equal(preset_load(path, v, NULL, 0, NULL, 0, err, sizeof err), ST_OK);
 	unlink(path);
 	assert_int_equal(count_other_entries(dir, NULL, NULL, 0), 0);
-	rm_rf(dir);
 }
 
 /* Saves an "old" preset, then tries to save a different one over it with
@@ -633,50 +682,41 @@ static void save_old(const char *path)
 
 static void atomic_save_read_only_folder(void **state)
 {
-	char dir[64], path[128];
-	int mounted = 0;
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128];
 
-	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/x.ini", dir);
 	if (geteuid() == 0) {
 		/* Permissions do not stop root: a read-only mount does. */
-		if (mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0) {
-			rm_rf(dir);
+		if (mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
 			skip();
-		}
-		mounted = 1;
+		fx->mounted = 1;
 		save_old(path);
-		if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, "size=64k") != 0) {
-			umount(dir);
-			rm_rf(dir);
+		if (mount(NULL, dir, NULL, MS_REMOUNT | MS_RDONLY, "size=64k") != 0)
 			skip();
-		}
 		check_failed_save(dir, path, "Read-only file system");
 	} else {
 		save_old(path);
 		chmod(dir, 0555);
+		fx->read_only = 1;
 		check_failed_save(dir, path, "Permission denied");
-		chmod(dir, 0755);
 	}
-	if (mounted)
-		assert_int_equal(umount(dir), 0);
-	rm_rf(dir);
 }
 
 static void atomic_save_full_disk(void **state)
 {
-	char dir[64], path[128], filler[128], err[ERRLEN];
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128], filler[128], err[ERRLEN];
 	char block[4096];
 	double v[P_COUNT];
 	FILE *f;
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
-	if (geteuid() != 0 || mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0) {
-		rm_rf(dir);
+	if (geteuid() != 0 || mount("tmpfs", dir, "tmpfs", 0, "size=64k") != 0)
 		skip();
-	}
+	fx->mounted = 1;
 	snprintf(path, sizeof path, "%s/x.ini", dir);
 	snprintf(filler, sizeof filler, "%s/filler", dir);
 	save_old(path);
@@ -700,16 +740,17 @@ static void atomic_save_full_disk(void **state)
 	assert_true(v[P_COMP_RATIO] == 7);
 	assert_int_equal(count_other_entries(dir, "x.ini", NULL, 0), 0);
 	assert_int_equal(umount(dir), 0);
-	rm_rf(dir);
+	fx->mounted = 0;
 }
 
 static void save_errors_name_the_file(void **state)
 {
-	char dir[64], path[160], err[ERRLEN];
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[160], err[ERRLEN];
 	double v[P_COUNT];
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	params_defaults(v);
 	/* The folder does not exist. */
 	snprintf(path, sizeof path, "%s/no/such/x.ini", dir);
@@ -726,19 +767,19 @@ static void save_errors_name_the_file(void **state)
 	/* A device is not replaced by a preset. */
 	assert_int_equal(preset_save("/dev/null", v, NULL, NULL, err, sizeof err), ST_OUTPUT);
 	assert_non_null(strstr(err, "/dev/null"));
-	rm_rf(dir);
 }
 
 /* ---- atomicfile on its own -------------------------------------------- */
 
 static void atomicfile_basics(void **state)
 {
-	char dir[64], path[128], link[128], err[ERRLEN], *text;
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char path[128], link[128], err[ERRLEN], *text;
 	struct atomicfile af;
 	struct stat st;
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	snprintf(path, sizeof path, "%s/out.txt", dir);
 
 	assert_int_equal(path_is_regular_or_absent(path), 1);
@@ -806,20 +847,20 @@ static void atomicfile_basics(void **state)
 		assert_int_equal(atomicfile_commit(&af, err, sizeof err), ST_OUTPUT);
 		assert_string_equal(err, "cannot write /dev/full: No space left on device");
 	}
-	rm_rf(dir);
 }
 
 /* ---- finding presets -------------------------------------------------- */
 
 static void resolve_and_list(void **state)
 {
-	char dir[64], sub[160], path[4096], err[ERRLEN], want[256];
+	struct fixture *fx = *state;
+	const char *dir = fx->dir;
+	char sub[160], path[4096], err[ERRLEN], want[256];
 	struct preset_entry *list;
 	int n;
 	double v[P_COUNT];
 
 	(void)state;
-	make_tmpdir(dir, sizeof dir);
 	snprintf(sub, sizeof sub, "%s/config", dir);
 	setenv("XDG_CONFIG_HOME", sub, 1);
 	snprintf(sub, sizeof sub, "%s/data", dir);
@@ -896,9 +937,6 @@ static void resolve_and_list(void **state)
 	}
 	assert_int_equal(preset_resolve("glue", path, sizeof path, err, sizeof err), ST_OK);
 	assert_int_equal(preset_load(path, v, NULL, 0, NULL, 0, err, sizeof err), ST_OK);
-	unsetenv("LATHE_DATADIR");
-	unsetenv("XDG_CONFIG_HOME");
-	rm_rf(dir);
 }
 
 /* ---- --set ------------------------------------------------------------ */
@@ -962,18 +1000,18 @@ static void set_from_string(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(factory_presets_validate),
-		cmocka_unit_test(good_files_load),
-		cmocka_unit_test(bad_files_fail),
-		cmocka_unit_test(generated_bad_files),
-		cmocka_unit_test(round_trip_is_exact),
-		cmocka_unit_test(save_refuses_bad_values),
-		cmocka_unit_test(atomic_save_read_only_folder),
-		cmocka_unit_test(atomic_save_full_disk),
-		cmocka_unit_test(save_errors_name_the_file),
-		cmocka_unit_test(atomicfile_basics),
-		cmocka_unit_test(resolve_and_list),
-		cmocka_unit_test(set_from_string),
+		cmocka_unit_test_setup_teardown(factory_presets_validate, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(good_files_load, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(bad_files_fail, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(generated_bad_files, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(round_trip_is_exact, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(save_refuses_bad_values, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(atomic_save_read_only_folder, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(atomic_save_full_disk, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(save_errors_name_the_file, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(atomicfile_basics, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(resolve_and_list, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(set_from_string, fx_setup, fx_teardown),
 	};
 	find_root();
 	return cmocka_run_group_tests(tests, NULL, NULL);
