@@ -1001,8 +1001,9 @@ static void offer_restore(struct console *c)
 	strftime(when, sizeof when, "%b %d %H:%M", localtime(&c->restore.saved_at));
 	c->prompt = PR_RESTORE;
 	snprintf(c->mo.prompt, sizeof c->mo.prompt,
-		 "Restore the session of %s (%d setting%s changed, at %.0f s)? y/n",
-		 when, n, n == 1 ? "" : "s", c->restore.position_s);
+		 "Restore the session of %s (%d change%s, at %d:%02d)? y/n",
+		 when, n, n == 1 ? "" : "s", (int)c->restore.position_s / 60,
+		 (int)c->restore.position_s % 60);
 }
 
 static int console_run(struct console *c)

@@ -90,6 +90,8 @@ void view_format_value(int id, double val, char *buf, int size)
 			snprintf(buf, (size_t)size, "%.0f", val);
 	} else if (strcmp(u, "ms") == 0) {
 		snprintf(buf, (size_t)size, val < 1 ? "%.2f" : val < 100 ? "%.1f" : "%.0f", val);
+	} else if (strcmp(u, ":1") == 0) {
+		snprintf(buf, (size_t)size, "%.1f", val);
 	} else if (d->flags & PF_LOG) {
 		snprintf(buf, (size_t)size, val < 10 ? "%.2f" : "%.1f", val);
 	} else if (d->step < 1) {
@@ -154,7 +156,7 @@ static int has_gr(int m)
 	return m == MOD_COMP || m == MOD_LIMITER;
 }
 
-#define GR_CELL_W 15 /* "GR ▮▮▮▮▮▮  4.2" */
+#define GR_CELL_W 14 /* " GR" + 6-cell bar + " 4.2" */
 
 static int cell_width(const struct view *v, int id)
 {
@@ -171,14 +173,14 @@ static void layout_strips(struct view *v, int width)
 		for (int i = first; i < end; i += g) {
 			int gw = 0;
 			for (int j = i; j < i + g && j < end; j++)
-				gw += cell_width(v, j) + 1;
+				gw += cell_width(v, j);
 			if (x > 0 && x + gw > area) {
 				row++;
 				x = 0;
 			}
 			for (int j = i; j < i + g && j < end; j++) {
 				v->cell[j] = (struct cell){ row, x, cell_width(v, j) };
-				x += cell_width(v, j) + 1;
+				x += cell_width(v, j);
 			}
 			/* A grouped module starts a new row after each group when
 			 * the next would not fit, handled above; keep groups aligned
@@ -392,7 +394,7 @@ static void draw_strip(struct view *v, const struct ui_model *mo, int mod)
 	if (has_gr(mod) && v->gr_cell[mod].row >= 0 && v->gr_cell[mod].row < rows) {
 		const struct cell *c = &v->gr_cell[mod];
 		double gr = !mo->have_meters ? 0 : mod == MOD_COMP ? mo->m.comp_gr_db : mo->m.limiter_gr_db;
-		int y = y0 + c->row, x = x0 + c->col, n = 7;
+		int y = y0 + c->row, x = x0 + c->col, n = 6;
 		double cells = fmin(gr / GR_FULL, 1.0) * n;
 		putn(y, x, 3, R_LABEL, " GR");
 		move(y, x + 3);
@@ -506,7 +508,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 		int sx = v->side_x, sw = v->side_w, sy = v->meters_y;
 		double I = m->integrated_lufs, plr = m->max_true_peak_db - I;
 		static const struct { const char *name; double target; } plat[3] = {
-			{ "Spotify/YouTube/Tidal", -14 }, { "Apple Music", -16 }, { "Deezer", -15 },
+			{ "Spotify/YT/Tidal", -14 }, { "Apple Music", -16 }, { "Deezer", -15 },
 		};
 		char warn[3][96];
 		int nw_ = view_warnings(mo, warn, 3);
@@ -529,7 +531,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 			if (i < nw_)
 				putn(sy + 4 + i, sx, sw, R_WARN, "!%s", warn[i]);
 			else if (i == 0 && !nw_ && have_i)
-				putn(sy + 4 + i, sx, sw, R_GOOD, " limiting pays off");
+				putn(sy + 4 + i, sx, sw, R_GOOD, " no over-limiting");
 			else
 				putn(sy + 4 + i, sx, sw, R_NORMAL, "%s", "");
 		}
@@ -591,9 +593,10 @@ static void draw_graph(struct view *v, const struct ui_model *mo)
 			continue;
 		for (int r = 0; r < rh; r++) {
 			char lab[8] = "";
+			/* The name on top, then the full-scale value it is drawn to. */
 			if (r == 0)
 				snprintf(lab, sizeof lab, s ? "lim" : "cmp");
-			else if (r == rh - 1 && rh > 1)
+			else if (r == 1)
 				snprintf(lab, sizeof lab, "%.0fdB", GRAPH_FULL);
 			putn(y + r, 0, lw, R_LABEL, "%s", lab);
 			move(y + r, lw);
@@ -642,9 +645,11 @@ static void draw_status(struct view *v, const struct ui_model *mo)
 		move(y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
 		return;
 	}
-	if (mo->prompt[0])
-		putn(y, 0, v->w - rw, R_WARN, "%s", mo->prompt);
-	else if (mo->status[0])
+	if (mo->prompt[0]) {
+		putn(y, 0, v->w, R_WARN, "%s", mo->prompt);
+		return;
+	}
+	if (mo->status[0])
 		putn(y, 0, v->w - rw, mo->status_error ? R_ERROR : R_STATUS, "%s", mo->status);
 	else if (mo->job[0])
 		putn(y, 0, v->w - rw, R_STATUS, "%s", mo->job);
@@ -654,11 +659,9 @@ static void draw_status(struct view *v, const struct ui_model *mo)
 }
 
 /* Help: every command with the keys actually bound to it, in columns. */
-struct help_line { const char *keys_cmd; };
-
 int view_help_rows(const struct view *v, const struct ui_model *mo, int *visible)
 {
-	int colw = 40, cols = (v->w - 2) / colw;
+	int colw = 39, cols = (v->w - 2) / colw;
 	if (cols < 1)
 		cols = 1;
 	*visible = v->h - 4;
@@ -668,17 +671,17 @@ int view_help_rows(const struct view *v, const struct ui_model *mo, int *visible
 static void draw_help(struct view *v, const struct ui_model *mo)
 {
 	static const char *cmdline_help[] = {
-		":set MOD.PARAM VALUE   e.g. set comp.ratio 2",
-		":save NAME             preset to the user folder",
-		":load NAME|PATH        preset, applied smoothly",
-		":render PATH           offline, in the background",
-		":target LUFS           drive the limiter to land there",
-		":bypass MOD  :monitor NAME  :seek SECONDS",
-		":loop A B | off   :reset   :w   :q   :q!",
-		"",
+		":set comp.ratio 2    set a value",
+		":save NAME           save a preset",
+		":load NAME|PATH      load a preset",
+		":render PATH         render offline",
+		":target -14          land on LUFS",
+		":bypass MOD  :monitor NAME",
+		":seek 1:20  :loop A B|off  :reset",
+		":w  :q  :q!  :presets",
 	};
 	int ncmd = (int)(sizeof cmdline_help / sizeof cmdline_help[0]);
-	int colw = 40, cols = (v->w - 2) / colw, visible, total, top;
+	int colw = 39, cols = (v->w - 2) / colw, visible, total, top;
 	char keys[64];
 
 	if (cols < 1)
@@ -703,8 +706,8 @@ static void draw_help(struct view *v, const struct ui_model *mo)
 		if (i < ACT_COUNT - 1) {
 			int cmd = i + 1;
 			keymap_keys_for(mo->keys, (enum command)cmd, keys, sizeof keys, 3);
-			putn(y, x, 14, R_KEY, "%-13.13s", keys[0] ? keys : "-");
-			putn(y, x + 14, colw - 15, R_NORMAL, "%s", command_help[cmd]);
+			putn(y, x, 13, R_KEY, "%-12.12s", keys[0] ? keys : "-");
+			putn(y, x + 13, colw - 14, R_NORMAL, "%s", command_help[cmd]);
 		} else {
 			putn(y, x, colw - 1, R_LABEL, "%s", cmdline_help[i - (ACT_COUNT - 1)]);
 		}
