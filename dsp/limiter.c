@@ -1,0 +1,370 @@
+/* Lookahead true-peak limiter.
+ *
+ * Signal path (x is the undriven input, D the constant latency):
+ *   out[n] = x[n - D] * drive[n - D] * g[n]
+ * and, while bypassed, a 10 ms crossfade to x[n - D], so the latency never
+ * depends on any parameter.
+ *
+ * Gain computer, per input sample n (everything a pure per-sample
+ * recursion, so the block size never changes a sample):
+ *   p[n]  true peak (4x two-stage half-band interpolation + parabolic
+ *         refinement, both channels, times the drive) of the interval from
+ *         x[n - OS_DELAY] to the next sample; 0 when the 4x grid times its
+ *         secant bound cannot reach the threshold (the refinement is then
+ *         skipped).
+ *   h[n]  max of p over [n - wold, n - wnew]: a sliding maximum (monotone
+ *         deque, O(1) amortised).  wold - wnew + 1 = S + 2 EXT + 1.
+ *   e[n]  min(thr / h, release recursion): instant down, exponential up.
+ *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples:
+ *         a smooth S-shaped attack that is complete when the peak plays.
+ * Every e in the span averaged for the output samples around a peak
+ * (EXT samples either side of its interval) already holds that peak's
+ * reduction, so the output never exceeds thr there; thr sits MARGIN_DB
+ * below the ceiling for the detector's worst low reading and for the
+ * reconstruction of the gain-modulated product.
+ *
+ * State:
+ *   dl[c]   delay line of channel c, written twice (at i and i + dsize) so
+ *           the interpolator reads contiguous history
+ *   drv     drive applied to each delayed sample (smoothed per sample)
+ *   pk      p by detection time; dq/qh/qt the deque of times for h
+ *   eh, bh  e and first-box outputs by time; s1, s2 the box sums
+ *   e       the release recursion; ch the interpolators' state */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "limiter.h"
+#include "oversample.h"
+
+#define LOOKAHEAD_MAX_MS 5.0
+#define MARGIN_DB 0.1
+/* Samples either side of a peak's interval held at its full reduction. */
+#define EXT 4
+#define BYPASS_MS 10.0
+#define DRIVE_MS 10.0
+
+struct limiter {
+	struct os_coefs oc;
+	double rate;
+	int smax, lat, wold, wnew, S, B1, B2;
+	unsigned dsize, dmask, psize, pmask, qmask, emask;
+	float *dl[2], *drv, *pk, *eh, *bh;
+	unsigned *dq, *dq2;
+	unsigned qh, qt, n;
+	double s1, s2;
+	float inv1, inv2;
+	float e, gmin, g;
+	struct os_chan ch[2];
+
+	float drive_t, drive, kdrive;
+	float thr, thr_4;
+	float wrel;
+	float byp_t, byp, byp_step;
+	double cur[P_COUNT];
+	int have;
+};
+
+static unsigned pow2_at_least(unsigned v)
+{
+	unsigned s = 16;
+	while (s < v)
+		s *= 2;
+	return s;
+}
+
+struct limiter *limiter_new(double rate)
+{
+	struct limiter *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->rate = rate;
+	os_init(&m->oc);
+	m->smax = (int)ceil(LOOKAHEAD_MAX_MS * 1e-3 * rate);
+	m->wold = m->smax + 2 * EXT;
+	m->lat = m->smax - 1 + OS_DELAY + EXT;
+	m->dsize = pow2_at_least((unsigned)(m->lat + OS_H1 + 2));
+	m->dmask = m->dsize - 1;
+	m->psize = pow2_at_least((unsigned)(2 * m->smax + 2 * EXT + 4));
+	m->pmask = m->psize - 1;
+	unsigned qsize = pow2_at_least((unsigned)(m->smax + 2 * EXT + 4));
+	m->qmask = qsize - 1;
+	unsigned esize = pow2_at_least((unsigned)(m->smax + 2));
+	m->emask = esize - 1;
+
+	m->dl[0] = calloc(2 * m->dsize, sizeof(float));
+	m->dl[1] = calloc(2 * m->dsize, sizeof(float));
+	m->drv = calloc(m->dsize, sizeof(float));
+	m->pk = calloc(m->psize, sizeof(float));
+	m->eh = calloc(esize, sizeof(float));
+	m->bh = calloc(esize, sizeof(float));
+	m->dq = calloc(qsize, sizeof(unsigned));
+	m->dq2 = calloc(qsize, sizeof(unsigned));
+	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
+	    !m->dq || !m->dq2) {
+		limiter_free(m);
+		return NULL;
+	}
+	double p[P_COUNT];
+	params_defaults(p);
+	limiter_set(m, p);
+	limiter_reset(m);
+	return m;
+}
+
+void limiter_free(struct limiter *m)
+{
+	if (!m)
+		return;
+	free(m->dl[0]);
+	free(m->dl[1]);
+	free(m->drv);
+	free(m->pk);
+	free(m->eh);
+	free(m->bh);
+	free(m->dq);
+	free(m->dq2);
+	free(m);
+}
+
+static void set_boxes(struct limiter *m, int S)
+{
+	m->S = S;
+	m->B1 = (S + 1) / 2;
+	m->B2 = S + 1 - m->B1;
+	m->inv1 = 1.0f / (float)m->B1;
+	m->inv2 = 1.0f / (float)m->B2;
+	m->wnew = m->smax - S;
+}
+
+/* The deque holds the window of the sample before n: times
+ * [n - 1 - wold, n - 1 - wnew], decreasing values from head to tail. */
+static void rebuild_deque(struct limiter *m)
+{
+	unsigned n = m->n;
+	m->qh = m->qt = 0;
+	for (unsigned j = n - 1 - (unsigned)m->wold; j != n - (unsigned)m->wnew; j++) {
+		float v = m->pk[j & m->pmask];
+		while (m->qt != m->qh && m->pk[m->dq[(m->qt - 1) & m->qmask] & m->pmask] <= v)
+			m->qt--;
+		m->dq[m->qt++ & m->qmask] = j;
+	}
+}
+
+/* After a change of lookahead or threshold, lower the e history that the
+ * boxes will still average to what the new settings would have given, then
+ * recompute the box sums exactly: the state is then as if the new settings
+ * had always been in force (a release already under way is kept). */
+static void refit_history(struct limiter *m)
+{
+	unsigned n = m->n, S = (unsigned)m->S;
+	unsigned *q = m->dq2, qh = 0, qt = 0;
+	/* Sliding max of pk over [i - wold, i - wnew] for i = n - S .. n - 1. */
+	unsigned first = n - S - (unsigned)m->wold;
+	for (unsigned i = n - S; i != n; i++) {
+		unsigned lo = i - (unsigned)m->wold, hi = i - (unsigned)m->wnew;
+		for (unsigned j = (i == n - S) ? first : hi; j != hi + 1; j++) {
+			float v = m->pk[j & m->pmask];
+			while (qt != qh && m->pk[q[(qt - 1) & m->qmask] & m->pmask] <= v)
+				qt--;
+			q[qt++ & m->qmask] = j;
+		}
+		while ((int)(q[qh & m->qmask] - lo) < 0)
+			qh++;
+		float h = m->pk[q[qh & m->qmask] & m->pmask];
+		if (h > m->thr) {
+			float t = m->thr / h;
+			float *e = &m->eh[i & m->emask];
+			if (t < *e)
+				*e = t;
+		}
+	}
+	if (m->e > m->eh[(n - 1) & m->emask])
+		m->e = m->eh[(n - 1) & m->emask];
+	double s = 0.0;
+	for (unsigned i = n - (unsigned)m->B1; i != n; i++)
+		s += m->eh[i & m->emask];
+	m->s1 = s;
+	double s2 = 0.0;
+	for (unsigned i = n - (unsigned)m->B2; i != n; i++) {
+		double b = 0.0;
+		for (unsigned k = i + 1 - (unsigned)m->B1; k != i + 1; k++)
+			b += m->eh[k & m->emask];
+		float bf = (float)(b * m->inv1);
+		m->bh[i & m->emask] = bf;
+		s2 += bf;
+	}
+	m->s2 = s2;
+	rebuild_deque(m);
+}
+
+void limiter_reset(struct limiter *m)
+{
+	memset(m->dl[0], 0, 2 * m->dsize * sizeof(float));
+	memset(m->dl[1], 0, 2 * m->dsize * sizeof(float));
+	memset(m->pk, 0, m->psize * sizeof(float));
+	m->drive = m->drive_t;
+	for (unsigned i = 0; i < m->dsize; i++)
+		m->drv[i] = m->drive;
+	for (unsigned i = 0; i <= m->emask; i++)
+		m->eh[i] = m->bh[i] = 1.0f;
+	m->s1 = m->B1;
+	m->s2 = m->B2;
+	m->e = 1.0f;
+	m->g = 1.0f;
+	m->gmin = 1.0f;
+	memset(m->ch, 0, sizeof m->ch);
+	m->n = 0;
+	m->byp = m->byp_t;
+	rebuild_deque(m);
+}
+
+void limiter_set(struct limiter *m, const double p[P_COUNT])
+{
+	int first = !m->have;
+	m->have = 1;
+#define CHANGED(id) (first || p[id] != m->cur[id] ? (m->cur[id] = p[id], 1) : 0)
+	if (CHANGED(P_LIMITER_DRIVE))
+		m->drive_t = (float)pow(10.0, p[P_LIMITER_DRIVE] / 20.0);
+	int refit = 0;
+	if (CHANGED(P_LIMITER_CEILING)) {
+		float old = m->thr;
+		m->thr = (float)pow(10.0, (p[P_LIMITER_CEILING] - MARGIN_DB) / 20.0);
+		m->thr_4 = m->thr / (OS_SEC4 * OS_LOW);
+		refit = !first && m->thr < old;
+	}
+	if (CHANGED(P_LIMITER_RELEASE))
+		m->wrel = (float)(1.0 - exp(-1.0 / (p[P_LIMITER_RELEASE] * 1e-3 * m->rate)));
+	if (CHANGED(P_LIMITER_LOOKAHEAD)) {
+		long S = lround(p[P_LIMITER_LOOKAHEAD] * 1e-3 * m->rate);
+		if (S < 2)
+			S = 2;
+		if (S > m->smax)
+			S = m->smax;
+		if (first || S != m->S) {
+			set_boxes(m, (int)S);
+			refit = !first;
+		}
+	}
+	if (CHANGED(P_LIMITER_BYPASS))
+		m->byp_t = p[P_LIMITER_BYPASS] >= 0.5 ? 1.0f : 0.0f;
+#undef CHANGED
+	if (first) {
+		m->kdrive = (float)(1.0 - exp(-1.0 / (DRIVE_MS * 1e-3 * m->rate)));
+		m->byp_step = (float)(1.0 / (BYPASS_MS * 1e-3 * m->rate));
+	}
+	if (refit)
+		refit_history(m);
+}
+
+static inline float sanitize(float x)
+{
+	float a = fabsf(x);
+	/* NaN fails both tests; the cap keeps drive * x finite. */
+	if (!(a >= 1e-30f))
+		return 0.0f;
+	return a <= 1e6f ? x : copysignf(1e6f, x);
+}
+
+void limiter_process(struct limiter *m, float *L, float *R, int nf)
+{
+	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
+	const unsigned qmask = m->qmask, emask = m->emask;
+	const unsigned wold = (unsigned)m->wold, wnew = (unsigned)m->wnew;
+	const unsigned lat = (unsigned)m->lat, B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
+	float *const dl0 = m->dl[0], *const dl1 = m->dl[1];
+	float *const drv = m->drv, *const pk = m->pk, *const eh = m->eh, *const bh = m->bh;
+	unsigned *const dq = m->dq;
+	const float thr = m->thr, thr_4 = m->thr_4, wrel = m->wrel;
+	const float inv1 = m->inv1, inv2 = m->inv2, drive_t = m->drive_t, kdrive = m->kdrive;
+	const float byp_t = m->byp_t, byp_step = m->byp_step;
+	unsigned n = m->n, qh = m->qh, qt = m->qt;
+	double s1 = m->s1, s2 = m->s2;
+	float e = m->e, gmin = m->gmin, drive = m->drive, byp = m->byp, g = m->g;
+
+	for (int i = 0; i < nf; i++, n++) {
+		float xl = sanitize(L[i]), xr = sanitize(R[i]);
+		unsigned w = n & dmask;
+		dl0[w] = dl0[w + dsize] = xl;
+		dl1[w] = dl1[w + dsize] = xr;
+		if (drive != drive_t) {
+			drive += kdrive * (drive_t - drive);
+			if (fabsf(drive_t - drive) <= 1e-6f * drive_t)
+				drive = drive_t;
+		}
+		drv[w] = drive;
+
+		float pl[6], pr[6];
+		os_step(&m->oc, &m->ch[0], &dl0[w + dsize - OS_H1 + 1], n, pl);
+		os_step(&m->oc, &m->ch[1], &dl1[w + dsize - OS_H1 + 1], n, pr);
+		float dm = drv[(n - OS_DELAY) & dmask];
+		float ql = os_grid_peak(pl), qr = os_grid_peak(pr);
+		float p = 0.0f;
+		if ((ql > qr ? ql : qr) * dm > thr_4) {
+			ql = os_refine(pl);
+			qr = os_refine(pr);
+			p = (ql > qr ? ql : qr) * dm * OS_LOW;
+		}
+		pk[n & pmask] = p;
+
+		/* Sliding maximum: the sample entering the window is n - wnew. */
+		unsigned j = n - wnew;
+		float v = pk[j & pmask];
+		while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
+			qt--;
+		dq[qt++ & qmask] = j;
+		while (n - dq[qh & qmask] > wold)
+			qh++;
+		float h = pk[dq[qh & qmask] & pmask];
+
+		float t = h > thr ? thr / h : 1.0f;
+		e = t < e ? t : e + wrel * (t - e);
+		unsigned ei = n & emask;
+		s1 += e - eh[(n - B1) & emask];
+		eh[ei] = e;
+		float b1 = (float)(s1 * inv1);
+		s2 += b1 - bh[(n - B2) & emask];
+		bh[ei] = b1;
+		g = (float)(s2 * inv2);
+
+		unsigned rd = (n - lat) & dmask;
+		float dry0 = dl0[rd], dry1 = dl1[rd];
+		float gg = g * drv[rd];
+		float y0 = dry0 * gg, y1 = dry1 * gg;
+		if (byp != byp_t) {
+			byp += byp < byp_t ? byp_step : -byp_step;
+			if (fabsf(byp - byp_t) < byp_step)
+				byp = byp_t;
+		}
+		if (byp != 0.0f) {
+			y0 += byp * (dry0 - y0);
+			y1 += byp * (dry1 - y1);
+		} else if (g < gmin) {
+			gmin = g;
+		}
+		L[i] = y0;
+		R[i] = y1;
+	}
+	m->n = n;
+	m->qh = qh;
+	m->qt = qt;
+	m->s1 = s1;
+	m->s2 = s2;
+	m->e = e;
+	m->g = g;
+	m->gmin = gmin;
+	m->drive = drive;
+	m->byp = byp;
+}
+
+int limiter_latency(const struct limiter *m)
+{
+	return m->lat;
+}
+
+float limiter_read_gr(struct limiter *m)
+{
+	float gr = -20.0f * log10f(m->gmin);
+	m->gmin = 1.0f;
+	return gr > 0.0f ? gr : 0.0f;
+}

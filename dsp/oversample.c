@@ -1,0 +1,47 @@
+#include <math.h>
+
+#include "oversample.h"
+
+/* Modified Bessel function of the first kind, order 0 (Kaiser window). */
+static double bessel_i0(double x)
+{
+	double s = 1.0, t = 1.0;
+	for (int k = 1; k < 60; k++) {
+		t *= (x / (2.0 * k)) * (x / (2.0 * k));
+		s += t;
+		if (t < 1e-17 * s)
+			break;
+	}
+	return s;
+}
+
+/* Weights of the half-sample point from the K nearest samples each side,
+ * a[k] for the pair at distance k - 1/2, normalised to unit DC gain. */
+static void halfband(double *a, int K, double beta)
+{
+	double sum = 0.0;
+	for (int k = 1; k <= K; k++) {
+		double t = k - 0.5, u = t / K;
+		double w = bessel_i0(beta * sqrt(1.0 - u * u)) / bessel_i0(beta);
+		a[k - 1] = sin(M_PI * t) / (M_PI * t) * w;
+		sum += 2.0 * a[k - 1];
+	}
+	for (int k = 0; k < K; k++)
+		a[k] /= sum;
+}
+
+void os_init(struct os_coefs *oc)
+{
+	double a[OS_K1], b[OS_K2];
+
+	halfband(a, OS_K1, 5.0);
+	/* u[m] = sum a[k-1] (x[m+1-k] + x[m+k]); the history h ends at
+	 * x[m + OS_K1], so x[m + k] is h[OS_H1 - 1 - OS_K1 + k]. */
+	for (int k = 1; k <= OS_K1; k++) {
+		oc->c1[OS_H1 - 1 - OS_K1 + k] = (float)a[k - 1];
+		oc->c1[OS_H1 - OS_K1 - k] = (float)a[k - 1];
+	}
+	halfband(b, OS_K2, 5.0);
+	for (int k = 0; k < OS_K2; k++)
+		oc->b[k] = (float)b[k];
+}
