@@ -537,6 +537,9 @@ static void open_cmdline(struct console *c, const char *text)
 
 static void run_command(struct console *c, enum command cmd)
 {
+	/* Only an unbroken run of steps on one parameter is one undo step. */
+	if (cmd < ACT_VALUE_UP || cmd > ACT_VALUE_DOWN_COARSE)
+		c->last_edit_id = -1;
 	switch (cmd) {
 	case ACT_NONE: break;
 	case ACT_QUIT: request_quit(c); break;
@@ -661,6 +664,7 @@ static void exec_cmdline(struct console *c, char *line)
 			*--end = 0;
 	}
 	logmsg(c, "command: %s %s", cmd, arg ? arg : "");
+	c->last_edit_id = -1;
 
 	if (!strcmp(cmd, "set")) {
 		char assign[300];

@@ -1,0 +1,101 @@
+#!/bin/sh
+# The console in a real terminal (tmux): every strip and meter shows, a key
+# changes a parameter and the strip shows it, ':save' writes the value to a
+# preset, '?' shows the loaded bindings, resizing to 40x10 and back
+# relayouts, and 'q' asks about unsaved tweaks, exits 0 and gives the
+# terminal back.  Audio goes to an inline ALSA null PCM.
+. "$(dirname "$0")/lib.sh"
+SOCK="lathe-tui-$$"
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+
+printf 'pcm.!default { type null }\n' >"$T/asound.conf"
+# wait_for PATTERN [TENTHS]: poll the screen until an extended regex shows.
+wait_for() {
+	n=${2:-50}
+	while [ "$n" -gt 0 ]; do
+		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
+		sleep 0.1; n=$((n - 1))
+	done
+	return 1
+}
+check() { # check PATTERN WHAT
+	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
+}
+
+tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	LANG=C.UTF-8 TERM=xterm-256color '$LATHE'; echo \"EXIT=\$?\" >'$T/exit'; \
+	stty -a >'$T/stty' 2>&1; sleep 30"
+
+check '^ output +on' "the console starts at 80x24"
+S=$(tm capture-pane -p)
+for m in input hpf eq comp imager limiter output; do
+	echo "$S" | grep -Eq "^.$m +(on|OFF) " || fail "no strip for $m"
+done
+for p in 'gain' 'slope' 'high_q' 'mid2_freq' 'threshold' 'sc_hpf' 'bass_mono' 'lookahead' 'ceiling'; do
+	echo "$S" | grep -q -- "$p" || fail "parameter $p not on screen"
+done
+for mtr in '^ L ' '^ R ' '^ M .*LUFS' '^ S .*LUFS' '^ I .*LUFS' 'LRA' 'PLR' '^cmp .*dB GR' '^lim .*dB GR' \
+	'Spotify/YT/Tidal -14' 'Apple Music +-16' 'Deezer +-15' 'GR'; do
+	echo "$S" | grep -Eq -- "$mtr" || fail "meter /$mtr/ not on screen"
+done
+echo "$S" | head -1 | grep -Eq '0:[0-9.]+/0:3[0-9]' || fail "header lacks position/duration: $(echo "$S" | head -1)"
+[ "$FAILS" = 0 ] && ok "every strip, parameter and meter is on screen"
+
+# Move to comp, down to ratio, one step up: 2 * 1.05 = 2.1.
+tm send-keys l l l j +
+check '\[ratio +2\.1:1\]' "a key changes comp.ratio and the strip shows 2.1"
+check 'no preset\*' "the status line marks unsaved tweaks"
+
+tm send-keys : 'save x' Enter
+check 'saved .*x\.ini' "':save x' reports the file"
+P="$XDG_CONFIG_HOME/lathe/presets/x.ini"
+if [ -f "$P" ] && awk '/^\[/{s=$0} s=="[comp]" && /^ratio *= *2\.1( |$)/{f=1} END{exit !f}' "$P"; then
+	ok "x.ini holds [comp] ratio = 2.1"
+else
+	fail "x.ini lacks comp ratio 2.1: $(cat "$P" 2>&1 | head -40)"
+fi
+check ' x *$' "the status line names the preset, no longer unsaved"
+
+tm send-keys '?'
+check 'lathe help' "'?' opens the help"
+S=$(tm capture-pane -p)
+echo "$S" | grep -Eq '^ *j down +next parameter' || fail "help lacks the j binding"
+echo "$S" | grep -Eq 'u +undo' || fail "help lacks undo"
+tm send-keys Escape
+check '^ output +on' "Esc closes the help"
+
+tm resize-window -x 40 -y 10
+check 'terminal too small' "40x10 says the terminal is too small"
+tm resize-window -x 80 -y 24
+check 'Spotify/YT/Tidal' "back at 80x24 the meters are redrawn"
+check '^.limiter +on' "back at 80x24 the strips are redrawn"
+
+# A new tweak, then q: it must ask, and n must keep the console running.
+tm send-keys +
+check '\[ratio +2\.2:1\]' "a second step reads 2.2"
+tm send-keys q
+check 'Quit with unsaved tweaks' "q asks when there are unsaved tweaks"
+tm send-keys n
+sleep 0.3
+[ -f "$T/exit" ] && fail "n quit anyway"
+tm send-keys u
+check '\[ratio +2\.1:1\]' "u undoes the step"
+check ' x *$' "back at the saved value nothing is unsaved"
+tm send-keys C-r
+check '\[ratio +2\.2:1\]' "Ctrl-R redoes it"
+tm send-keys q
+check 'Quit with unsaved tweaks' "q asks again"
+tm send-keys y
+n=50; while [ ! -f "$T/exit" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+if [ "$(cat "$T/exit" 2>/dev/null)" = "EXIT=0" ]; then ok "q exits 0"; else fail "exit: $(cat "$T/exit" 2>&1)"; fi
+if grep -Eq '(^| )icanon' "$T/stty" && grep -Eq '(^| )echo( |$)' "$T/stty"; then
+	ok "the terminal is restored (icanon, echo)"
+else
+	fail "terminal not restored: $(cat "$T/stty")"
+fi
+# The shell's screen is back: the console used the alternate screen.
+tm capture-pane -p | grep -q 'Spotify' && fail "the console's screen was left behind"
+finish
