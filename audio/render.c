@@ -5,7 +5,6 @@
 
 #include <ebur128.h>
 #include <errno.h>
-#include <libgen.h>
 #include <math.h>
 #include <sndfile.h>
 #include <stdio.h>
@@ -13,8 +12,8 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
+#include "atomicfile.h"
 #include "dsp/chain.h"
 #include "source.h"
 #include "status.h"
@@ -187,9 +186,8 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 {
 	struct source *src;
 	struct file_sink fs = { { file_write }, NULL, 24, 0, NULL };
-	struct stat st;
-	char tmp[4096] = "";
-	int rc, fd = -1, direct;
+	struct atomicfile af;
+	int rc;
 	int bits = o && o->bits ? o->bits : 24;
 	int format = render_format_for(out, bits);
 	SF_INFO info = { 0 };
@@ -217,54 +215,33 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 		snprintf(err, (size_t)errlen, "%s: out of memory", out);
 		return ST_OUTPUT;
 	}
-	/* Regular files (or new names) go through a temporary file and a
-	 * rename; devices and pipes cannot be renamed over. */
-	direct = stat(out, &st) == 0 && !S_ISREG(st.st_mode);
-	if (direct) {
-		fs.sf = sf_open(out, SFM_WRITE, &info);
-	} else {
-		char dirbuf[4096], basebuf[4096];
-		snprintf(dirbuf, sizeof dirbuf, "%s", out);
-		snprintf(basebuf, sizeof basebuf, "%s", out);
-		snprintf(tmp, sizeof tmp, "%s/.%s.lathe-XXXXXX", dirname(dirbuf), basename(basebuf));
-		fd = mkstemp(tmp);
-		if (fd < 0) {
-			snprintf(err, (size_t)errlen, "%s: cannot create a file there: %s", out, strerror(errno));
-			rc = ST_OUTPUT;
-			goto out;
-		}
-		mode_t um = umask(0);
-		umask(um);
-		fchmod(fd, 0666 & ~um);
-		fs.sf = sf_open_fd(fd, SFM_WRITE, &info, SF_FALSE);
-	}
+	/* A temporary file renamed into place at the end; devices and pipes
+	 * (/dev/null, a FIFO) are written straight through. */
+	rc = atomicfile_open(&af, out, AF_DIRECT_SPECIAL, err, errlen);
+	if (rc)
+		goto out;
+	fs.sf = sf_open_fd(af.fd, SFM_WRITE, &info, SF_FALSE);
 	if (!fs.sf) {
 		snprintf(err, (size_t)errlen, "%s: cannot write: %s", out, sf_strerror(NULL));
+		atomicfile_abort(&af);
 		rc = ST_OUTPUT;
 		goto out;
 	}
+	errno = 0;
 	rc = run(src, v, &fs.base, o, NULL, err, errlen);
 	if (rc == ST_OUTPUT)
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
 			 errno ? strerror(errno) : sf_strerror(fs.sf));
+	/* sf_close writes the final header sizes: its failure is a failed render. */
 	if (sf_close(fs.sf) != 0 && rc == ST_OK) {
-		snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(errno));
+		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
+			 errno ? strerror(errno) : "cannot finish the header");
 		rc = ST_OUTPUT;
 	}
-	fs.sf = NULL;
-	if (fd >= 0 && rc == ST_OK) {
-		if (fsync(fd) != 0 || close(fd) != 0) {
-			snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(errno));
-			rc = ST_OUTPUT;
-		}
-		fd = -1;
-		if (rc == ST_OK && rename(tmp, out) != 0) {
-			snprintf(err, (size_t)errlen, "%s: cannot rename into place: %s", out, strerror(errno));
-			rc = ST_OUTPUT;
-		}
-		if (rc == ST_OK)
-			tmp[0] = 0;
-	}
+	if (rc == ST_OK)
+		rc = atomicfile_commit(&af, err, errlen);
+	else
+		atomicfile_abort(&af);
 	if (rc == -1)
 		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
 	if (res && rc == ST_OK) {
@@ -272,10 +249,6 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 		res->rate = source_rate(src);
 	}
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp[0])
-		unlink(tmp);
 	free(fs.ibuf);
 	source_close(src);
 	return rc;

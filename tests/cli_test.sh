@@ -84,7 +84,7 @@ kill -INT $pid
 wait $pid; st=$?
 [ "$st" != 0 ] && ok "SIGINT: exit $st" || fail "SIGINT: exit 0"
 [ ! -e "$T/long-out.wav" ] || fail "SIGINT left the output"
-ls -a "$T" | grep -q 'lathe-' && fail "SIGINT left a temporary file: $(ls -a "$T")"
+ls -a "$T" | grep -q '^\.long-out' && fail "SIGINT left a temporary file: $(ls -a "$T")"
 
 # several inputs into a folder
 mkdir "$T/outdir"
