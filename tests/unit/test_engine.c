@@ -373,7 +373,11 @@ static void test_transport(void **state)
 		fwrite(out, 8, (size_t)got, f);
 		fclose(f);
 	}
-	assert_true(d2 < steady * 1.3);
+	/* A fade turned round midway (pause then play within 8 ms) leaves a
+	 * corner in the gain curve worth up to pi/fade_len * amplitude, 2.5x
+	 * the sine's own curvature here; any cut, even at a zero crossing,
+	 * is worth 17x or more. */
+	assert_true(d2 < steady * 3.5);
 	/* The output ends in silence, faded. */
 	assert_true(fabsf(out[2 * got - 2]) < 1e-3f);
 	free(in);
