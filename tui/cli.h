@@ -38,4 +38,5 @@ int play_main(const struct cli *c);     /* tui/cmd_play.c */
 int console_main(const struct cli *c);  /* tui/console.c */
 int render_main(const struct cli *c);   /* tui/cmd_render.c */
 int analyze_main(const struct cli *c);  /* tui/cmd_analyze.c */
+int album_main(const struct cli *c);    /* tui/cmd_album.c: render --album or album.ini */
 #endif
