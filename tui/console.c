@@ -36,6 +36,7 @@
 #define FRAME_MIN 0.05      /* s between frames after a key: 20 fps at most */
 #define METER_PERIOD 0.1    /* s between meter frames drawn: 10 fps */
 #define HOLD_TIME 2.0       /* s a true-peak hold stays */
+#define NUMBERS_PERIOD 0.25 /* s between updates of the numeric readouts */
 #define UNDO_MAX 128
 #define COALESCE_S 1.5      /* repeated steps of one parameter: one undo */
 #define AUTOSAVE_S 5.0
@@ -61,8 +62,9 @@ struct console {
 	int last_edit_id;
 	double last_edit_t;
 
-	double now, last_frame, last_meter_draw, hold_t[2], gr_t0;
+	double now, last_frame, last_meter_draw, hold_t[2], gr_t0, num_t;
 	float gr_acc_comp, gr_acc_lim;
+	float num_peak[2], num_comp, num_lim; /* largest since the last readout */
 	unsigned pending;
 	double status_t;
 	int quit, exit_code;
@@ -405,7 +407,7 @@ static void poll_job(struct console *c)
 			status(c, 1, "render failed: %s", c->job_err);
 	} else if (c->job_status == ST_OK) {
 		set_value(c, P_LIMITER_DRIVE, c->job_v[P_LIMITER_DRIVE]);
-		status(c, 0, "target %.1f LUFS: drive %.1f dB (render lands at %.2f LUFS, GR max %.1f dB)",
+		status(c, 0, "target %.1f: drive %.1f dB, lands at %.2f LUFS, GR max %.1f dB",
 		       c->job_target, c->job_v[P_LIMITER_DRIVE], c->job_lufs, c->job_gr);
 	} else {
 		status(c, 1, "target: %s", c->job_err);
@@ -897,6 +899,23 @@ static void update_meters(struct console *c)
 	if (!engine_read_meters(c->e, &m))
 		return;
 	mo->m = m;
+	/* Readouts show the largest peak and GR of their period, so a short
+	 * peak between two readouts is not lost. */
+	for (int ch = 0; ch < 2; ch++)
+		if (!(c->num_peak[ch] >= m.peak_db[ch]))
+			c->num_peak[ch] = m.peak_db[ch];
+	c->num_comp = fmaxf(c->num_comp, m.comp_gr_db);
+	c->num_lim = fmaxf(c->num_lim, m.limiter_gr_db);
+	if (!mo->have_meters || c->now - c->num_t >= NUMBERS_PERIOD) {
+		mo->num = m;
+		mo->num.peak_db[0] = c->num_peak[0];
+		mo->num.peak_db[1] = c->num_peak[1];
+		mo->num.comp_gr_db = c->num_comp;
+		mo->num.limiter_gr_db = c->num_lim;
+		c->num_peak[0] = c->num_peak[1] = -INFINITY;
+		c->num_comp = c->num_lim = 0;
+		c->num_t = c->now;
+	}
 	mo->have_meters = 1;
 	for (int ch = 0; ch < 2; ch++) {
 		if (!(mo->hold_tp[ch] >= m.true_peak_db[ch]) || c->now - c->hold_t[ch] > HOLD_TIME) {

@@ -28,7 +28,7 @@ struct view {
 	int w, h, too_small;
 	int strips_y, strips_x, strips_w, strips_h;
 	int meters_y, meters_x, meters_w;
-	int side_x, side_w;
+	int side_x, side_w, side_y;
 	int graph_y, graph_h;
 	int status_y;
 	/* Strip geometry: a cell per parameter, rows per module. */
@@ -223,9 +223,11 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 	v->collapsed = 0;
 	if (wide) {
 		/* Strips left, meters right, the GR history across the bottom. */
-		int top = full > METER_ROWS + 6 ? full : METER_ROWS + 6;
+		/* Meters, then the numbers and warnings beneath them. */
+		int right = METER_ROWS + 1 + 7;
+		int top = full > right ? full : right;
 		if (avail < top + 2) {
-			top = collapsed > METER_ROWS + 6 ? collapsed : METER_ROWS + 6;
+			top = collapsed > right ? collapsed : right;
 			v->collapsed = 1;
 		}
 		if (avail < top) {
@@ -237,8 +239,9 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 		v->meters_y = 1;
 		v->meters_x = v->strips_w + 1;
 		v->meters_w = v->w - v->meters_x;
-		v->side_x = v->meters_x;
-		v->side_w = v->meters_w;
+		v->side_x = v->meters_x + 1;
+		v->side_w = v->meters_w - 1;
+		v->side_y = v->meters_y + METER_ROWS + 1;
 		v->graph_y = 1 + top;
 		v->graph_h = avail - top;
 	} else {
@@ -257,11 +260,10 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 		v->side_w = SIDE_W;
 		v->meters_w = v->w - SIDE_W - 1;
 		v->side_x = v->meters_w + 1;
+		v->side_y = v->meters_y;
 		v->graph_y = v->meters_y + METER_ROWS;
 		v->graph_h = avail - v->strips_h - METER_ROWS;
 	}
-	if (v->graph_h > 16)
-		v->graph_h = 16;
 	v->status_y = v->h - 1;
 	for (int m = 0, y = v->strips_y; m < MOD_COUNT; m++) {
 		v->mod_y[m] = y;
@@ -394,6 +396,7 @@ static void draw_strip(struct view *v, const struct ui_model *mo, int mod)
 	if (has_gr(mod) && v->gr_cell[mod].row >= 0 && v->gr_cell[mod].row < rows) {
 		const struct cell *c = &v->gr_cell[mod];
 		double gr = !mo->have_meters ? 0 : mod == MOD_COMP ? mo->m.comp_gr_db : mo->m.limiter_gr_db;
+		double grn = !mo->have_meters ? 0 : mod == MOD_COMP ? mo->num.comp_gr_db : mo->num.limiter_gr_db;
 		int y = y0 + c->row, x = x0 + c->col, n = 6;
 		double cells = fmin(gr / GR_FULL, 1.0) * n;
 		putn(y, x, 3, R_LABEL, " GR");
@@ -403,7 +406,7 @@ static void draw_strip(struct view *v, const struct ui_model *mo, int mod)
 			double f = cells - i;
 			addstr(f >= 1 ? g->bar_full : f > 0 ? g->bar_part[(int)(f * 8)] : " ");
 		}
-		putn(y, x + 3 + n, 5, byp ? R_BYPASS : R_VALUE, "%5.1f", gr);
+		putn(y, x + 3 + n, 5, byp ? R_BYPASS : R_VALUE, "%5.1f", grn);
 	}
 }
 
@@ -457,7 +460,7 @@ static void fmt_db(char *buf, size_t size, double x)
 
 static void draw_meters(struct view *v, const struct ui_model *mo)
 {
-	const struct engine_meters *m = &mo->m;
+	const struct engine_meters *m = &mo->m, *num = &mo->num;
 	int y = v->meters_y, x = v->meters_x, w = v->meters_w;
 	int nw = 16, bar = w - 4 - nw;
 	double ceiling = mo->v[P_LIMITER_CEILING];
@@ -471,7 +474,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 			.momentary_lufs = -INFINITY, .short_term_lufs = -INFINITY,
 			.integrated_lufs = -INFINITY, .max_true_peak_db = -INFINITY,
 		};
-		m = &none;
+		m = num = &none;
 	}
 	lufs[0] = m->momentary_lufs;
 	lufs[1] = m->short_term_lufs;
@@ -482,7 +485,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 		putn(y + ch, x, 4, R_LABEL, " %c ", ch ? 'R' : 'L');
 		draw_bar(y + ch, x + 4, bar, m->peak_db[ch], PEAK_LO, PEAK_HI, mo->hold_tp[ch],
 			 ceiling, -9, ceiling + 0.05, 0);
-		fmt_db(a, sizeof a, m->peak_db[ch]);
+		fmt_db(a, sizeof a, num->peak_db[ch]);
 		fmt_db(b, sizeof b, mo->hold_tp[ch]);
 		putn(y + ch, x + 4 + bar, nw, mo->hold_tp[ch] > ceiling + 0.05 ? R_METER_OVER : R_NORMAL,
 		     " %s tp%s", a, b);
@@ -491,7 +494,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 		putn(y + 2 + i, x, 4, R_LABEL, " %s ", lbl[i]);
 		draw_bar(y + 2 + i, x + 4, bar, lufs[i], LUFS_LO, LUFS_HI, NAN,
 			 mo->platform_target, mo->platform_target - 4, mo->platform_target + 5, 0);
-		fmt_db(a, sizeof a, lufs[i]);
+		fmt_db(a, sizeof a, i == 0 ? num->momentary_lufs : i == 1 ? num->short_term_lufs : num->integrated_lufs);
 		putn(y + 2 + i, x + 4 + bar, nw, i == 2 ? R_VALUE : R_NORMAL, " %s LUFS", a);
 	}
 	for (int i = 0; i < 2; i++) {
@@ -500,13 +503,14 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 			gr = 0;
 		putn(y + 5 + i, x, 4, R_LABEL, "%s", i ? "lim " : "cmp ");
 		draw_bar(y + 5 + i, x + 4, bar, gr, 0, GR_FULL, NAN, NAN, 1e9, 1e9, R_GR);
-		putn(y + 5 + i, x + 4 + bar, nw, R_NORMAL, " %5.1f dB GR", gr);
+		putn(y + 5 + i, x + 4 + bar, nw, R_NORMAL, " %5.1f dB GR",
+		     mo->have_meters ? (i ? num->limiter_gr_db : num->comp_gr_db) : 0.0);
 	}
 
 	/* The side panel: range, crest, what the platforms will do. */
 	{
-		int sx = v->side_x, sw = v->side_w, sy = v->meters_y;
-		double I = m->integrated_lufs, plr = m->max_true_peak_db - I;
+		int sx = v->side_x, sw = v->side_w > 40 ? 40 : v->side_w, sy = v->side_y;
+		double I = num->integrated_lufs, plr = num->max_true_peak_db - I;
 		static const struct { const char *name; double target; } plat[3] = {
 			{ "Spotify/YT/Tidal", -14 }, { "Apple Music", -16 }, { "Deezer", -15 },
 		};
@@ -514,7 +518,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 		int nw_ = view_warnings(mo, warn, 3);
 		int have_i = mo->have_meters && isfinite(I) && I > -70;
 
-		fmt_db(a, sizeof a, have_i ? m->lra_lu : NAN);
+		fmt_db(a, sizeof a, have_i ? num->lra_lu : NAN);
 		fmt_db(b, sizeof b, have_i && isfinite(plr) ? plr : NAN);
 		putn(sy, sx, sw, R_NORMAL, "LRA%s LU   PLR%s dB", a, b);
 		for (int i = 0; i < 3; i++) {
@@ -540,7 +544,7 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 
 int view_warnings(const struct ui_model *mo, char out[][96], int max)
 {
-	const struct engine_meters *m = &mo->m;
+	const struct engine_meters *m = &mo->num;
 	int n = 0;
 	double I = m->integrated_lufs, plr = m->max_true_peak_db - I;
 	double sum = 0;

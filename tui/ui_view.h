@@ -16,7 +16,9 @@
 
 struct ui_model {
 	struct engine_info info;
-	struct engine_meters m;
+	struct engine_meters m;    /* newest frame: bars */
+	struct engine_meters num;  /* a few times a second: numbers, which
+				      nobody can read at the bar rate */
 	int have_meters;
 	double loop_a, loop_b;     /* b <= a: no loop */
 	int ab, monitor;
