@@ -111,6 +111,8 @@ struct engine {
 	atomic_int lost, failed;
 	_Atomic uint64_t frames_written;
 	_Atomic int64_t first_write_ns;
+	_Atomic int64_t cpu_ns;   /* audio thread CPU time since the load */
+	int64_t cpu_start;        /* audio thread's */
 	char lost_msg[512];       /* written before lost is set */
 	struct tbuf meters;
 	uint64_t meter_seq;       /* audio thread's */
@@ -214,7 +216,9 @@ static void publish(struct engine *e, double dt)
 		monitor_set_platform_gain_db(e->mon_st,
 			isfinite(ref) && ref > tgt ? (float)(tgt - ref) : 0.0f);
 	}
-	double cpu = (double)now_ns(CLOCK_THREAD_CPUTIME_ID) * 1e-9;
+	int64_t cpu_ns = now_ns(CLOCK_THREAD_CPUTIME_ID);
+	double cpu = (double)cpu_ns * 1e-9;
+	atomic_store_explicit(&e->cpu_ns, cpu_ns - e->cpu_start, memory_order_relaxed);
 	if (dt > 0)
 		m->cpu = (float)((cpu - p->cpu0) / dt);
 	p->cpu0 = cpu;
@@ -626,7 +630,8 @@ static void *audio_main(void *arg)
 				wait_wake(e, IDLE_WAIT_MS);
 			atomic_store_explicit(&e->parked, 0, memory_order_release);
 			meter_frames = 0;
-			p->cpu0 = (double)now_ns(CLOCK_THREAD_CPUTIME_ID) * 1e-9;
+			e->cpu_start = now_ns(CLOCK_THREAD_CPUTIME_ID);
+			p->cpu0 = (double)e->cpu_start * 1e-9;
 			continue;
 		}
 		if (!e->chain || atomic_load_explicit(&e->lost, memory_order_relaxed)) {
@@ -866,6 +871,7 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	atomic_store(&e->transport, TR_STOPPED);
 	atomic_store(&e->frames_written, 0);
 	atomic_store(&e->first_write_ns, 0);
+	atomic_store(&e->cpu_ns, 0);
 	atomic_store(&e->end_frame, 0);
 	e->load_ns = now_ns(CLOCK_MONOTONIC);
 	atomic_store(&e->pdirty, 1);
@@ -1015,4 +1021,5 @@ void engine_get_stats(struct engine *e, struct engine_stats *s)
 	s->frames_written = atomic_load_explicit(&e->frames_written, memory_order_acquire);
 	s->first_sample_ms = f ? (double)(f - e->load_ns) * 1e-6 : -1;
 	s->latency_frames = e->lat;
+	s->cpu_s = (double)atomic_load_explicit(&e->cpu_ns, memory_order_relaxed) * 1e-9;
 }

@@ -89,6 +89,7 @@ struct engine_stats {
 	uint64_t frames_written;  /* handed to the device since the load */
 	double first_sample_ms;   /* from the load to the first write; -1: none yet */
 	int latency_frames;       /* the chain's, compensated */
+	double cpu_s;             /* audio thread CPU time since the load */
 };
 void engine_get_stats(struct engine *e, struct engine_stats *s);
 #endif

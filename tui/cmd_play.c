@@ -132,10 +132,12 @@ int play_main(const struct cli *c)
 		fprintf(stderr, "lathe: %s\n", info.error);
 		/* A failed read is the input's fault; anything else the device's. */
 		rc = strstr(info.error, info.source) == info.error ? ST_INPUT : ST_DEVICE;
-	} else if (!c->quiet && tty) {
-		fprintf(stderr, "lathe: played %.1f s on %s at %u Hz, first sample %.0f ms after loading, %u underruns\n",
-			(double)st.frames_written / info.rate, info.device, info.rate,
-			st.first_sample_ms, m.underruns);
+	} else if (!c->quiet) {
+		double played = (double)st.frames_written / info.rate;
+		fprintf(stderr, "lathe: played %.1f s on %s at %u Hz (period %u, buffer %u frames): "
+			"first sample %.0f ms after loading, audio thread %.2f%% of a core, %u underruns\n",
+			played, info.device, info.rate, info.period_frames, info.buffer_frames,
+			st.first_sample_ms, played > 0 ? 100.0 * st.cpu_s / played : 0.0, m.underruns);
 	}
 	engine_close(e);
 	return rc;
