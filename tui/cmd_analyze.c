@@ -1,50 +1,28 @@
-/* lathe analyze: loudness and peak report, as text or JSON lines. */
+/* lathe analyze: loudness, peak and tonal balance, as text or JSON lines.
+ * Several files are compared the way an album is: the same table as the
+ * album report, with the files that stand out from the median flagged. */
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "audio/album.h"
 #include "audio/analyze.h"
 #include "audio/status.h"
+#include "audio/tonal.h"
 #include "cli.h"
 
-/* JSON has no infinity: silence reads as null. */
-static void jnum(const char *key, double v, int last)
-{
-	if (isfinite(v))
-		printf("\"%s\": %.2f%s", key, v, last ? "" : ", ");
-	else
-		printf("\"%s\": null%s", key, last ? "" : ", ");
-}
-
-static void jstr(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			printf("\\%c", ch);
-		else if (ch < 0x20)
-			printf("\\u%04x", ch);
-		else
-			putchar(ch);
-	}
-	putchar('"');
-}
-
-static void print_json(const char *file, const struct analysis *a)
+/* One object per file per line: the keys SPEC.md promises, then the tonal
+ * balance and how the file compares with the others. */
+static void print_json(const struct track_figures *t)
 {
 	printf("{\"file\": ");
-	jstr(file);
+	album_json_string(stdout, t->name);
 	printf(", ");
-	jnum("integrated_lufs", a->integrated_lufs, 0);
-	jnum("short_term_max_lufs", a->short_term_max_lufs, 0);
-	jnum("momentary_max_lufs", a->momentary_max_lufs, 0);
-	jnum("lra_lu", a->lra_lu, 0);
-	jnum("true_peak_dbtp", a->true_peak_dbtp, 0);
-	jnum("sample_peak_dbfs", a->sample_peak_dbfs, 0);
-	jnum("plr_db", a->plr_db, 0);
-	printf("\"duration_s\": %.3f, \"sample_rate\": %d, \"channels\": %d}\n",
-	       a->duration_s, a->sample_rate, a->channels);
+	album_json_figures(stdout, t);
+	printf(", ");
+	album_json_outliers(stdout, t);
+	printf("}\n");
 }
 
 static void fmt(char *b, size_t n, double v)
@@ -55,44 +33,93 @@ static void fmt(char *b, size_t n, double v)
 		snprintf(b, n, "-inf");
 }
 
+static void print_text(const struct track_figures *t)
+{
+	const struct analysis *a = &t->a;
+	char f[6][16];
+	fmt(f[0], 16, a->integrated_lufs);
+	fmt(f[1], 16, a->short_term_max_lufs);
+	fmt(f[2], 16, a->lra_lu);
+	fmt(f[3], 16, a->true_peak_dbtp);
+	fmt(f[4], 16, a->sample_peak_dbfs);
+	fmt(f[5], 16, a->plr_db);
+	const char *name = t->name;
+	size_t len = strlen(name);
+	if (len > 28)
+		name += len - 28;
+	printf("%-28s %8s %8s %6s %8s %8s %6s %8.1f\n", name, f[0], f[1], f[2],
+	       f[3], f[4], f[5], a->duration_s);
+	if (t->t.valid) {
+		printf("  tonal balance: tilt %+.1f dB/oct (0 = pink);", t->t.tilt_db_oct);
+		for (int b = 0; b < TONAL_BANDS; b++)
+			printf(" %s %.1f", tonal_band_names[b], t->t.band_db[b]);
+		printf(" dB\n");
+	}
+}
+
+static int measure(const char *path, struct track_figures *t)
+{
+	char err[ERRLEN];
+	int rc;
+
+	memset(t, 0, sizeof *t);
+	t->name = path;
+	rc = analyze_file(path, &t->a, err, sizeof err);
+	if (rc == ST_OK)
+		rc = tonal_file(path, &t->t, err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "lathe: %s\n", err);
+		return rc;
+	}
+	t->ok = 1;
+	return ST_OK;
+}
+
 int analyze_main(const struct cli *c)
 {
+	struct track_figures *t;
+	struct album_summary s;
 	int worst = ST_OK;
 
 	if (c->nfiles == 0) {
 		fprintf(stderr, "lathe: analyze needs at least one FILE (see lathe --help)\n");
 		return ST_USAGE;
 	}
-	if (!c->json)
-		printf("%-28s %8s %8s %6s %8s %8s %6s %8s\n", "file", "LUFS-I", "LUFS-S", "LRA",
-		       "dBTP", "dBFS", "PLR", "seconds");
-	for (int i = 0; i < c->nfiles; i++) {
-		struct analysis a;
-		char err[ERRLEN];
-		int rc = analyze_file(c->files[i], &a, err, sizeof err);
-		if (rc) {
-			fprintf(stderr, "lathe: %s\n", err);
-			worst = rc;
-			continue;
-		}
-		if (c->json) {
-			print_json(c->files[i], &a);
-		} else {
-			char f[6][16];
-			fmt(f[0], 16, a.integrated_lufs);
-			fmt(f[1], 16, a.short_term_max_lufs);
-			fmt(f[2], 16, a.lra_lu);
-			fmt(f[3], 16, a.true_peak_dbtp);
-			fmt(f[4], 16, a.sample_peak_dbfs);
-			fmt(f[5], 16, a.plr_db);
-			const char *name = c->files[i];
-			size_t len = strlen(name);
-			if (len > 28)
-				name += len - 28;
-			printf("%-28s %8s %8s %6s %8s %8s %6s %8.1f\n", name, f[0], f[1], f[2],
-			       f[3], f[4], f[5], a.duration_s);
-		}
-		fflush(stdout);
+	t = calloc((size_t)c->nfiles, sizeof *t);
+	if (!t) {
+		fprintf(stderr, "lathe: out of memory\n");
+		return ST_INPUT;
 	}
+	if (c->nfiles == 1) {
+		worst = measure(c->files[0], &t[0]);
+		if (!worst) {
+			album_compare(t, 1, &s);
+			if (c->json) {
+				print_json(&t[0]);
+			} else {
+				printf("%-28s %8s %8s %6s %8s %8s %6s %8s\n", "file", "LUFS-I", "LUFS-S",
+				       "LRA", "dBTP", "dBFS", "PLR", "seconds");
+				print_text(&t[0]);
+			}
+		}
+		free(t);
+		return worst;
+	}
+	/* Several files: the comparison needs all of them first. */
+	for (int i = 0; i < c->nfiles; i++) {
+		int rc = measure(c->files[i], &t[i]);
+		if (rc && !worst)
+			worst = rc;
+	}
+	album_compare(t, c->nfiles, &s);
+	if (c->json) {
+		for (int i = 0; i < c->nfiles; i++)
+			if (t[i].ok)
+				print_json(&t[i]);
+	} else if (s.n > 0) {
+		album_print_table(stdout, t, c->nfiles, &s);
+	}
+	fflush(stdout);
+	free(t);
 	return worst;
 }
