@@ -117,7 +117,7 @@ struct engine {
 	struct tbuf meters;
 	uint64_t meter_seq;       /* audio thread's */
 	uint64_t seq_seen;        /* control thread's */
-	int64_t load_ns;
+	int64_t load_ns, load_call_ns;
 
 	/* The loaded file and everything sized by it. */
 	struct source *src;
@@ -873,7 +873,10 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	atomic_store(&e->first_write_ns, 0);
 	atomic_store(&e->cpu_ns, 0);
 	atomic_store(&e->end_frame, 0);
-	e->load_ns = now_ns(CLOCK_MONOTONIC);
+	/* From the call of engine_load when it came through there: the time
+	 * to the first sample includes opening the file. */
+	e->load_ns = e->load_call_ns ? e->load_call_ns : now_ns(CLOCK_MONOTONIC);
+	e->load_call_ns = 0;
 	atomic_store(&e->pdirty, 1);
 	unpark(e);
 	return ST_OK;
@@ -882,10 +885,12 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 int engine_load(struct engine *e, const char *path, char *err, int errlen)
 {
 	struct source *s;
+	int64_t t0 = now_ns(CLOCK_MONOTONIC);
 	int rc = source_open(&s, path, err, errlen);
 
 	if (rc != ST_OK)
 		return rc;
+	e->load_call_ns = t0;
 	return engine_load_source(e, s, err, errlen);
 }
 
