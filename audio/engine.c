@@ -824,9 +824,11 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	}
 	park(e);
 	unload(e);
-	atomic_store(&e->lost, 0);
+	/* A device lost mid-play gets one more chance with the next file. */
+	int lost = atomic_exchange(&e->lost, 0);
 	atomic_store(&e->failed, 0);
-	if (rate != e->dev->rate && e->dev->ops->configure(e->dev, rate, e->latency_ms) != 0) {
+	if ((rate != e->dev->rate || lost) &&
+	    e->dev->ops->configure(e->dev, rate, e->latency_ms) != 0) {
 		snprintf(err, (size_t)errlen, "%s", e->dev->err);
 		source_close(s);
 		unpark(e);
