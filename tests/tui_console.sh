@@ -59,6 +59,17 @@ else
 fi
 check ' x *$' "the status line names the preset, no longer unsaved"
 
+# The command line: set, a bad set named, load back the saved preset.
+tm send-keys : 'set limiter.ceiling -2' Enter
+check '\[ceiling +-2\.0dBTP\]' "':set limiter.ceiling -2' shows in the strip"
+tm send-keys : 'set comp.bogus 1' Enter
+check 'comp\.bogus' "':set comp.bogus 1' is refused, naming the parameter"
+tm send-keys : 'load x' Enter
+check 'loaded x' "':load x' reports the preset"
+check 'ceiling +-1\.0dBTP' "':load x' brings the ceiling back to -1.0"
+tm send-keys h h
+check '\[ratio +2\.1:1\]' "h h goes back to comp, on the parameter last used there"
+
 tm send-keys '?'
 check 'lathe help' "'?' opens the help"
 S=$(tm capture-pane -p)

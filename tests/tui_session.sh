@@ -74,4 +74,22 @@ fi
 [ -s "$T/stderr" ] && fail "stderr while curses owned the screen: $(head -c 300 "$T/stderr")" ||
 	ok "nothing on stderr"
 [ -s "$STATE/lathe.log" ] && ok "the log is in \$XDG_STATE_HOME/lathe/lathe.log" || fail "no log file"
+tm kill-server 2>/dev/null
+
+# 3. A crash gives the terminal back: the handler resets it before dying.
+rm -f "$T/exit"
+tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' 2>/dev/null; echo \"EXIT=\$?\" >'$T/exit'; \
+	stty -a >'$T/stty' 2>&1; sleep 30"
+wait_for '^ output +on' || fail "console did not start for the crash test"
+wait_for 'Restore the session' 5 && tm send-keys n
+kill -SEGV "$(pgrep -P "$(tm display -p '#{pane_pid}')" | head -1)"
+n=50; while [ ! -s "$T/stty" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+if grep -Eq '(^| )icanon' "$T/stty" && grep -Eq '(^| )echo( |$)' "$T/stty" &&
+	! tm capture-pane -p | grep -q 'Spotify'; then
+	ok "after SIGSEGV the terminal is restored ($(cat "$T/exit"))"
+else
+	fail "SIGSEGV left the terminal raw: $(cat "$T/stty"; tm capture-pane -p)"
+fi
 finish

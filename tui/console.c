@@ -686,7 +686,12 @@ static void exec_cmdline(struct console *c, char *line)
 			return;
 		}
 		apply_params(c, v, 1);
+		char *eq = strchr(assign, '=');
+		if (eq)
+			*eq = 0;
 		int id = param_find_dotted(assign);
+		if (eq)
+			*eq = '=';
 		if (id >= 0 && id != param_bypass(param_table[id].module))
 			select_param(c, id);
 		status(c, 0, "%s", assign);
