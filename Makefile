@@ -138,3 +138,4 @@ clean:
 
 .PHONY: all tests check-cmocka test test-san run bench deps deps-test install-debs install clean
 -include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d
+-include tests/fuzz/fuzz.mk
