@@ -53,6 +53,7 @@ struct console {
 	struct keymap keys;
 
 	const char *file;            /* NULL: the demo mix */
+	int file_idx;                /* in cli->files (':next', ':prev') */
 	double saved_v[P_COUNT];     /* as last saved or loaded: "unsaved" is v != this */
 	char notes[PRESET_NOTES_MAX + 1];
 	int mod_param[MOD_COUNT];    /* last parameter selected in each module */
@@ -778,6 +779,25 @@ static void exec_cmdline(struct console *c, char *line)
 		request_quit(c);
 	} else if (!strcmp(cmd, "q!")) {
 		c->quit = 1;
+	} else if (!strcmp(cmd, "next") || !strcmp(cmd, "prev")) {
+		int n = c->cli->nfiles, i = c->file_idx + (!strcmp(cmd, "next") ? 1 : -1);
+		if (n < 2 || i < 0 || i >= n) {
+			status(c, 1, n < 2 ? "one file only" : "no %s file", cmd);
+			return;
+		}
+		/* The chain stays as it is: one master across the tracks. */
+		if (c->change_seq != c->saved_seq)
+			save_session(c);
+		if (engine_load(c->e, c->cli->files[i], err, sizeof err) != ST_OK) {
+			status(c, 1, "%s", err);
+			return;
+		}
+		c->file_idx = i;
+		c->file = c->cli->files[i];
+		c->mo.loop_a = c->mo.loop_b = 0;
+		engine_play(c->e);
+		c->pending |= VP_ALL;
+		status(c, 0, "file %d/%d: %s", i + 1, n, c->file);
 	} else if (!strcmp(cmd, "help")) {
 		run_command(c, ACT_HELP);
 	} else if (!strcmp(cmd, "presets")) {
@@ -1204,6 +1224,9 @@ int console_main(const struct cli *cli)
 	install_signals();
 	c->view = view_new();
 	engine_play(c->e);
+	c->now = now_s();
+	if (cli->nfiles > 1 && !c->prompt)
+		status(c, 0, "file 1/%d; :next and :prev switch", cli->nfiles);
 	if (cli->has_target) {
 		c->now = now_s();
 		start_job(c, JOB_TARGET, NULL, cli->target);

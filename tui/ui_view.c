@@ -682,7 +682,7 @@ static void draw_help(struct view *v, const struct ui_model *mo)
 		":target -14          land on LUFS",
 		":bypass MOD  :monitor NAME",
 		":seek 1:20  :loop A B|off  :reset",
-		":w  :q  :q!  :presets",
+		":next :prev  :w :q :q!  :presets",
 	};
 	int ncmd = (int)(sizeof cmdline_help / sizeof cmdline_help[0]);
 	int colw = 39, cols = (v->w - 2) / colw, visible, total, top;
