@@ -834,12 +834,17 @@ void album_json_outliers(FILE *f, const struct track_figures *t)
 			sep = ", "; \
 		} \
 	} while (0)
-	ONE(OUT_LOUDNESS, "integrated_lufs", t->d_lufs);
-	ONE(OUT_LRA, "lra_lu", t->d_lra);
-	ONE(OUT_PLR, "plr_db", t->d_plr);
-	ONE(OUT_TILT, "tilt_db_oct", t->d_tilt);
-	for (int b = 0; b < TONAL_BANDS; b++)
-		ONE(OUT_BAND0 << b, tonal_band_names[b], t->d_band[b]);
+	/* Names of their own, so that line tools looking for a figure's key
+	 * never pick up a difference instead. */
+	ONE(OUT_LOUDNESS, "loudness_off_lu", t->d_lufs);
+	ONE(OUT_LRA, "lra_off_lu", t->d_lra);
+	ONE(OUT_PLR, "plr_off_db", t->d_plr);
+	ONE(OUT_TILT, "tilt_off_db_oct", t->d_tilt);
+	for (int b = 0; b < TONAL_BANDS; b++) {
+		char key[32];
+		snprintf(key, sizeof key, "%s_off_db", tonal_band_names[b]);
+		ONE(OUT_BAND0 << b, key, t->d_band[b]);
+	}
 #undef ONE
 	fprintf(f, "}");
 }

@@ -129,7 +129,10 @@ void album_print_table(FILE *f, const struct track_figures *t, int n,
 		       const struct album_summary *s);
 
 /* JSON pieces, for callers that build objects around them:
- * "key": value pairs without braces, comma-separated, no trailing comma. */
+ * "key": value pairs without braces, comma-separated, no trailing comma.
+ * album_json_outliers writes "outlier": true|false and "outliers": {...}
+ * with, for each flag, the difference from the median: loudness_off_lu,
+ * lra_off_lu, plr_off_db, tilt_off_db_oct, BAND_off_db. */
 void album_json_string(FILE *f, const char *s);
 void album_json_figures(FILE *f, const struct track_figures *t);
 void album_json_outliers(FILE *f, const struct track_figures *t);
