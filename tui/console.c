@@ -105,6 +105,7 @@ static double now_s(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+__attribute__((format(printf, 2, 3)))
 static void logmsg(struct console *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -122,6 +123,7 @@ static void logmsg(struct console *c, const char *fmt, ...)
 	fflush(c->log);
 }
 
+__attribute__((format(printf, 3, 4)))
 static void status(struct console *c, int error, const char *fmt, ...)
 {
 	va_list ap;

@@ -46,6 +46,7 @@ static const struct glyphs *G(void)
 }
 
 /* Print clipped to n columns (ASCII text only), padding with blanks. */
+__attribute__((format(printf, 5, 6)))
 static void putn(int y, int x, int n, enum role r, const char *fmt, ...)
 {
 	char buf[512];
