@@ -38,10 +38,14 @@
 #include "oversample.h"
 
 #define LOOKAHEAD_MAX_MS 5.0
-#define MARGIN_DB 0.1
+#define MARGIN_DB 0.15
 /* Samples either side of a peak's interval held at its full reduction. */
 #define EXT 4
 #define BYPASS_MS 10.0
+/* Share of the near-Nyquist amplitude added to the estimate (oversample.h). */
+#ifndef NQ_SHARE
+#define NQ_SHARE 1.0f
+#endif
 #define DRIVE_MS 10.0
 
 struct limiter {
@@ -298,11 +302,13 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 		os_step(&m->oc, &m->ch[0], &dl0[w + dsize - OS_H1 + 1], n, pl);
 		os_step(&m->oc, &m->ch[1], &dl1[w + dsize - OS_H1 + 1], n, pr);
 		float dm = drv[(n - OS_DELAY) & dmask];
-		float ql = os_grid_peak(pl), qr = os_grid_peak(pr);
+		const float *hl = &dl0[w + dsize - OS_H1 + 1], *hr = &dl1[w + dsize - OS_H1 + 1];
+		float ul = NQ_SHARE * os_nyquist(&m->oc, hl), ur = NQ_SHARE * os_nyquist(&m->oc, hr);
+		float ql = os_grid_peak(pl) + ul, qr = os_grid_peak(pr) + ur;
 		float p = 0.0f;
 		if ((ql > qr ? ql : qr) * dm > thr_4) {
-			ql = os_refine(pl);
-			qr = os_refine(pr);
+			ql = os_refine(pl) + ul;
+			qr = os_refine(pr) + ur;
 			p = (ql > qr ? ql : qr) * dm * OS_LOW;
 		}
 		pk[n & pmask] = p;

@@ -41,6 +41,14 @@ void os_init(struct os_coefs *oc)
 		oc->c1[OS_H1 - 1 - OS_K1 + k] = (float)a[k - 1];
 		oc->c1[OS_H1 - OS_K1 - k] = (float)a[k - 1];
 	}
+	double sum = 0.0, w[OS_NQ];
+	for (int k = 0; k < OS_NQ; k++) {
+		double u = (k - (OS_NQ - 1) / 2.0) / (OS_NQ / 2.0);
+		w[k] = bessel_i0(5.0 * sqrt(1.0 - u * u)) / bessel_i0(5.0);
+		sum += w[k];
+	}
+	for (int k = 0; k < OS_NQ; k++)
+		oc->nq[k] = (float)((k & 1 ? -w[k] : w[k]) / sum);
 	halfband(b, OS_K2, 5.0);
 	for (int k = 0; k < OS_K2; k++)
 		oc->b[k] = (float)b[k];
