@@ -3,9 +3,12 @@
 # above 0x7f reaches the terminal and the screen still reads (selection in
 # brackets, bars in '#'); with NO_COLOR no colour sequence is sent.
 . "$(dirname "$0")/lib.sh"
-SOCK="lathe-ascii-$$"
+# A fresh server for each start: a new one on the socket of a server
+# still shutting down fails ("server exited unexpectedly").
+K=0; SOCK="lathe-ascii-$$-$K"; SOCKS=""
+new_sock() { K=$((K + 1)); SOCK="lathe-ascii-$$-$K"; SOCKS="$SOCKS $SOCK"; }
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
 
 printf 'pcm.!default { type null }\n' >"$T/asound.conf"
@@ -21,7 +24,7 @@ wait_for() {
 # run_console LANG TERM NO_COLOR OUT: start, record every byte, tweak, quit.
 run_console() {
 	rm -f "$T/exit"
-	tm new-session -d -x 80 -y 24 "sleep 0.3; env ALSA_CONFIG_PATH='$T/asound.conf' \
+	new_sock; tm new-session -d -x 80 -y 24 "sleep 0.3; env ALSA_CONFIG_PATH='$T/asound.conf' \
 		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 		LANG=$1 LC_ALL= LC_CTYPE= TERM=$2 NO_COLOR=$3 '$LATHE'; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
 	tm pipe-pane "cat >'$4'"

@@ -6,9 +6,12 @@
 # move in real time; the limiter and compressor work hard so their GR
 # meters and history move too.  Prints the figure.
 . "$(dirname "$0")/lib.sh"
-SOCK="lathe-bw-$$"
+# A fresh server for each start: a new one on the socket of a server
+# still shutting down fails ("server exited unexpectedly").
+K=0; SOCK="lathe-bw-$$-$K"; SOCKS=""
+new_sock() { K=$((K + 1)); SOCK="lathe-bw-$$-$K"; SOCKS="$SOCKS $SOCK"; }
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
 SECONDS_=${LATHE_BW_SECONDS:-5}
 LIMIT=4096
@@ -25,7 +28,7 @@ wait_for() {
 
 for mode in "C.UTF-8 xterm-256color" "C vt100"; do
 	set -- $mode
-	tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	new_sock; tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
 		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 		LANG=$1 LC_ALL= TERM=$2 '$LATHE' --set limiter.drive=6 --set comp.threshold=-24; sleep 30"
 	wait_for 'no audio device: metering only' || { fail "$mode: not on the silent sink"; tm capture-pane -p; }

@@ -4,9 +4,12 @@
 # the same input offers it back.  Also SIGTERM, on a real file, and the
 # log: nothing the console says goes to the terminal's stderr.
 . "$(dirname "$0")/lib.sh"
-SOCK="lathe-session-$$"
+# A fresh server for each start: a new one on the socket of a server
+# still shutting down fails ("server exited unexpectedly").
+K=0; SOCK="lathe-session-$$-$K"; SOCKS=""
+new_sock() { K=$((K + 1)); SOCK="lathe-session-$$-$K"; SOCKS="$SOCKS $SOCK"; }
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
+trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
 
 printf 'pcm.!default { type null }\n' >"$T/asound.conf"
@@ -19,7 +22,7 @@ wait_for() {
 	return 1
 }
 start() { # start ARGS...: the console in a new server
-	tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	new_sock; tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
 		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' $* 2>'$T/stderr'; echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
 	wait_for '^ output +on' || { fail "console did not start"; tm capture-pane -p; }
@@ -78,7 +81,7 @@ tm kill-server 2>/dev/null
 
 # 3. A crash gives the terminal back: the handler resets it before dying.
 rm -f "$T/exit"
-tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+new_sock; tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
 	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
 	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' 2>/dev/null; echo \"EXIT=\$?\" >'$T/exit'; \
 	stty -a >'$T/stty' 2>&1; sleep 30"
