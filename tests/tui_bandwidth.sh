@@ -13,7 +13,7 @@ new_sock() { K=$((K + 1)); SOCK="lathe-bw-$$-$K"; SOCKS="$SOCKS $SOCK"; }
 tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
 trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
 command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
-SECONDS_=${LATHE_BW_SECONDS:-5}
+SECONDS_=${LATHE_BW_SECONDS:-3}
 LIMIT=4096
 
 printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
