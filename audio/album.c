@@ -509,11 +509,12 @@ int album_load(const char *path, const char *default_preset, struct album *al,
 	int rc;
 
 	memset(al, 0, sizeof *al);
-	if (strlen(path) >= sizeof al->path) {
-		snprintf(err, (size_t)errlen, "%s: path too long", path);
+	size_t len = strlen(path);
+	if (len >= sizeof al->path) {
+		snprintf(err, (size_t)errlen, "%.400s: path too long", path);
 		return ST_USAGE;
 	}
-	snprintf(al->path, sizeof al->path, "%s", path);
+	memcpy(al->path, path, len + 1);
 	if (stat(path, &st) != 0) {
 		snprintf(err, (size_t)errlen, "%s: cannot open: %s", path, strerror(errno));
 		return ST_INPUT;

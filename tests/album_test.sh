@@ -151,7 +151,7 @@ expect_status 1 "a track that cannot reach the target" "$LATHE" render -q --albu
 grep -q "cannot reach" "$T/err" || fail "unreachable target message: $(cat "$T/err")"
 
 # Ctrl-C: non-zero, no temporary file, nothing half-written
-"$SIGGEN" --seconds 200 music "$T/long1.wav"
+"$SIGGEN" --seconds 90 music "$T/long1.wav"
 cp "$T/long1.wav" "$T/long2.wav"
 "$LATHE" render -q --album --jobs 2 --target -14 -o "$T/int" "$T/long1.wav" "$T/long2.wav" 2>"$T/int.err" &
 pid=$!
