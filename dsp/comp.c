@@ -1,0 +1,244 @@
+/* Feed-forward bus compressor, stereo-linked.
+ *
+ * Detector: the sidechain (each channel through a 2nd-order Butterworth
+ * high-pass at sc_hpf) is linked as max(l^2, r^2) and averaged with a
+ * 5 ms one-pole into a mean square; its level in dB (+3.01 dB, so a sine
+ * reads its peak level) drives the static curve.  A linked detector keeps
+ * the stereo image still (both channels always get the same gain) and the
+ * max lets a hit on one side be caught, as mastering bus compressors do;
+ * the short RMS window follows the programme's energy rather than single
+ * peaks (the limiter after it owns those), which makes the gain smooth
+ * and its static curve exact on steady tones.
+ *
+ * Gain computer (dB): the standard quadratic soft knee (comp_curve_db);
+ * the wanted reduction gr_t = level - curve(level) is smoothed per sample
+ * in dB with one-pole attack (gr_t above gr) or release coefficients, so
+ * attack and release are the times for the reduction to cover 1 - 1/e of
+ * a step in gr_t.  Makeup (dB) and mix are smoothed per sample (20 ms);
+ * out = x * ((1 - mix) + mix * 10^((makeup - gr) / 20)).
+ *
+ * All of it is a per-sample recursion, so block sizes never change a
+ * sample.  Non-finite input is treated as silence in the sidechain and
+ * filter states are flushed below 1e-20. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "comp.h"
+
+#define RMS_MS 5.0
+#define PARAM_MS 20.0
+
+struct comp {
+	double rate;
+	/* sidechain high-pass, transposed direct form II, per channel */
+	float b0, b1, b2, a1, a2;
+	float z1[2], z2[2];
+	float ms, gr, mk, mix;
+	float krms, katt, krel, kpar;
+	float thr, ratio, knee, mk_t, mix_t;
+	float grmax;
+	double cur[P_COUNT];
+	int have;
+};
+
+/* log2 and exp2 good to about 1e-6 relative: 1e-5 dB, far below what the
+ * static curve needs, at a fraction of libm's cost. */
+static inline float fast_log2(float x)
+{
+	union { float f; uint32_t u; } v = { x };
+	int e = (int)((v.u >> 23) & 0xff) - 127;
+	v.u = (v.u & 0x007fffffu) | 0x3f800000u; /* mantissa in [1, 2) */
+	float m = v.f;
+	if (m > 1.41421356f) {
+		m *= 0.5f;
+		e++;
+	}
+	/* log2(m) = 2/ln2 * atanh(s), s = (m - 1) / (m + 1), |s| < 0.172 */
+	float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+	float p = s * (2.8853900818f + s2 * (0.9617966939f + s2 * (0.5770780164f + s2 * 0.4121985831f)));
+	return (float)e + p;
+}
+
+static inline float fast_exp2(float y)
+{
+	if (y < -126.0f)
+		return 0.0f;
+	if (y > 126.0f)
+		y = 126.0f;
+	float fl = floorf(y + 0.5f), f = y - fl; /* f in [-0.5, 0.5] */
+	float p = 1.0f + f * (0.6931471806f + f * (0.2402265070f + f * (0.0555041087f +
+	          f * (0.0096181291f + f * (0.0013333558f + f * 0.0001540353f)))));
+	union { float f; uint32_t u; } v;
+	v.u = (uint32_t)((int)fl + 127) << 23;
+	return p * v.f;
+}
+
+double comp_curve_db(double in_db, double threshold, double ratio, double knee)
+{
+	double over = in_db - threshold;
+	if (ratio < 1.0)
+		ratio = 1.0;
+	if (knee > 0.0 && 2.0 * fabs(over) <= knee) {
+		double t = over + knee / 2.0;
+		return in_db + (1.0 / ratio - 1.0) * t * t / (2.0 * knee);
+	}
+	if (over <= 0.0)
+		return in_db;
+	return threshold + over / ratio;
+}
+
+static float coef(double ms, double rate)
+{
+	return (float)(1.0 - exp(-1.0 / (ms * 1e-3 * rate)));
+}
+
+struct comp *comp_new(double rate)
+{
+	struct comp *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->rate = rate;
+	m->krms = coef(RMS_MS, rate);
+	m->kpar = coef(PARAM_MS, rate);
+	double p[P_COUNT];
+	params_defaults(p);
+	comp_set(m, p);
+	comp_reset(m);
+	return m;
+}
+
+void comp_free(struct comp *m)
+{
+	free(m);
+}
+
+void comp_reset(struct comp *m)
+{
+	m->z1[0] = m->z1[1] = m->z2[0] = m->z2[1] = 0.0f;
+	m->ms = 0.0f;
+	m->gr = 0.0f;
+	m->mk = m->mk_t;
+	m->mix = m->mix_t;
+	m->grmax = 0.0f;
+}
+
+/* RBJ high-pass, Q = 1/sqrt(2) (Butterworth). */
+static void set_hpf(struct comp *m, double f)
+{
+	double w = 2.0 * M_PI * f / m->rate, c = cos(w), s = sin(w);
+	double alpha = s / (2.0 * M_SQRT1_2), a0 = 1.0 + alpha;
+	m->b0 = (float)((1.0 + c) / 2.0 / a0);
+	m->b1 = (float)(-(1.0 + c) / a0);
+	m->b2 = m->b0;
+	m->a1 = (float)(-2.0 * c / a0);
+	m->a2 = (float)((1.0 - alpha) / a0);
+}
+
+void comp_set(struct comp *m, const double p[P_COUNT])
+{
+	int first = !m->have;
+	m->have = 1;
+#define CHANGED(id) (first || p[id] != m->cur[id] ? (m->cur[id] = p[id], 1) : 0)
+	if (CHANGED(P_COMP_THRESHOLD))
+		m->thr = (float)p[P_COMP_THRESHOLD];
+	if (CHANGED(P_COMP_RATIO))
+		m->ratio = (float)(p[P_COMP_RATIO] < 1.0 ? 1.0 : p[P_COMP_RATIO]);
+	if (CHANGED(P_COMP_KNEE))
+		m->knee = (float)(p[P_COMP_KNEE] < 0.0 ? 0.0 : p[P_COMP_KNEE]);
+	if (CHANGED(P_COMP_ATTACK))
+		m->katt = coef(p[P_COMP_ATTACK], m->rate);
+	if (CHANGED(P_COMP_RELEASE))
+		m->krel = coef(p[P_COMP_RELEASE], m->rate);
+	if (CHANGED(P_COMP_MAKEUP))
+		m->mk_t = (float)p[P_COMP_MAKEUP];
+	if (CHANGED(P_COMP_MIX))
+		m->mix_t = (float)(p[P_COMP_MIX] / 100.0);
+	if (CHANGED(P_COMP_SC_HPF)) {
+		double f = p[P_COMP_SC_HPF];
+		if (f > 0.45 * m->rate)
+			f = 0.45 * m->rate;
+		set_hpf(m, f);
+	}
+#undef CHANGED
+}
+
+static inline float flush(float v)
+{
+	return fabsf(v) < 1e-20f ? 0.0f : v;
+}
+
+void comp_process(struct comp *m, float *L, float *R, int n)
+{
+	const float b0 = m->b0, b1 = m->b1, b2 = m->b2, a1 = m->a1, a2 = m->a2;
+	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
+	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
+	const float mk_t = m->mk_t, mix_t = m->mix_t;
+	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
+	float z1l = m->z1[0], z2l = m->z2[0], z1r = m->z1[1], z2r = m->z2[1];
+	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
+
+	for (int i = 0; i < n; i++) {
+		float xl = L[i], xr = R[i];
+		/* The sidechain never sees NaN or inf (the audio path keeps them;
+		 * the chain zeroes them before us). */
+		float sl = fabsf(xl) <= 1e30f ? xl : 0.0f;
+		float sr = fabsf(xr) <= 1e30f ? xr : 0.0f;
+		float yl = b0 * sl + z1l, yr = b0 * sr + z1r;
+		z1l = flush(b1 * sl - a1 * yl + z2l);
+		z2l = flush(b2 * sl - a2 * yl);
+		z1r = flush(b1 * sr - a1 * yr + z2r);
+		z2r = flush(b2 * sr - a2 * yr);
+		float pw = yl * yl > yr * yr ? yl * yl : yr * yr;
+		ms += krms * (pw - ms);
+		ms = ms < 1e-20f ? 0.0f : ms;
+
+		/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine
+		 * reads its peak.  Below -200 dB nothing happens anyway. */
+		float lev = ms > 1e-20f ? 3.01029996f * fast_log2(ms) + 3.01029996f : -200.0f;
+		float over = lev - thr, tgt;
+		if (over <= -hk) {
+			tgt = 0.0f;
+		} else if (over < hk) {
+			float t = over + hk;
+			tgt = -slope * t * t * ik;
+		} else {
+			tgt = -slope * over;
+		}
+		gr += (tgt > gr ? katt : krel) * (tgt - gr);
+		grmax = gr > grmax ? gr : grmax;
+
+		if (mk != mk_t) {
+			mk += kpar * (mk_t - mk);
+			if (fabsf(mk_t - mk) < 1e-5f)
+				mk = mk_t;
+		}
+		if (mix != mix_t) {
+			mix += kpar * (mix_t - mix);
+			if (fabsf(mix_t - mix) < 1e-6f)
+				mix = mix_t;
+		}
+		/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
+		float g = fast_exp2((mk - gr) * 0.166096404f);
+		float G = (1.0f - mix) + mix * g;
+		L[i] = xl * G;
+		R[i] = xr * G;
+	}
+	m->z1[0] = z1l;
+	m->z2[0] = z2l;
+	m->z1[1] = z1r;
+	m->z2[1] = z2r;
+	m->ms = ms;
+	m->gr = gr;
+	m->mk = mk;
+	m->mix = mix;
+	m->grmax = grmax;
+}
+
+float comp_read_gr(struct comp *m)
+{
+	float g = m->grmax;
+	m->grmax = 0.0f;
+	return g;
+}
