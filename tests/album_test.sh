@@ -170,5 +170,11 @@ for n in 1 2 3 4; do
 	"$LATHE" analyze --json "$T/cat/out/song$n.wav" >"$T/c.json" || { fail "song$n.wav not rendered"; continue; }
 	near "$(json_get integrated_lufs "$T/c.json")" -14 0.1 || fail "catalogue song$n: $(json_get integrated_lufs "$T/c.json")"
 done
+if command -v parallel >/dev/null; then
+	rm -f "$T/cat/out/"*
+	(cd "$T/cat" && parallel -j 2 "$LATHE" render -q --target -14 {} -o out/{/} ::: *.wav) \
+		&& [ "$(ls "$T/cat/out" | wc -l)" = 4 ] && ok "GNU parallel -j 2 over a catalogue" \
+		|| fail "GNU parallel: $(ls "$T/cat/out")"
+fi
 
 finish

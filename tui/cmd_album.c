@@ -443,7 +443,10 @@ static void json_report(const struct album *al, const struct run *r,
 {
 	FILE *f = stdout;
 	fprintf(f, "{\"album\": ");
-	album_json_string(f, al->name[0] ? al->name : "");
+	if (al->name[0])
+		album_json_string(f, al->name);
+	else
+		fprintf(f, "null");
 	fprintf(f, ", \"album_file\": ");
 	if (al->path[0])
 		album_json_string(f, al->path);
