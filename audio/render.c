@@ -192,6 +192,9 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 	int format = render_format_for(out, bits);
 	SF_INFO info = { 0 };
 
+	/* /dev/null or a pipe has no extension to go by: WAV. */
+	if (!format && !path_is_regular_or_absent(out))
+		format = SF_FORMAT_WAV | (bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT);
 	if (!format) {
 		snprintf(err, (size_t)errlen, "%s: cannot write this format%s (use .wav, .flac or .aiff)",
 			 out, bits == 32 ? " as 32-bit float" : "");

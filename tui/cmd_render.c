@@ -118,6 +118,9 @@ int render_main(const struct cli *c)
 	struct sigaction sa = { .sa_handler = on_signal };
 	int rc, worst = ST_OK;
 
+	size_t n0 = c->nfiles ? strlen(c->files[0]) : 0;
+	if (c->album || (c->nfiles == 1 && n0 > 4 && !strcmp(c->files[0] + n0 - 4, ".ini")))
+		return album_main(c);
 	if (c->nfiles == 0 || !c->output) {
 		fprintf(stderr, "lathe: render needs IN... and -o OUT (see lathe --help)\n");
 		return ST_USAGE;
