@@ -121,8 +121,11 @@ static inline float os_refine(const float p[6])
 	float den = 2.0f * m - a - c;
 	float pk = m;
 	if (den > 1e-20f) {
-		float d = a - c;
-		pk = m + d * d / (8.0f * den);
+		/* The vertex lies within half a grid step of the largest point,
+		 * so the raise is at most den / 8; the cap keeps filter ripple
+		 * in nearly flat (low-frequency) stretches from inflating it. */
+		float d = a - c, r = d * d / (8.0f * den);
+		pk = m + (r < 0.125f * den ? r : 0.125f * den);
 	}
 	if (!(pk <= m * OS_SEC4))
 		pk = m * OS_SEC4;

@@ -1,0 +1,365 @@
+/* Limiter: true peak of the output on worst-case signals (independent
+ * 16x reference and libebur128), transparency and alignment below the
+ * ceiling, gain reduction, release time, block-size independence, NaN,
+ * constant latency, bypass. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "dsp/limiter.h"
+#include "tests/tp_ref.h"
+
+#define RATE 44100.0
+
+static struct limiter *make(double ceiling, double drive, double rel, double la)
+{
+	double p[P_COUNT];
+	params_defaults(p);
+	p[P_LIMITER_CEILING] = ceiling;
+	p[P_LIMITER_DRIVE] = drive;
+	p[P_LIMITER_RELEASE] = rel;
+	p[P_LIMITER_LOOKAHEAD] = la;
+	struct limiter *m = limiter_new(RATE);
+	assert_non_null(m);
+	limiter_set(m, p);
+	limiter_reset(m);
+	return m;
+}
+
+/* Runs n frames plus the latency (zeros) through m in blocks of bs; the
+ * aligned output is L + latency. */
+static void run(struct limiter *m, float *L, float *R, int n, int bs)
+{
+	int total = n + limiter_latency(m);
+	for (int i = 0; i < total; i += bs)
+		limiter_process(m, L + i, R + i, total - i < bs ? total - i : bs);
+}
+
+static void check_ceiling(enum sig s, double ceiling, double drive, double rel, double la)
+{
+	int n = (int)(0.25 * RATE);
+	struct limiter *m = make(ceiling, drive, rel, la);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float));
+	float *R = calloc((size_t)(n + lat), sizeof(float));
+	gen_signal(s, L, R, n, RATE);
+	run(m, L, R, n, 1000);
+	double rl = ref_true_peak(L + lat, n), rr = ref_true_peak(R + lat, n);
+	double ref = db(rl > rr ? rl : rr);
+	double eb = db(ebur_true_peak(L + lat, R + lat, n, RATE));
+	print_message("%-16s ceiling %5.1f drive %4.1f rel %4g la %3g: reference %+7.3f libebur128 %+7.3f dBTP\n",
+	              sig_names[s], ceiling, drive, rel, la, ref, eb);
+	assert_true(ref <= ceiling);
+	assert_true(eb <= ceiling);
+	/* And it is a limiter, not an attenuator: on signals without much
+	 * content near fs/2 the peaks reach close to the ceiling. */
+	if (s == SIG_FS4_45 || s == SIG_SINE_19K5)
+		assert_true(ref >= ceiling - 0.4);
+	limiter_free(m);
+	free(L);
+	free(R);
+}
+
+static void test_true_peak_worst_cases(void **state)
+{
+	(void)state;
+	const double ceilings[] = { -1.0, -0.1, -3.0 };
+	for (int c = 0; c < 3; c++)
+		for (int s = 0; s < SIG_COUNT; s++) {
+			check_ceiling((enum sig)s, ceilings[c], 0, 60, 2);
+			if (s == SIG_FS4_45 || s == SIG_CLIPNOISE || s == SIG_MUSIC)
+				check_ceiling((enum sig)s, ceilings[c], 12, 60, 2);
+		}
+}
+
+static void test_true_peak_timings(void **state)
+{
+	(void)state;
+	check_ceiling(SIG_CLIPNOISE, -1.0, 12, 10, 1);
+	check_ceiling(SIG_MUSIC, -1.0, 12, 10, 1);
+	check_ceiling(SIG_CLIPNOISE, -1.0, 12, 1, 2);
+	check_ceiling(SIG_MUSIC, -0.1, 6, 300, 5);
+	check_ceiling(SIG_SQUARE, -0.1, 12, 60, 0.5);
+}
+
+static void test_transparent_and_aligned(void **state)
+{
+	(void)state;
+	int n = 20000;
+	struct limiter *m = make(-1.0, 0, 60, 2);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+	float *inL = malloc(sizeof(float) * n), *inR = malloc(sizeof(float) * n);
+	for (int i = 0; i < n; i++) {
+		inL[i] = L[i] = (float)(0.1 * rnd_gauss());
+		inR[i] = R[i] = (float)(0.1 * sin(i * 0.3));
+	}
+	run(m, L, R, n, 256);
+	/* Far below the ceiling the gain is exactly 1: sample n of the input
+	 * is sample n + latency of the output, bit for bit. */
+	assert_memory_equal(L + lat, inL, sizeof(float) * n);
+	assert_memory_equal(R + lat, inR, sizeof(float) * n);
+	for (int i = 0; i < lat; i++)
+		assert_true(L[i] == 0.0f);
+	assert_true(limiter_read_gr(m) == 0.0f);
+	limiter_free(m);
+	free(L);
+	free(R);
+	free(inL);
+	free(inR);
+}
+
+static void test_gain_reduction(void **state)
+{
+	(void)state;
+	int n = 22050;
+	struct limiter *m = make(-1.0, 6, 60, 2);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+	for (int i = 0; i < n; i++)
+		L[i] = R[i] = (float)sin(2 * M_PI * 1000 * i / RATE);
+	/* The onset of the tone reads higher (its spectrum is broad); the
+	 * steady part is what this checks (so is its abrupt end). */
+	limiter_process(m, L, R, n / 2);
+	limiter_read_gr(m);
+	limiter_process(m, L + n / 2, R + n / 2, n / 4);
+	/* 0 dBFS driven +6 dB into -1 dBTP: 7 dB, plus the safety margin. */
+	float gr = limiter_read_gr(m);
+	print_message("gain reduction %.2f dB\n", gr);
+	assert_true(gr >= 7.0f && gr <= 7.4f);
+	assert_true(limiter_read_gr(m) == 0.0f);
+	limiter_free(m);
+	free(L);
+	free(R);
+}
+
+/* DC steps: no inter-sample peaks, so the gain is out / in. */
+static void test_release_time(void **state)
+{
+	(void)state;
+	int n = (int)(2.0 * RATE), b0 = (int)(0.3 * RATE), b1 = (int)(1.0 * RATE);
+	struct limiter *m = make(-6.0, 0, 100, 2);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+	for (int i = 0; i < n; i++)
+		L[i] = R[i] = (i >= b0 && i < b1) ? 1.0f : 0.25f;
+	run(m, L, R, n, 4096);
+	float *y = L + lat;
+	double g0 = y[b1 - 1000] / 1.0;
+	assert_true(db(g0) < -6.0 && db(g0) > -6.4);
+	/* Before the burst the gain is still 1 until the lookahead ramp (the
+	 * step's overshoot between samples is caught; the release from it is
+	 * long over at b1 - 1000). */
+	assert_true(y[b0 - 100] == 0.25f);
+	/* The step down itself overshoots between samples (Gibbs), so the
+	 * gain dips once more at the end of the burst; the release runs from
+	 * that dip. */
+	int im = b1 - 200;
+	for (int i = b1 - 200; i < b1 + 200; i++) {
+		double gi = i < b1 ? y[i] / 1.0 : y[i] / 0.25;
+		double gm = im < b1 ? y[im] / 1.0 : y[im] / 0.25;
+		if (gi < gm)
+			im = i;
+	}
+	double gmin = im < b1 ? y[im] : y[im] / 0.25;
+	int t = -1;
+	for (int i = b1 + 1; i < n; i++)
+		if (1.0 - y[i] / 0.25 <= (1.0 - gmin) * exp(-1.0)) {
+			t = i - im;
+			break;
+		}
+	double ms = t * 1000.0 / RATE;
+	print_message("release: 1-1/e of the recovery in %.1f ms (set 100)\n", ms);
+	assert_true(fabs(ms - 100) <= 10);
+	limiter_free(m);
+	free(L);
+	free(R);
+}
+
+static void run_partitioned(const float *inL, const float *inR, float *L, float *R, int n, int bs)
+{
+	double p[P_COUNT];
+	params_defaults(p);
+	p[P_LIMITER_DRIVE] = 9;
+	struct limiter *m = limiter_new(RATE);
+	limiter_set(m, p);
+	limiter_reset(m);
+	memcpy(L, inL, sizeof(float) * n);
+	memcpy(R, inR, sizeof(float) * n);
+	int pos = 0;
+	while (pos < n) {
+		if (pos % 32 == 0 && pos % 2048 == 0) {
+			int k = pos / 2048;
+			p[P_LIMITER_LOOKAHEAD] = 0.5 + 0.5 * (k % 10);
+			p[P_LIMITER_CEILING] = -0.1 - 0.3 * (k % 4);
+			p[P_LIMITER_RELEASE] = 5 + 40 * (k % 3);
+			p[P_LIMITER_DRIVE] = 6 + (k % 5);
+			p[P_LIMITER_BYPASS] = (k % 7) == 3;
+			limiter_set(m, p);
+		}
+		int next = (pos / 32 + 1) * 32, b = bs;
+		if (b > next - pos)
+			b = next - pos;
+		if (b > n - pos)
+			b = n - pos;
+		limiter_process(m, L + pos, R + pos, b);
+		pos += b;
+	}
+	limiter_free(m);
+}
+
+static void test_block_independence(void **state)
+{
+	(void)state;
+	int n = 60000;
+	float *inL = malloc(sizeof(float) * n), *inR = malloc(sizeof(float) * n);
+	float *L0 = malloc(sizeof(float) * n), *R0 = malloc(sizeof(float) * n);
+	float *L1 = malloc(sizeof(float) * n), *R1 = malloc(sizeof(float) * n);
+	gen_signal(SIG_MUSIC, inL, inR, n, RATE);
+	run_partitioned(inL, inR, L0, R0, n, 4096);
+	const int sizes[] = { 1, 64, 1000 };
+	for (int k = 0; k < 3; k++) {
+		run_partitioned(inL, inR, L1, R1, n, sizes[k]);
+		assert_memory_equal(L0, L1, sizeof(float) * n);
+		assert_memory_equal(R0, R1, sizeof(float) * n);
+	}
+	free(inL);
+	free(inR);
+	free(L0);
+	free(R0);
+	free(L1);
+	free(R1);
+}
+
+/* Lookahead swept while limiting hard: the ceiling holds throughout. */
+static void test_lookahead_sweep(void **state)
+{
+	(void)state;
+	int n = (int)(0.5 * RATE);
+	double p[P_COUNT];
+	params_defaults(p);
+	p[P_LIMITER_DRIVE] = 12;
+	struct limiter *m = limiter_new(RATE);
+	limiter_set(m, p);
+	limiter_reset(m);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+	gen_signal(SIG_MUSIC, L, R, n, RATE);
+	for (int pos = 0; pos < n + lat; pos += 32) {
+		p[P_LIMITER_LOOKAHEAD] = 0.5 + 4.5 * (0.5 + 0.5 * sin(pos * 0.002));
+		limiter_set(m, p);
+		assert_int_equal(limiter_latency(m), lat);
+		limiter_process(m, L + pos, R + pos, n + lat - pos < 32 ? n + lat - pos : 32);
+	}
+	double rl = ref_true_peak(L + lat, n), rr = ref_true_peak(R + lat, n);
+	print_message("lookahead sweep: %.3f dBTP\n", db(rl > rr ? rl : rr));
+	assert_true(db(rl > rr ? rl : rr) <= -1.0);
+	limiter_free(m);
+	free(L);
+	free(R);
+}
+
+static void test_nan(void **state)
+{
+	(void)state;
+	int n = 8192;
+	struct limiter *m = make(-1.0, 6, 60, 2);
+	float *L = malloc(sizeof(float) * n), *R = malloc(sizeof(float) * n);
+	for (int i = 0; i < n; i++)
+		L[i] = R[i] = (float)sin(i * 0.1);
+	L[1000] = NAN;
+	R[1500] = INFINITY;
+	L[2000] = -INFINITY;
+	R[2500] = 1e-42f;
+	limiter_process(m, L, R, n);
+	for (int i = 0; i < n; i++)
+		assert_true(isfinite(L[i]) && isfinite(R[i]) && fabsf(L[i]) < 1.0f);
+	assert_true(isfinite(limiter_read_gr(m)));
+	limiter_free(m);
+	free(L);
+	free(R);
+}
+
+static void test_latency_constant(void **state)
+{
+	(void)state;
+	struct limiter *m = make(-1.0, 0, 60, 2);
+	int lat = limiter_latency(m);
+	assert_true(lat > 0 && lat < (int)(0.01 * RATE));
+	double p[P_COUNT];
+	params_defaults(p);
+	const double la[] = { 0.5, 5, 1.3, 2 };
+	for (int k = 0; k < 4; k++) {
+		p[P_LIMITER_LOOKAHEAD] = la[k];
+		p[P_LIMITER_RELEASE] = 1 + 300 * k;
+		p[P_LIMITER_DRIVE] = 3 * k;
+		p[P_LIMITER_BYPASS] = k & 1;
+		limiter_set(m, p);
+		limiter_reset(m);
+		assert_int_equal(limiter_latency(m), lat);
+		/* A small click comes out exactly lat samples later. */
+		float L[1024] = { 0 }, R[1024] = { 0 };
+		L[10] = 0.01f;
+		limiter_process(m, L, R, 1024);
+		for (int i = 0; i < 1024; i++)
+			assert_true(L[i] == (i == 10 + lat ? (float)(0.01 * pow(10, 3 * k / 20.0) * (k & 1 ? 1 / pow(10, 3 * k / 20.0) : 1)) : 0.0f) ||
+			            fabsf(L[i] - (i == 10 + lat ? 0.01f * (float)((k & 1) ? 1.0 : pow(10, 3 * k / 20.0)) : 0.0f)) < 1e-7f);
+	}
+	limiter_free(m);
+}
+
+static void test_bypass(void **state)
+{
+	(void)state;
+	int n = 20000;
+	double p[P_COUNT];
+	params_defaults(p);
+	p[P_LIMITER_DRIVE] = 12;
+	p[P_LIMITER_BYPASS] = 1;
+	struct limiter *m = limiter_new(RATE);
+	limiter_set(m, p);
+	limiter_reset(m);
+	int lat = limiter_latency(m);
+	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+	float *in = malloc(sizeof(float) * n);
+	gen_signal(SIG_MUSIC, L, R, n, RATE);
+	memcpy(in, L, sizeof(float) * n);
+	run(m, L, R, n, 333);
+	/* Bypassed: the delayed dry signal, undriven, bit for bit. */
+	assert_memory_equal(L + lat, in, sizeof(float) * n);
+	/* Engaging it crossfades in about 10 ms without a jump. */
+	p[P_LIMITER_BYPASS] = 0;
+	limiter_set(m, p);
+	gen_signal(SIG_MUSIC, L, R, n, RATE);
+	limiter_process(m, L, R, n);
+	float maxstep = 0;
+	for (int i = 1; i < n; i++)
+		maxstep = fmaxf(maxstep, fabsf(L[i] - L[i - 1]));
+	assert_true(maxstep < 1.0f);
+	double tl = ref_true_peak(L + 2000, n - 2000);
+	assert_true(db(tl) <= -1.0);
+	limiter_free(m);
+	free(L);
+	free(R);
+	free(in);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_true_peak_worst_cases),
+		cmocka_unit_test(test_true_peak_timings),
+		cmocka_unit_test(test_transparent_and_aligned),
+		cmocka_unit_test(test_gain_reduction),
+		cmocka_unit_test(test_release_time),
+		cmocka_unit_test(test_block_independence),
+		cmocka_unit_test(test_lookahead_sweep),
+		cmocka_unit_test(test_nan),
+		cmocka_unit_test(test_latency_constant),
+		cmocka_unit_test(test_bypass),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
