@@ -258,8 +258,13 @@ int keymap_load(struct keymap *k, const char *path, char *err, int errlen)
 			const char *kname = full + 5; /* after "keys:" */
 			const char *val = iniparser_getstring(d, full, "");
 			int key = keymap_key_parse(kname);
-			int cmd = command_find(val);
-			if (key < 0 || key >= KEYMAP_SIZE) {
+			/* iniparser files "[keys:x]" as a key of [keys] with no value. */
+			int cmd = val ? command_find(val) : -1;
+			if (!val) {
+				snprintf(err, (size_t)errlen, "%s:%d: unknown section [%s] (expected [keymap] or [keys])",
+					 path, find_line(path, full, ""), full);
+				st = ST_USAGE;
+			} else if (key < 0 || key >= KEYMAP_SIZE) {
 				snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown key name",
 					 path, find_line(path, "keys", kname), kname);
 				st = ST_USAGE;
