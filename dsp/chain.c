@@ -260,8 +260,13 @@ static void run_slot(struct chain *c, struct slot *s, float *L, float *R, int n)
 		float b = s->bp;
 		L[i] = L[i] * (1 - b) + c->dryL[i] * b;
 		R[i] = R[i] * (1 - b) + c->dryR[i] * b;
-		b += target > b ? c->xfade_step : -c->xfade_step;
-		s->bp = b < 0 ? 0 : b > 1 ? 1 : b;
+		/* Step towards the target and stop on it: overshooting and
+		 * stepping back would wobble between the two ends. */
+		if (target > b)
+			b = b + c->xfade_step > target ? target : b + c->xfade_step;
+		else if (target < b)
+			b = b - c->xfade_step < target ? target : b - c->xfade_step;
+		s->bp = b;
 	}
 }
 
@@ -269,23 +274,23 @@ static void run_slot(struct chain *c, struct slot *s, float *L, float *R, int n)
 static void run_gain(double *g, double target, double k, float *L, float *R, int n)
 {
 	double v = *g;
+	int i;
 
-	if (v == target) {
-		if (v == 1.0)
-			return;
-		for (int i = 0; i < n; i++) {
-			L[i] = (float)(L[i] * v);
-			R[i] = (float)(R[i] * v);
-		}
+	if (v == target && v == 1.0)
 		return;
-	}
-	for (int i = 0; i < n; i++) {
+	/* The glide snaps onto its target on a sample, not at the end of a
+	 * call, so where the caller's blocks end cannot matter. */
+	for (i = 0; i < n && v != target; i++) {
 		v += (target - v) * k;
+		if (fabs(v - target) < 1e-9)
+			v = target;
 		L[i] = (float)(L[i] * v);
 		R[i] = (float)(R[i] * v);
 	}
-	if (fabs(v - target) < 1e-9)
-		v = target;
+	for (; i < n; i++) {
+		L[i] = (float)(L[i] * v);
+		R[i] = (float)(R[i] * v);
+	}
 	*g = v;
 }
 
