@@ -27,6 +27,13 @@
 
 #include "comp.h"
 
+/* Floating-point exceptions are never looked at; without this GCC will
+ * not turn the per-sample selects of the curve and exp2 into vector
+ * code (results are unchanged). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 #define RMS_MS 5.0
 #define PARAM_MS 20.0
 
@@ -48,30 +55,28 @@ struct comp {
 static inline float fast_log2(float x)
 {
 	union { float f; uint32_t u; } v = { x };
-	int e = (int)((v.u >> 23) & 0xff) - 127;
-	v.u = (v.u & 0x007fffffu) | 0x3f800000u; /* mantissa in [1, 2) */
-	float m = v.f;
-	if (m > 1.41421356f) {
-		m *= 0.5f;
-		e++;
-	}
+	/* Split at sqrt(2): mantissa in [sqrt(1/2), sqrt(2)). */
+	uint32_t adj = (v.u + 0x004afb0du) & 0xff800000u; /* exponent after rounding */
+	int e = (int)(adj >> 23) - 127;
+	v.u -= adj - 0x3f800000u;
+	float mm = v.f;
 	/* log2(m) = 2/ln2 * atanh(s), s = (m - 1) / (m + 1), |s| < 0.172 */
-	float s = (m - 1.0f) / (m + 1.0f), s2 = s * s;
+	float s = (mm - 1.0f) / (mm + 1.0f), s2 = s * s;
 	float p = s * (2.8853900818f + s2 * (0.9617966939f + s2 * (0.5770780164f + s2 * 0.4121985831f)));
 	return (float)e + p;
 }
 
 static inline float fast_exp2(float y)
 {
-	if (y < -126.0f)
-		return 0.0f;
-	if (y > 126.0f)
-		y = 126.0f;
-	float fl = floorf(y + 0.5f), f = y - fl; /* f in [-0.5, 0.5] */
+	y = y < -126.0f ? -126.0f : y;
+	y = y > 126.0f ? 126.0f : y;
+	/* y + 127.5 > 0, so truncation is floor: k - 127 = round(y). */
+	int k = (int)(y + 127.5f);
+	float f = y - (float)(k - 127); /* f in [-0.5, 0.5] */
 	float p = 1.0f + f * (0.6931471806f + f * (0.2402265070f + f * (0.0555041087f +
 	          f * (0.0096181291f + f * (0.0013333558f + f * 0.0001540353f)))));
 	union { float f; uint32_t u; } v;
-	v.u = (uint32_t)((int)fl + 127) << 23;
+	v.u = (uint32_t)k << 23;
 	return p * v.f;
 }
 
@@ -169,6 +174,11 @@ static inline float flush(float v)
 	return fabsf(v) < 1e-20f ? 0.0f : v;
 }
 
+/* Frames per pass: the recursions run scalar, the logs, the curve and the
+ * exponentials vectorised over a block in between (each sample's value is
+ * the same whatever the block). */
+#define CB 64
+
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	const float b0 = m->b0, b1 = m->b1, b2 = m->b2, a1 = m->a1, a2 = m->a2;
@@ -178,52 +188,61 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
 	float z1l = m->z1[0], z2l = m->z2[0], z1r = m->z1[1], z2r = m->z2[1];
 	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
+	float a[CB], b[CB], c[CB];
 
-	for (int i = 0; i < n; i++) {
-		float xl = L[i], xr = R[i];
-		/* The sidechain never sees NaN or inf (the audio path keeps them;
-		 * the chain zeroes them before us). */
-		float sl = fabsf(xl) <= 1e30f ? xl : 0.0f;
-		float sr = fabsf(xr) <= 1e30f ? xr : 0.0f;
-		float yl = b0 * sl + z1l, yr = b0 * sr + z1r;
-		z1l = flush(b1 * sl - a1 * yl + z2l);
-		z2l = flush(b2 * sl - a2 * yl);
-		z1r = flush(b1 * sr - a1 * yr + z2r);
-		z2r = flush(b2 * sr - a2 * yr);
-		float pw = yl * yl > yr * yr ? yl * yl : yr * yr;
-		ms += krms * (pw - ms);
-		ms = ms < 1e-20f ? 0.0f : ms;
-
+	for (int i0 = 0; i0 < n; i0 += CB) {
+		const int nb = n - i0 < CB ? n - i0 : CB;
+		float *l = L + i0, *r = R + i0;
+		/* Sidechain filters and the linked mean square. */
+		for (int i = 0; i < nb; i++) {
+			/* The sidechain never sees NaN or inf (the chain zeroes
+			 * them before us; the audio path is only scaled). */
+			float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
+			float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
+			float yl = b0 * sl + z1l, yr = b0 * sr + z1r;
+			z1l = flush(b1 * sl - a1 * yl + z2l);
+			z2l = flush(b2 * sl - a2 * yl);
+			z1r = flush(b1 * sr - a1 * yr + z2r);
+			z2r = flush(b2 * sr - a2 * yr);
+			float pw = yl * yl > yr * yr ? yl * yl : yr * yr;
+			ms += krms * (pw - ms);
+			ms = ms < 1e-20f ? 0.0f : ms;
+			a[i] = ms;
+		}
 		/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine
-		 * reads its peak.  Below -200 dB nothing happens anyway. */
-		float lev = ms > 1e-20f ? 3.01029996f * fast_log2(ms) + 3.01029996f : -200.0f;
-		float over = lev - thr, tgt;
-		if (over <= -hk) {
-			tgt = 0.0f;
-		} else if (over < hk) {
-			float t = over + hk;
-			tgt = -slope * t * t * ik;
-		} else {
-			tgt = -slope * over;
+		 * reads its peak, then the wanted reduction from the curve. */
+		for (int i = 0; i < nb; i++) {
+			float ms_i = a[i] > 1e-20f ? a[i] : 1e-20f;
+			float lev = 3.01029996f * fast_log2(ms_i) + 3.01029996f;
+			float over = lev - thr, t = over + hk;
+			float soft = -slope * t * t * ik, hard = -slope * over;
+			float v = over < hk ? soft : hard;
+			b[i] = over <= -hk ? 0.0f : v;
 		}
-		gr += (tgt > gr ? katt : krel) * (tgt - gr);
-		grmax = gr > grmax ? gr : grmax;
-
-		if (mk != mk_t) {
-			mk += kpar * (mk_t - mk);
-			if (fabsf(mk_t - mk) < 1e-5f)
-				mk = mk_t;
+		/* Attack / release smoothing of the reduction; makeup and mix. */
+		for (int i = 0; i < nb; i++) {
+			float tg = b[i];
+			gr += (tg > gr ? katt : krel) * (tg - gr);
+			grmax = gr > grmax ? gr : grmax;
+			if (mk != mk_t) {
+				mk += kpar * (mk_t - mk);
+				if (fabsf(mk_t - mk) < 1e-5f)
+					mk = mk_t;
+			}
+			if (mix != mix_t) {
+				mix += kpar * (mix_t - mix);
+				if (fabsf(mix_t - mix) < 1e-6f)
+					mix = mix_t;
+			}
+			/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
+			a[i] = (mk - gr) * 0.166096404f;
+			c[i] = mix;
 		}
-		if (mix != mix_t) {
-			mix += kpar * (mix_t - mix);
-			if (fabsf(mix_t - mix) < 1e-6f)
-				mix = mix_t;
+		for (int i = 0; i < nb; i++) {
+			float G = (1.0f - c[i]) + c[i] * fast_exp2(a[i]);
+			l[i] *= G;
+			r[i] *= G;
 		}
-		/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
-		float g = fast_exp2((mk - gr) * 0.166096404f);
-		float G = (1.0f - mix) + mix * g;
-		L[i] = xl * G;
-		R[i] = xr * G;
 	}
 	m->z1[0] = z1l;
 	m->z2[0] = z2l;

@@ -29,7 +29,7 @@
  *   drv     drive applied to each delayed sample (smoothed per sample)
  *   pk      p by detection time; dq/qh/qt the deque of times for h
  *   eh, bh  e and first-box outputs by time; s1, s2 the box sums
- *   e       the release recursion; ch the interpolators' state */
+ *   e       the release recursion; scr the detector's block scratch */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,11 +37,24 @@
 #include "limiter.h"
 #include "oversample.h"
 
+/* Floating-point exceptions are never looked at; without this GCC keeps
+ * the selects of the detector as branches instead of vector code
+ * (results are unchanged). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 #define LOOKAHEAD_MAX_MS 5.0
 #define MARGIN_DB 0.15
 /* Samples either side of a peak's interval held at its full reduction. */
 #define EXT 4
 #define BYPASS_MS 10.0
+/* Frames per detection block: the interpolator runs over a block at a
+ * time, vectorised along time (each value is still the same fixed-order
+ * sum whatever the block, so partitions never change a sample). */
+#define CH 64
+/* Half-sample points computed before a block's first interval. */
+#define UPRE 5
 /* Share of the near-Nyquist amplitude added to the estimate (oversample.h). */
 #ifndef NQ_SHARE
 #define NQ_SHARE 1.0f
@@ -59,7 +72,7 @@ struct limiter {
 	double s1, s2;
 	float inv1, inv2;
 	float e, gmin, g;
-	struct os_chan ch[2];
+	float *scr; /* detection scratch for one block, both channels */
 
 	float drive_t, drive, kdrive;
 	float thr, thr_4;
@@ -87,7 +100,7 @@ struct limiter *limiter_new(double rate)
 	m->smax = (int)ceil(LOOKAHEAD_MAX_MS * 1e-3 * rate);
 	m->wold = m->smax + 2 * EXT;
 	m->lat = m->smax - 1 + OS_DELAY + EXT;
-	m->dsize = pow2_at_least((unsigned)(m->lat + OS_H1 + 2));
+	m->dsize = pow2_at_least((unsigned)(m->lat + OS_H1 + CH + 8));
 	m->dmask = m->dsize - 1;
 	m->psize = pow2_at_least((unsigned)(2 * m->smax + 2 * EXT + 4));
 	m->pmask = m->psize - 1;
@@ -104,8 +117,9 @@ struct limiter *limiter_new(double rate)
 	m->bh = calloc(esize, sizeof(float));
 	m->dq = calloc(qsize, sizeof(unsigned));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
+	m->scr = calloc(2 * (CH + UPRE) + 2 * CH + 2 * (CH + 1) + 2 * CH, sizeof(float));
 	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
-	    !m->dq || !m->dq2) {
+	    !m->dq || !m->dq2 || !m->scr) {
 		limiter_free(m);
 		return NULL;
 	}
@@ -128,6 +142,7 @@ void limiter_free(struct limiter *m)
 	free(m->bh);
 	free(m->dq);
 	free(m->dq2);
+	free(m->scr);
 	free(m);
 }
 
@@ -217,7 +232,6 @@ void limiter_reset(struct limiter *m)
 	m->e = 1.0f;
 	m->g = 1.0f;
 	m->gmin = 1.0f;
-	memset(m->ch, 0, sizeof m->ch);
 	m->n = 0;
 	m->byp = m->byp_t;
 	rebuild_deque(m);
@@ -270,6 +284,85 @@ static inline float sanitize(float x)
 	return a <= 1e6f ? x : copysignf(1e6f, x);
 }
 
+
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#define DETECT_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef DETECT_CLONES
+#define DETECT_CLONES
+#endif
+
+/* One channel of a block of nc intervals.  X holds x from time
+ * n0 - OS_H1 - 4 up to n0 + nc - 1; the block's intervals are
+ * m = n0 - OS_DELAY + t.  Fills u[s] (the half-sample point after
+ * x[m - 3 + s]), P2[t] and P4[t + 1] (the 1/4 and 3/4 points of interval
+ * t, P4[0] that of the interval before) and q[t], the grid peak plus the
+ * near-Nyquist share. */
+DETECT_CLONES
+static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
+                        float *u, float *P2, float *P4, float *q)
+{
+	const int nu = nc + UPRE;
+	for (int s = 0; s < nu; s++)
+		u[s] = 0.0f;
+	/* u[s] = sum c1[k] x[m - 3 + s - OS_K1 + 1 + k]: X index s + k */
+	for (int k = 0; k < OS_H1; k++) {
+		const float c = oc->c1[k];
+		const float *x = X + k;
+		for (int s = 0; s < nu; s++)
+			u[s] += c * x[s];
+	}
+	/* x[m + j] is X[OS_K1 + 2 + t + j]; u[m + j] is u[t + j + 3]. */
+	const float *xm = X + OS_K1 + 2;
+	const float b0 = oc->b[0], b1 = oc->b[1], b2 = oc->b[2], b3 = oc->b[3];
+	for (int t = -1; t < nc; t++) {
+		const float *xx = xm + t, *uu = u + t + 3;
+		P4[t + 1] = b0 * (uu[0] + xx[1]) + b1 * (xx[0] + uu[1]) +
+		            b2 * (uu[-1] + xx[2]) + b3 * (xx[-1] + uu[2]);
+	}
+	for (int t = 0; t < nc; t++) {
+		const float *xx = xm + t, *uu = u + t + 3;
+		P2[t] = b0 * (xx[0] + uu[0]) + b1 * (uu[-1] + xx[1]) +
+		        b2 * (xx[-1] + uu[1]) + b3 * (uu[-2] + xx[2]);
+	}
+	for (int t = 0; t < nc; t++)
+		q[t] = 0.0f;
+	const float *xn = xm - OS_NQ / 2 + 1;
+	for (int k = 0; k < OS_NQ; k++) {
+		const float c = oc->nq[k];
+		for (int t = 0; t < nc; t++)
+			q[t] += c * xn[t + k];
+	}
+	for (int t = 0; t < nc; t++) {
+		float a = fabsf(xm[t]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
+		a = a > b ? a : b;
+		c = c > d ? c : d;
+		q[t] = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]);
+	}
+}
+
+/* Grid peak of interval t of a block, as detect_chan computed it. */
+static float os_grid_peak_of(const float *X, const float *u, const float *P2,
+                             const float *P4, int t)
+{
+	const float *xm = X + OS_K1 + 2 + t;
+	float a = fabsf(xm[0]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
+	a = a > b ? a : b;
+	c = c > d ? c : d;
+	return a > c ? a : c;
+}
+
+/* Refined peak of interval t of a block (see detect_chan). */
+static float refine_at(const float *X, const float *u, const float *P2,
+                       const float *P4, int t)
+{
+	const float *xm = X + OS_K1 + 2 + t;
+	float p[6] = { P4[t], xm[0], P2[t], u[t + 3], P4[t + 1], xm[1] };
+	return os_refine(p);
+}
+
 void limiter_process(struct limiter *m, float *L, float *R, int nf)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
@@ -282,74 +375,87 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 	const float thr = m->thr, thr_4 = m->thr_4, wrel = m->wrel;
 	const float inv1 = m->inv1, inv2 = m->inv2, drive_t = m->drive_t, kdrive = m->kdrive;
 	const float byp_t = m->byp_t, byp_step = m->byp_step;
+	float *const uL = m->scr, *const uR = uL + CH + UPRE;
+	float *const p2L = uR + CH + UPRE, *const p2R = p2L + CH;
+	float *const p4L = p2R + CH, *const p4R = p4L + CH + 1;
+	float *const qL = p4R + CH + 1, *const qR = qL + CH;
 	unsigned n = m->n, qh = m->qh, qt = m->qt;
 	double s1 = m->s1, s2 = m->s2;
 	float e = m->e, gmin = m->gmin, drive = m->drive, byp = m->byp, g = m->g;
 
-	for (int i = 0; i < nf; i++, n++) {
-		float xl = sanitize(L[i]), xr = sanitize(R[i]);
-		unsigned w = n & dmask;
-		dl0[w] = dl0[w + dsize] = xl;
-		dl1[w] = dl1[w + dsize] = xr;
-		if (drive != drive_t) {
-			drive += kdrive * (drive_t - drive);
-			if (fabsf(drive_t - drive) <= 1e-6f * drive_t)
-				drive = drive_t;
+	for (int i0 = 0; i0 < nf; i0 += CH) {
+		const int nc = nf - i0 < CH ? nf - i0 : CH;
+		const unsigned n0 = n;
+		for (int i = 0; i < nc; i++) {
+			float xl = sanitize(L[i0 + i]), xr = sanitize(R[i0 + i]);
+			unsigned w = (n0 + (unsigned)i) & dmask;
+			dl0[w] = dl0[w + dsize] = xl;
+			dl1[w] = dl1[w + dsize] = xr;
+			if (drive != drive_t) {
+				drive += kdrive * (drive_t - drive);
+				if (fabsf(drive_t - drive) <= 1e-6f * drive_t)
+					drive = drive_t;
+			}
+			drv[w] = drive;
 		}
-		drv[w] = drive;
+		/* The double-written ring is contiguous over any dsize window. */
+		unsigned span = (unsigned)nc + OS_H1 + 4;
+		unsigned xe = ((n0 + (unsigned)nc - 1) & dmask) + dsize;
+		const float *XL = dl0 + xe - (span - 1), *XR = dl1 + xe - (span - 1);
+		detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL);
+		detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR);
 
-		float pl[6], pr[6];
-		os_step(&m->oc, &m->ch[0], &dl0[w + dsize - OS_H1 + 1], n, pl);
-		os_step(&m->oc, &m->ch[1], &dl1[w + dsize - OS_H1 + 1], n, pr);
-		float dm = drv[(n - OS_DELAY) & dmask];
-		const float *hl = &dl0[w + dsize - OS_H1 + 1], *hr = &dl1[w + dsize - OS_H1 + 1];
-		float ul = NQ_SHARE * os_nyquist(&m->oc, hl), ur = NQ_SHARE * os_nyquist(&m->oc, hr);
-		float ql = os_grid_peak(pl) + ul, qr = os_grid_peak(pr) + ur;
-		float p = 0.0f;
-		if ((ql > qr ? ql : qr) * dm > thr_4) {
-			ql = os_refine(pl) + ul;
-			qr = os_refine(pr) + ur;
-			p = (ql > qr ? ql : qr) * dm * OS_LOW;
+		for (int i = 0; i < nc; i++, n++) {
+			float dm = drv[(n - OS_DELAY) & dmask];
+			float p = 0.0f;
+			if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
+				/* q holds grid + share; swap the grid for the refined peak */
+				float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
+				float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
+				float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
+				float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
+				p = (rl > rr ? rl : rr) * dm * OS_LOW;
+			}
+			pk[n & pmask] = p;
+
+			/* Sliding maximum: the sample entering the window is n - wnew. */
+			unsigned j = n - wnew;
+			float v = pk[j & pmask];
+			while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
+				qt--;
+			dq[qt++ & qmask] = j;
+			while (n - dq[qh & qmask] > wold)
+				qh++;
+			float h = pk[dq[qh & qmask] & pmask];
+
+			float t = h > thr ? thr / h : 1.0f;
+			e = t < e ? t : e + wrel * (t - e);
+			unsigned ei = n & emask;
+			s1 += e - eh[(n - B1) & emask];
+			eh[ei] = e;
+			float b1 = (float)(s1 * inv1);
+			s2 += b1 - bh[(n - B2) & emask];
+			bh[ei] = b1;
+			g = (float)(s2 * inv2);
+
+			unsigned rd = (n - lat) & dmask;
+			float dry0 = dl0[rd], dry1 = dl1[rd];
+			float gg = g * drv[rd];
+			float y0 = dry0 * gg, y1 = dry1 * gg;
+			if (byp != byp_t) {
+				byp += byp < byp_t ? byp_step : -byp_step;
+				if (fabsf(byp - byp_t) < byp_step)
+					byp = byp_t;
+			}
+			if (byp != 0.0f) {
+				y0 += byp * (dry0 - y0);
+				y1 += byp * (dry1 - y1);
+			} else if (g < gmin) {
+				gmin = g;
+			}
+			L[i0 + i] = y0;
+			R[i0 + i] = y1;
 		}
-		pk[n & pmask] = p;
-
-		/* Sliding maximum: the sample entering the window is n - wnew. */
-		unsigned j = n - wnew;
-		float v = pk[j & pmask];
-		while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
-			qt--;
-		dq[qt++ & qmask] = j;
-		while (n - dq[qh & qmask] > wold)
-			qh++;
-		float h = pk[dq[qh & qmask] & pmask];
-
-		float t = h > thr ? thr / h : 1.0f;
-		e = t < e ? t : e + wrel * (t - e);
-		unsigned ei = n & emask;
-		s1 += e - eh[(n - B1) & emask];
-		eh[ei] = e;
-		float b1 = (float)(s1 * inv1);
-		s2 += b1 - bh[(n - B2) & emask];
-		bh[ei] = b1;
-		g = (float)(s2 * inv2);
-
-		unsigned rd = (n - lat) & dmask;
-		float dry0 = dl0[rd], dry1 = dl1[rd];
-		float gg = g * drv[rd];
-		float y0 = dry0 * gg, y1 = dry1 * gg;
-		if (byp != byp_t) {
-			byp += byp < byp_t ? byp_step : -byp_step;
-			if (fabsf(byp - byp_t) < byp_step)
-				byp = byp_t;
-		}
-		if (byp != 0.0f) {
-			y0 += byp * (dry0 - y0);
-			y1 += byp * (dry1 - y1);
-		} else if (g < gmin) {
-			gmin = g;
-		}
-		L[i] = y0;
-		R[i] = y1;
 	}
 	m->n = n;
 	m->qh = qh;
