@@ -44,6 +44,10 @@ int source_open(struct source **out, const char *path, char *err, int errlen)
 		return fail(err, errlen, path, strerror(errno));
 	if (S_ISDIR(st.st_mode))
 		return fail(err, errlen, path, "is a directory, not an audio file");
+	/* A FIFO with no writer would block sf_open for ever, and a pipe or
+	 * a device cannot seek, which playback and two-pass renders need. */
+	if (!S_ISREG(st.st_mode))
+		return fail(err, errlen, path, "is not a regular file (a pipe or a device)");
 	sf = sf_open(path, SFM_READ, &info);
 	if (!sf) {
 		/* libsndfile reports a missing permission as a format error. */
