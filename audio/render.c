@@ -54,16 +54,16 @@ int render_format_for(const char *path, int bits)
 	return 0;
 }
 
-/* xorshift64*: cheap, and the same seed gives the same dither, so two
+/* xorshift64: cheap, and the same seed gives the same dither, so two
  * renders of the same input are bit-identical. */
-static double uniform(uint64_t *s)
+static inline uint64_t next64(uint64_t *s)
 {
 	uint64_t x = *s;
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
 	*s = x;
-	return (double)((x * 0x2545F4914F6CDD1DULL) >> 11) * (1.0 / 9007199254740992.0);
+	return x;
 }
 
 static int file_write(struct sink *k, const float *stereo, int n)
@@ -72,18 +72,24 @@ static int file_write(struct sink *k, const float *stereo, int n)
 
 	if (f->bits == 32)
 		return sf_writef_float(f->sf, stereo, n) == n ? 0 : -1;
-	/* TPDF dither of +-1 LSB peak, then rounding to the word length. */
-	double scale = f->bits == 16 ? 32768.0 : 8388608.0;
-	int shift = 32 - f->bits;
+	/* TPDF dither of +-1 LSB peak: the difference of two uniform
+	 * variables, both halves of one 64-bit draw.  Then rounding to the
+	 * word length; double, because a float cannot hold 24-bit steps plus
+	 * a fraction. */
+	const double scale = f->bits == 16 ? 32768.0 : 8388608.0;
+	const int shift = 32 - f->bits;
+	const long hi = (long)scale - 1, lo = -(long)scale;
+	uint64_t rng = f->rng;
 	for (int i = 0; i < 2 * n; i++) {
-		double d = uniform(&f->rng) - uniform(&f->rng);
-		double y = floor(stereo[i] * scale + d + 0.5);
-		if (y > scale - 1)
-			y = scale - 1;
-		if (y < -scale)
-			y = -scale;
-		f->ibuf[i] = (int)y * (1 << shift);
+		uint64_t r = next64(&rng);
+		double d = ((double)(uint32_t)r - (double)(uint32_t)(r >> 32)) * (1.0 / 4294967296.0);
+		double v = stereo[i] * scale + d;
+		/* Round half away from zero: a truncating cast, no libm call. */
+		long y = (long)(v + (v >= 0 ? 0.5 : -0.5));
+		y = y > hi ? hi : y < lo ? lo : y;
+		f->ibuf[i] = (int)((unsigned)y << shift);
 	}
+	f->rng = rng;
 	return sf_writef_int(f->sf, f->ibuf, n) == n ? 0 : -1;
 }
 
