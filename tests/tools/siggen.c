@@ -1,6 +1,7 @@
 /* Test-signal generator: every audio file the tests use is made here, at
  * test time.  usage: siggen [--rate R] [--channels C] [--format 16|24|32f|64f]
- *                    [--seconds S] [--level DBFS] [--seed N] KIND OUT
+ *                    [--seconds S] [--level DBFS] [--seed N] [--pad S] KIND OUT
+ * --pad puts S seconds of silence before and after the signal.
  * KIND: sine:FREQ[:PHASE_DEG], isp (fs/4 at 45 degrees), square:FREQ,
  *       clipnoise:DRIVE_DB, noise, music, silence, dc:VALUE, sweep,
  *       nan (music with NaN/inf/denormal samples mixed in; float formats),
@@ -51,7 +52,7 @@ static void music(double *L, double *R, long n, int rate)
 int main(int argc, char **argv)
 {
 	int rate = 44100, channels = 2, i = 1;
-	double seconds = 5, level = 0;
+	double seconds = 5, level = 0, pad = 0;
 	const char *format = "24";
 	while (i + 1 < argc && argv[i][0] == '-' && argv[i][1] == '-') {
 		if (!strcmp(argv[i], "--rate")) rate = atoi(argv[i + 1]);
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 		else if (!strcmp(argv[i], "--format")) format = argv[i + 1];
 		else if (!strcmp(argv[i], "--seconds")) seconds = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--level")) level = atof(argv[i + 1]);
+		else if (!strcmp(argv[i], "--pad")) pad = atof(argv[i + 1]);
 		else if (!strcmp(argv[i], "--seed")) rng ^= (uint64_t)atoll(argv[i + 1]) * 0x9E3779B97F4A7C15ULL;
 		else { fprintf(stderr, "siggen: unknown option %s\n", argv[i]); return 1; }
 		i += 2;
@@ -154,7 +156,10 @@ int main(int argc, char **argv)
 	}
 	/* Float files keep what we give them; integer ones must not wrap. */
 	sf_command(sf, SFC_SET_CLIPPING, NULL, SF_TRUE);
-	double *frame = malloc((size_t)channels * sizeof *frame);
+	double *frame = calloc((size_t)channels, sizeof *frame);
+	long npad = (long)(pad * rate);
+	for (long k = 0; k < npad; k++)
+		sf_writef_double(sf, frame, 1);
 	for (long k = 0; k < n; k++) {
 		for (int c = 0; c < channels; c++)
 			frame[c] = c % 2 ? R[k] : L[k];
@@ -163,6 +168,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	memset(frame, 0, (size_t)channels * sizeof *frame);
+	for (long k = 0; k < npad; k++)
+		sf_writef_double(sf, frame, 1);
 	sf_close(sf);
 	free(frame);
 	free(L);
