@@ -152,6 +152,10 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		case ':':
 			return bad("%s needs a value", argv[optind - 1]);
 		default:
+			/* getopt_long puts a long option's value in optopt when it
+			 * was given a value it does not take (--json=yes). */
+			if (optopt >= O_SET)
+				return bad("%s takes no value", argv[optind - 1]);
 			if (optopt)
 				return bad("unknown option '-%c'", optopt);
 			return bad("unknown option '%s'", argv[optind - 1]);
