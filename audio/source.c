@@ -27,7 +27,13 @@ struct source {
 
 static int fail(char *err, int errlen, const char *path, const char *what)
 {
-	snprintf(err, (size_t)errlen, "%s: %s", path, what);
+	size_t n = strlen(path);
+	/* A path as long as the message would push out what is wrong with it:
+	 * keep its end, which names the file. */
+	if (n > 200)
+		snprintf(err, (size_t)errlen, "...%s: %s", path + n - 200, what);
+	else
+		snprintf(err, (size_t)errlen, "%s: %s", path, what);
 	return ST_INPUT;
 }
 
