@@ -99,20 +99,56 @@ static int meter_write(struct sink *k, const float *stereo, int n)
 	return ebur128_add_frames_float(m->st, stereo, (size_t)n) == EBUR128_SUCCESS ? 0 : -1;
 }
 
-/* Run the whole source through a fresh chain into a sink.  Returns ST_OK,
- * ST_INPUT (read error), ST_OUTPUT (sink error) or -1 (cancelled). */
-static int run(struct source *src, const double v[P_COUNT], struct sink *sink,
+/* Where audio comes from: a file (through the whole chain), or the cached
+ * output of the modules before the limiter (through the limiter only). */
+struct feed {
+	struct source *src; /* a file, or NULL for the cache */
+	const float *cL, *cR;
+	int64_t pos, frames;
+	float *buf;
+	char *err;
+	int errlen;
+};
+
+static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
+{
+	if (!f->src) {
+		if (n > f->frames - f->pos)
+			n = f->frames - f->pos;
+		memcpy(L, f->cL + f->pos, (size_t)n * sizeof *L);
+		memcpy(R, f->cR + f->pos, (size_t)n * sizeof *R);
+		f->pos += n;
+		return n;
+	}
+	n = source_read(f->src, f->buf, n);
+	if (n < 0)
+		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
+	for (int64_t i = 0; i < n; i++) {
+		L[i] = f->buf[2 * i];
+		R[i] = f->buf[2 * i + 1];
+	}
+	return n;
+}
+
+/* Run a feed through a fresh chain (all of it, or from the limiter on for
+ * the cache) into a sink, dropping the first latency frames and flushing
+ * the lookahead with silence at the end.  Returns ST_OK, ST_INPUT (read
+ * error), ST_OUTPUT (sink error) or -1 (cancelled). */
+static int run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
 	       const struct render_opts *o, double *max_gr, char *err, int errlen)
 {
 	int rc = ST_OK, lat, skip, tail;
-	int64_t total = source_frames(src), done = 0;
+	int64_t total = f->src ? source_frames(f->src) : f->frames, done = 0;
 	float *buf = malloc(BLOCK * 2 * sizeof *buf);
 	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
-	struct chain *c = chain_new(source_rate(src));
+	struct chain *c = chain_new(rate);
 	double last_progress = -1;
 
+	f->buf = buf;
+	f->err = err;
+	f->errlen = errlen;
 	if (!buf || !L || !R || !c) {
-		snprintf(err, (size_t)errlen, "%s: out of memory", source_name(src));
+		snprintf(err, (size_t)errlen, "out of memory");
 		rc = ST_INPUT;
 		goto out;
 	}
@@ -122,25 +158,23 @@ static int run(struct source *src, const double v[P_COUNT], struct sink *sink,
 	if (max_gr)
 		*max_gr = 0;
 	for (;;) {
-		int64_t n = source_read(src, buf, BLOCK);
+		int64_t n = feed_read(f, L, R, BLOCK);
 		if (n < 0) {
-			snprintf(err, (size_t)errlen, "%s", source_error(src));
 			rc = ST_INPUT;
 			break;
 		}
 		if (n == 0) {
-			/* Flush the lookahead: feed latency frames of silence. */
 			if (tail == 0)
 				break;
 			n = tail < BLOCK ? tail : BLOCK;
-			memset(buf, 0, (size_t)n * 2 * sizeof *buf);
+			memset(L, 0, (size_t)n * sizeof *L);
+			memset(R, 0, (size_t)n * sizeof *R);
 			tail -= (int)n;
 		}
-		for (int64_t i = 0; i < n; i++) {
-			L[i] = buf[2 * i];
-			R[i] = buf[2 * i + 1];
-		}
-		chain_process(c, L, R, (int)n);
+		if (f->src)
+			chain_process(c, L, R, (int)n);
+		else
+			chain_process_post(c, L, R, (int)n);
 		if (max_gr) {
 			struct chain_meters m;
 			chain_read_meters(c, &m);
@@ -170,7 +204,6 @@ static int run(struct source *src, const double v[P_COUNT], struct sink *sink,
 			}
 		}
 	}
-	(void)lat;
 out:
 	chain_free(c);
 	free(buf);
@@ -186,22 +219,16 @@ static int same_file(const char *a, const char *b)
 	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-int render_file(const char *in, const char *out, const double v[P_COUNT],
-		const struct render_opts *o, struct render_result *res,
-		char *err, int errlen)
+/* Checks that do not need the audio: worth failing on before a long
+ * loudness search. */
+static int check_output(const char *in, const char *out, int bits, int *format,
+			char *err, int errlen)
 {
-	struct source *src;
-	struct file_sink fs = { { file_write }, NULL, 24, 0, NULL };
-	struct atomicfile af;
-	int rc;
-	int bits = o && o->bits ? o->bits : 24;
-	int format = render_format_for(out, bits);
-	SF_INFO info = { 0 };
-
+	*format = render_format_for(out, bits);
 	/* /dev/null or a pipe has no extension to go by: WAV. */
-	if (!format && !path_is_regular_or_absent(out))
-		format = SF_FORMAT_WAV | (bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT);
-	if (!format) {
+	if (!*format && !path_is_regular_or_absent(out))
+		*format = SF_FORMAT_WAV | (bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT);
+	if (!*format) {
 		snprintf(err, (size_t)errlen, "%s: cannot write this format%s (use .wav, .flac or .aiff)",
 			 out, bits == 32 ? " as 32-bit float" : "");
 		return ST_USAGE;
@@ -210,17 +237,30 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 		snprintf(err, (size_t)errlen, "%s: is the input file; lathe never writes over its input", out);
 		return ST_OUTPUT;
 	}
-	rc = source_open(&src, in, err, errlen);
+	return ST_OK;
+}
+
+/* Render a feed into OUT through a temporary file renamed at the end. */
+static int write_output(struct feed *f, int rate, const char *in, const char *out,
+			const double v[P_COUNT], const struct render_opts *o,
+			char *err, int errlen)
+{
+	struct file_sink fs = { { file_write }, NULL, 24, 0, NULL };
+	struct atomicfile af;
+	int rc, format;
+	int bits = o && o->bits ? o->bits : 24;
+	SF_INFO info = { 0 };
+
+	rc = check_output(in, out, bits, &format, err, errlen);
 	if (rc)
 		return rc;
-	info.samplerate = source_rate(src);
+	info.samplerate = rate;
 	info.channels = 2;
 	info.format = format;
 	fs.bits = bits;
 	fs.rng = 0x9E3779B97F4A7C15ULL ^ (o ? o->dither_seed : 0);
 	fs.ibuf = malloc(BLOCK * 2 * sizeof *fs.ibuf);
 	if (!fs.ibuf) {
-		source_close(src);
 		snprintf(err, (size_t)errlen, "%s: out of memory", out);
 		return ST_OUTPUT;
 	}
@@ -237,7 +277,7 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 		goto out;
 	}
 	errno = 0;
-	rc = run(src, v, &fs.base, o, NULL, err, errlen);
+	rc = run(f, rate, v, &fs.base, o, NULL, err, errlen);
 	if (rc == ST_OUTPUT)
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
 			 errno ? strerror(errno) : sf_strerror(fs.sf));
@@ -253,12 +293,30 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 		atomicfile_abort(&af);
 	if (rc == -1)
 		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
+out:
+	free(fs.ibuf);
+	return rc;
+}
+
+int render_file(const char *in, const char *out, const double v[P_COUNT],
+		const struct render_opts *o, struct render_result *res,
+		char *err, int errlen)
+{
+	struct source *src;
+	int rc, format;
+
+	rc = check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
+	if (rc)
+		return rc;
+	rc = source_open(&src, in, err, errlen);
+	if (rc)
+		return rc;
+	struct feed f = { .src = src };
+	rc = write_output(&f, source_rate(src), in, out, v, o, err, errlen);
 	if (res && rc == ST_OK) {
 		res->frames = source_frames(src);
 		res->rate = source_rate(src);
 	}
-out:
-	free(fs.ibuf);
 	source_close(src);
 	return rc;
 }
@@ -281,7 +339,8 @@ int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
 		return ST_INPUT;
 	}
-	rc = run(src, v, &ms.base, o, max_gr_db, err, errlen);
+	struct feed f = { .src = src };
+	rc = run(&f, source_rate(src), v, &ms.base, o, max_gr_db, err, errlen);
 	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
 		rc = ST_INPUT;
 	if (rc == -1)
@@ -291,23 +350,31 @@ int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 	return rc;
 }
 
-int render_find_drive(const char *in, double v[P_COUNT], double target,
-		      double *lufs_out, double *max_gr_db,
-		      const struct render_opts *o, char *err, int errlen)
+typedef int (*measure_fn)(void *ctx, const double v[P_COUNT], double *lufs,
+			  double *gr, char *err, int errlen);
+
+/* Secant search on the limiter drive.  Below the ceiling loudness follows
+ * drive dB for dB; limiting makes it fall short, so the first step is
+ * taken whole and the rest by secants. */
+static int search_drive(measure_fn measure, void *ctx, const char *in,
+			double v[P_COUNT], double target, double *lufs_out,
+			double *max_gr_db, char *err, int errlen)
 {
 	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
-	double x0 = v[P_LIMITER_DRIVE], y0, x1, y1, gr = 0;
+	double x0 = v[P_LIMITER_DRIVE], y0, x1, y1 = NAN, gr = 0;
 	int rc;
 
-	rc = render_measure(in, v, &y0, &gr, o, err, errlen);
+	rc = measure(ctx, v, &y0, &gr, err, errlen);
 	if (rc)
 		return rc;
 	if (!isfinite(y0)) {
 		snprintf(err, (size_t)errlen, "%s: is silent; no drive reaches %.1f LUFS", in, target);
 		return ST_INPUT;
 	}
-	/* Below the ceiling loudness follows drive dB for dB; limiting makes it
-	 * fall short, so take the first step whole, then use secants. */
+	if (fabs(y0 - target) < 0.03) {
+		y1 = y0;
+		goto done;
+	}
 	x1 = x0 + (target - y0);
 	for (int it = 0; it < 12; it++) {
 		if (x1 > d->max)
@@ -315,7 +382,7 @@ int render_find_drive(const char *in, double v[P_COUNT], double target,
 		if (x1 < d->min)
 			x1 = d->min;
 		v[P_LIMITER_DRIVE] = x1;
-		rc = render_measure(in, v, &y1, &gr, o, err, errlen);
+		rc = measure(ctx, v, &y1, &gr, err, errlen);
 		if (rc)
 			return rc;
 		if (fabs(y1 - target) < 0.03)
@@ -337,9 +404,147 @@ int render_find_drive(const char *in, double v[P_COUNT], double target,
 		y0 = y1;
 		x1 = x1 + (target - y1) / slope;
 	}
+	if (fabs(y1 - target) > 0.1) {
+		snprintf(err, (size_t)errlen, "%s: the loudness search did not settle on %.1f LUFS (%.2f)",
+			 in, target, y1);
+		return ST_USAGE;
+	}
+done:
 	if (lufs_out)
 		*lufs_out = y1;
 	if (max_gr_db)
 		*max_gr_db = gr;
 	return ST_OK;
+}
+
+struct file_measure {
+	const char *in;
+	const struct render_opts *o;
+};
+
+static int measure_file(void *ctx, const double v[P_COUNT], double *lufs,
+			double *gr, char *err, int errlen)
+{
+	struct file_measure *m = ctx;
+	return render_measure(m->in, v, lufs, gr, m->o, err, errlen);
+}
+
+int render_find_drive(const char *in, double v[P_COUNT], double target,
+		      double *lufs_out, double *max_gr_db,
+		      const struct render_opts *o, char *err, int errlen)
+{
+	struct file_measure m = { in, o };
+	return search_drive(measure_file, &m, in, v, target, lufs_out, max_gr_db, err, errlen);
+}
+
+/* The cached search: the modules before the limiter run once, into
+ * memory; every measurement and the final write rerun only the limiter. */
+struct cache {
+	float *L, *R;
+	int64_t frames;
+	int rate;
+	const struct render_opts *o;
+};
+
+static int measure_cache(void *ctx, const double v[P_COUNT], double *lufs,
+			 double *gr, char *err, int errlen)
+{
+	struct cache *k = ctx;
+	struct meter_sink ms = { { meter_write }, NULL };
+	struct feed f = { .cL = k->L, .cR = k->R, .frames = k->frames };
+	struct render_opts quiet = { .cancel = k->o ? k->o->cancel : NULL };
+	int rc;
+
+	ms.st = ebur128_init(2, (unsigned long)k->rate, EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM);
+	if (!ms.st) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return ST_INPUT;
+	}
+	rc = run(&f, k->rate, v, &ms.base, &quiet, gr, err, errlen);
+	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
+		rc = ST_INPUT;
+	if (rc == -1)
+		snprintf(err, (size_t)errlen, "interrupted");
+	ebur128_destroy(&ms.st);
+	return rc;
+}
+
+/* Above this the pre-limiter signal is not kept in memory (about 25
+ * minutes of 44.1 kHz stereo): the search reruns the whole chain. */
+#define CACHE_MAX_FRAMES (64LL << 20)
+
+int render_file_target(const char *in, const char *out, double v[P_COUNT],
+		       double target, const struct render_opts *o,
+		       double *lufs, double *max_gr_db, char *err, int errlen)
+{
+	struct source *src;
+	struct cache k = { .o = o };
+	int rc, format;
+
+	rc = check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
+	if (rc)
+		return rc;
+	rc = source_open(&src, in, err, errlen);
+	if (rc)
+		return rc;
+	k.frames = source_frames(src);
+	k.rate = source_rate(src);
+	if (k.frames <= CACHE_MAX_FRAMES) {
+		k.L = malloc((size_t)k.frames * sizeof *k.L);
+		k.R = malloc((size_t)k.frames * sizeof *k.R);
+	}
+	if (!k.L || !k.R) {
+		/* Too long to keep: the slower search, then a plain render. */
+		free(k.L);
+		free(k.R);
+		source_close(src);
+		rc = render_find_drive(in, v, target, lufs, max_gr_db, o, err, errlen);
+		return rc ? rc : render_file(in, out, v, o, NULL, err, errlen);
+	}
+	struct chain *c = chain_new(k.rate);
+	float *buf = malloc(BLOCK * 2 * sizeof *buf);
+	int64_t n = 0, got = 0;
+	rc = ST_OK;
+	if (!c || !buf) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", in);
+		rc = ST_INPUT;
+	} else {
+		chain_set_all(c, v);
+		chain_reset(c);
+		while (n < k.frames && (got = source_read(src, buf, BLOCK)) > 0) {
+			if (got > k.frames - n)
+				got = k.frames - n;
+			for (int64_t i = 0; i < got; i++) {
+				k.L[n + i] = buf[2 * i];
+				k.R[n + i] = buf[2 * i + 1];
+			}
+			chain_process_pre(c, k.L + n, k.R + n, (int)got);
+			n += got;
+			if (o && o->progress && (n / BLOCK) % 64 == 0)
+				o->progress(o->ctx, (double)n / (double)k.frames);
+			if (o && o->cancel && atomic_load(o->cancel)) {
+				snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
+				rc = -1;
+				break;
+			}
+		}
+		if (rc == ST_OK && (got < 0 || source_error(src)[0])) {
+			snprintf(err, (size_t)errlen, "%s", source_error(src));
+			rc = ST_INPUT;
+		}
+		/* A header that promised more than the file holds. */
+		k.frames = n;
+	}
+	chain_free(c);
+	free(buf);
+	source_close(src);
+	if (rc == ST_OK)
+		rc = search_drive(measure_cache, &k, in, v, target, lufs, max_gr_db, err, errlen);
+	if (rc == ST_OK) {
+		struct feed f = { .cL = k.L, .cR = k.R, .frames = k.frames };
+		rc = write_output(&f, k.rate, in, out, v, o, err, errlen);
+	}
+	free(k.L);
+	free(k.R);
+	return rc;
 }

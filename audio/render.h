@@ -43,6 +43,13 @@ int render_find_drive(const char *in, double v[P_COUNT], double target,
 		      double *lufs_out, double *max_gr_db,
 		      const struct render_opts *o, char *err, int errlen);
 
+/* render_find_drive then render_file, but the modules before the limiter
+ * run once (their output kept in memory): each loudness measurement reruns
+ * only the limiter.  Same samples as the two calls. */
+int render_file_target(const char *in, const char *out, double v[P_COUNT],
+		       double target, const struct render_opts *o,
+		       double *lufs, double *max_gr_db, char *err, int errlen);
+
 /* Output format from a file name: 0 when unknown. */
 int render_format_for(const char *path, int bits);
 #endif

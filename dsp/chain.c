@@ -322,7 +322,7 @@ static void meter(struct chain *c, const float *L, const float *R, int n)
 	}
 }
 
-static void run(struct chain *c, float *L, float *R, int n)
+static void run_pre(struct chain *c, float *L, float *R, int n)
 {
 	for (int i = 0; i < n; i++) {
 		L[i] = clean(L[i]);
@@ -331,6 +331,10 @@ static void run(struct chain *c, float *L, float *R, int n)
 	run_gain(&c->in_g, c->in_g_target, c->gain_k, L, R, n);
 	for (int s = 0; s < 4; s++)
 		run_slot(c, &c->slots[s], L, R, n);
+}
+
+static void run_post(struct chain *c, float *L, float *R, int n)
+{
 	limiter_process(c->lim, L, R, n);
 	run_gain(&c->out_g, c->out_g_target, c->gain_k, L, R, n);
 	for (int i = 0; i < n; i++) {
@@ -352,10 +356,30 @@ void chain_process(struct chain *c, float *L, float *R, int n)
 		int k = CHAIN_SUBBLOCK - (int)(c->pos % CHAIN_SUBBLOCK);
 		if (k > n)
 			k = n;
-		run(c, L, R, k);
+		run_pre(c, L, R, k);
+		run_post(c, L, R, k);
 		L += k;
 		R += k;
 		n -= k;
 		c->pos += (uint64_t)k;
+	}
+}
+
+/* Every module is partition independent and, with settings at rest,
+ * smooth() has nothing to do: running the two halves over whole blocks
+ * one after the other gives the samples chain_process gives. */
+void chain_process_pre(struct chain *c, float *L, float *R, int n)
+{
+	for (int k; n > 0; n -= k, L += k, R += k) {
+		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		run_pre(c, L, R, k);
+	}
+}
+
+void chain_process_post(struct chain *c, float *L, float *R, int n)
+{
+	for (int k; n > 0; n -= k, L += k, R += k) {
+		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		run_post(c, L, R, k);
 	}
 }

@@ -30,6 +30,12 @@ double chain_get(const struct chain *c, int id);
 void chain_jump(struct chain *c);
 /* In place, any n >= 0.  Non-finite input samples are treated as silence. */
 void chain_process(struct chain *c, float *L, float *R, int n);
+/* For renders with settings at rest (chain_reset or chain_jump after the
+ * last chain_set): the modules before the limiter, and the limiter with
+ * what follows.  pre over a stretch, then post over it, gives exactly the
+ * samples of chain_process; a loudness search reruns only post. */
+void chain_process_pre(struct chain *c, float *L, float *R, int n);
+void chain_process_post(struct chain *c, float *L, float *R, int n);
 /* Frames by which the output lags the input (the limiter's lookahead). */
 int chain_latency(const struct chain *c);
 /* Output peak / true-peak metering costs time, so renders leave it off. */

@@ -77,22 +77,21 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 		o.ctx = &pr;
 	}
 	if (c->has_target) {
-		pr.name = "measuring";
-		rc = render_find_drive(in, v, c->target, &lufs, &gr, &o, err, sizeof err);
+		rc = render_file_target(in, out, v, c->target, &o, &lufs, &gr, err, sizeof err);
 		if (pr.shown)
-			fprintf(stderr, "\r%60s\r", "");
+			fprintf(stderr, "\r%70s\r", "");
 		if (rc)
 			goto fail;
 		if (gr > GR_WARN_DB)
 			fprintf(stderr, "lathe: warning: %s: reaching %.1f LUFS takes up to %.1f dB of limiting (more than %.0f dB): expect audible distortion; consider a lower target\n",
 				in, c->target, gr, GR_WARN_DB);
+	} else {
+		rc = render_file(in, out, v, &o, NULL, err, sizeof err);
+		if (pr.shown)
+			fprintf(stderr, "\r%70s\r", "");
+		if (rc)
+			goto fail;
 	}
-	pr.name = in;
-	rc = render_file(in, out, v, &o, NULL, err, sizeof err);
-	if (pr.shown)
-		fprintf(stderr, "\r%70s\r", "");
-	if (rc)
-		goto fail;
 	if (!c->quiet) {
 		if (c->has_target)
 			fprintf(stderr, "lathe: wrote %s: %.2f LUFS integrated (target %.1f), limiter drive %+.2f dB, peak limiting %.1f dB\n",

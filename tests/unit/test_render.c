@@ -1,0 +1,172 @@
+/* Offline render: the cached loudness search writes the same samples as
+ * the plain search plus render; output frame n lines up with input frame
+ * n; the length is kept; dither is deterministic. */
+#include <math.h>
+#include <setjmp.h>
+#include <sndfile.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "audio/render.h"
+#include "audio/status.h"
+
+static char dir[] = "/tmp/lathe-render-XXXXXX";
+static char in_path[256];
+
+static void write_wav(const char *path, const float *x, long frames, int format)
+{
+	SF_INFO info = { .samplerate = 44100, .channels = 2, .format = SF_FORMAT_WAV | format };
+	SNDFILE *sf = sf_open(path, SFM_WRITE, &info);
+	assert_non_null(sf);
+	assert_int_equal(sf_writef_float(sf, x, frames), frames);
+	sf_close(sf);
+}
+
+static float *read_wav(const char *path, long *frames)
+{
+	SF_INFO info = { 0 };
+	SNDFILE *sf = sf_open(path, SFM_READ, &info);
+	assert_non_null(sf);
+	float *x = malloc((size_t)info.frames * 2 * sizeof *x);
+	assert_int_equal(sf_readf_float(sf, x, info.frames), info.frames);
+	*frames = (long)info.frames;
+	sf_close(sf);
+	return x;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(in_path, sizeof in_path, "%s/in.wav", dir);
+	long n = 44100 * 6;
+	float *x = malloc((size_t)n * 2 * sizeof *x);
+	unsigned s = 1;
+	for (long i = 0; i < n; i++) {
+		double t = i / 44100.0, env = exp(-fmod(t, 0.5) * 6);
+		s = s * 1664525u + 1013904223u;
+		double nz = ((s >> 8) / 8388608.0 - 1) * env * 0.3;
+		x[2 * i] = (float)(0.4 * sin(2 * M_PI * 60 * t) * env + nz);
+		x[2 * i + 1] = (float)(0.35 * sin(2 * M_PI * 60 * t) * env - nz);
+	}
+	write_wav(in_path, x, n, SF_FORMAT_FLOAT);
+	free(x);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	char cmd[300];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd);
+}
+
+static void test_cached_search_matches_plain(void **state)
+{
+	(void)state;
+	double v1[P_COUNT], v2[P_COUNT], l1, l2, g1, g2;
+	char err[ERRLEN], a[300], b[300];
+	struct render_opts o = { .bits = 32 };
+	params_defaults(v1);
+	v1[P_COMP_THRESHOLD] = -20;
+	v1[P_EQ_HIGH_GAIN] = 2;
+	memcpy(v2, v1, sizeof v1);
+	snprintf(a, sizeof a, "%s/a.wav", dir);
+	snprintf(b, sizeof b, "%s/b.wav", dir);
+	assert_int_equal(render_find_drive(in_path, v1, -12, &l1, &g1, &o, err, sizeof err), ST_OK);
+	assert_int_equal(render_file(in_path, a, v1, &o, NULL, err, sizeof err), ST_OK);
+	assert_int_equal(render_file_target(in_path, b, v2, -12, &o, &l2, &g2, err, sizeof err), ST_OK);
+	assert_true(v1[P_LIMITER_DRIVE] == v2[P_LIMITER_DRIVE]);
+	assert_true(fabs(l1 + 12) < 0.05 && l1 == l2);
+	long na, nb;
+	float *xa = read_wav(a, &na), *xb = read_wav(b, &nb);
+	assert_int_equal(na, nb);
+	assert_int_equal(na, 44100 * 6);
+	assert_memory_equal(xa, xb, (size_t)na * 2 * sizeof *xa);
+	free(xa);
+	free(xb);
+}
+
+/* With every module neutral the render is the input, sample for sample:
+ * the limiter's lookahead is compensated at both ends. */
+static void test_latency_compensated(void **state)
+{
+	(void)state;
+	double v[P_COUNT];
+	char err[ERRLEN], out[300];
+	struct render_opts o = { .bits = 32 };
+	params_defaults(v);
+	for (int m = 0; m < MOD_COUNT; m++)
+		v[param_bypass(m)] = 1;
+	v[P_LIMITER_BYPASS] = 0; /* in circuit, but the input stays below its ceiling */
+	long n = 20000;
+	float *x = calloc((size_t)n * 2, sizeof *x);
+	for (long i = 0; i < n; i++)
+		x[2 * i] = x[2 * i + 1] = (float)(0.5 * sin(i * 0.05) * ((i / 1000) % 2));
+	x[0] = 0.8f;          /* first and last frames must survive */
+	x[2 * (n - 1)] = -0.8f;
+	char in2[300];
+	snprintf(in2, sizeof in2, "%s/edge.wav", dir);
+	write_wav(in2, x, n, SF_FORMAT_FLOAT);
+	snprintf(out, sizeof out, "%s/edge-out.wav", dir);
+	assert_int_equal(render_file(in2, out, v, &o, NULL, err, sizeof err), ST_OK);
+	long m;
+	float *y = read_wav(out, &m);
+	assert_int_equal(m, n);
+	for (long i = 0; i < 2 * n; i++)
+		assert_float_equal(y[i], x[i], 1e-6);
+	free(x);
+	free(y);
+}
+
+static void test_dither_deterministic(void **state)
+{
+	(void)state;
+	double v[P_COUNT];
+	char err[ERRLEN], a[300], b[300];
+	struct render_opts o = { .bits = 16, .dither_seed = 7 };
+	params_defaults(v);
+	snprintf(a, sizeof a, "%s/d1.wav", dir);
+	snprintf(b, sizeof b, "%s/d2.wav", dir);
+	assert_int_equal(render_file(in_path, a, v, &o, NULL, err, sizeof err), ST_OK);
+	assert_int_equal(render_file(in_path, b, v, &o, NULL, err, sizeof err), ST_OK);
+	long na, nb;
+	float *xa = read_wav(a, &na), *xb = read_wav(b, &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(xa, xb, (size_t)na * 2 * sizeof *xa);
+	/* TPDF: the error against the undithered float render is within
+	 * +-1.5 LSB and averages to zero. */
+	char f[300];
+	struct render_opts of = { .bits = 32 };
+	snprintf(f, sizeof f, "%s/d-float.wav", dir);
+	assert_int_equal(render_file(in_path, f, v, &of, NULL, err, sizeof err), ST_OK);
+	long nf;
+	float *xf = read_wav(f, &nf);
+	double sum = 0, maxe = 0;
+	for (long i = 0; i < 2 * nf; i++) {
+		double e = (xa[i] - xf[i]) * 32768.0;
+		sum += e;
+		maxe = fmax(maxe, fabs(e));
+	}
+	assert_true(maxe <= 1.5 + 1e-6);
+	assert_true(fabs(sum / (2 * nf)) < 0.01);
+	free(xa);
+	free(xb);
+	free(xf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cached_search_matches_plain),
+		cmocka_unit_test(test_latency_compensated),
+		cmocka_unit_test(test_dither_deterministic),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
