@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <curses.h>
 #include <iniparser.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -149,8 +150,9 @@ void keymap_defaults(struct keymap *k)
 	}
 }
 
-/* iniparser does not say where a key is; find its line for the message. */
-static int find_line(const char *path, const char *section, const char *key)
+/* iniparser does not say where a key is; find the line of its nth
+ * appearance for the message (0 when there is none). */
+static int find_nth_line(const char *path, const char *section, const char *key, int nth)
 {
 	FILE *f = fopen(path, "r");
 	char line[512], cur[128] = "";
@@ -180,18 +182,40 @@ static int find_line(const char *path, const char *section, const char *key)
 			continue;
 		while (e > s && isspace((unsigned char)e[-1]))
 			e--;
-		if ((size_t)(e - s) == strlen(key) && strncasecmp(s, key, (size_t)(e - s)) == 0)
+		if ((size_t)(e - s) == strlen(key) && strncasecmp(s, key, (size_t)(e - s)) == 0 &&
+		    --nth == 0)
 			found = n;
 	}
 	fclose(f);
 	return found;
 }
 
+static int find_line(const char *path, const char *section, const char *key)
+{
+	return find_nth_line(path, section, key, 1);
+}
+
 /* iniparser reports syntax errors through a process-wide callback that
- * prints to stderr; keep quiet while loading and report our own way. */
+ * prints to stderr; keep quiet while loading, but keep the line number of
+ * the first error ("... in FILE (LINE)") to report it our own way. */
+static _Thread_local int ini_err_line;
+
+__attribute__((format(printf, 1, 2)))
 static int quiet_errback(const char *fmt, ...)
 {
-	(void)fmt;
+	char msg[256];
+	const char *p;
+	va_list ap;
+
+	if (ini_err_line)
+		return 0;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	msg[strcspn(msg, "\n")] = 0; /* the offending text follows on a second line */
+	p = strrchr(msg, '(');
+	if (p)
+		ini_err_line = atoi(p + 1);
 	return 0;
 }
 
@@ -207,11 +231,16 @@ int keymap_load(struct keymap *k, const char *path, char *err, int errlen)
 		return ST_INPUT;
 	}
 	fclose(probe);
+	ini_err_line = 0;
 	iniparser_set_error_callback(quiet_errback);
 	d = iniparser_load(path);
 	iniparser_set_error_callback(NULL);
 	if (!d) {
-		snprintf(err, (size_t)errlen, "%s: not a valid INI file", path);
+		if (ini_err_line > 0)
+			snprintf(err, (size_t)errlen, "%s:%d: not valid INI (a syntax error, or a line over 1000 characters)",
+				 path, ini_err_line);
+		else
+			snprintf(err, (size_t)errlen, "%s: not a valid INI file", path);
 		return ST_USAGE;
 	}
 	nsec = iniparser_getnsec(d);
@@ -253,6 +282,9 @@ int keymap_load(struct keymap *k, const char *path, char *err, int errlen)
 		} else if (nk > 0) {
 			iniparser_getseckeys(d, "keys", keys);
 		}
+		/* Bound twice in this file: iniparser keeps the last of two
+		 * equal names silently, and two names can be one key (tab, C-i). */
+		unsigned char seen[KEYMAP_SIZE] = { 0 };
 		for (int i = 0; i < nk && st == ST_OK; i++) {
 			const char *full = keys[i];
 			const char *kname = full + 5; /* after "keys:" */
@@ -272,7 +304,13 @@ int keymap_load(struct keymap *k, const char *path, char *err, int errlen)
 				snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown command '%s'",
 					 path, find_line(path, "keys", kname), kname, val);
 				st = ST_USAGE;
+			} else if (find_nth_line(path, "keys", kname, 2) || seen[key]) {
+				int second = find_nth_line(path, "keys", kname, 2);
+				snprintf(err, (size_t)errlen, "%s:%d: key '%s' is bound twice in this file",
+					 path, second ? second : find_line(path, "keys", kname), kname);
+				st = ST_USAGE;
 			} else {
+				seen[key] = 1;
 				next.cmd[key] = (unsigned char)cmd;
 			}
 		}
