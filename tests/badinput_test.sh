@@ -92,8 +92,11 @@ head -c 44 "$I/good.wav" >"$I/header-only.wav"
 "$SIGGEN" --rate 384000 --seconds 0.2 music "$I/384k.wav"
 echo "this is not audio" >"$I/text.wav"
 : >"$I/empty.wav"
-head -c 20000 /dev/urandom >"$I/random.wav"
-head -c 20000 /dev/urandom >"$I/random.flac"
+# "Random" bytes that are the same on every run: noise samples, no header.
+"$SIGGEN" --seconds 0.5 --format 16 noise "$I/noise.wav"
+noise() { tail -c +1000 "$I/noise.wav" | head -c "$1"; }
+noise 20000 >"$I/random.wav"
+noise 20000 >"$I/random.flac"
 mkdir "$I/folder.wav"
 mkfifo "$I/fifo.wav"
 ln -s loop2.wav "$I/loop1.wav"; ln -s loop1.wav "$I/loop2.wav"
@@ -136,16 +139,16 @@ elif [ -n "$AS_USER" ]; then
 else
 	echo "skip: unreadable file (root without setpriv)"
 fi
-# Random bytes named .mp3: libmpg123 (inside libsndfile) prints its own
+# Noise bytes named .mp3: libmpg123 (inside libsndfile) prints its own
 # warnings on stderr, which lathe cannot silence; lathe's own line must
 # still be there, last, and the status right.
 TRIED=$((TRIED + 1))
-head -c 20000 /dev/urandom >"$I/random.mp3"
+noise 20000 >"$I/random.mp3"
 "$LATHE" analyze "$I/random.mp3" >"$T/out" 2>"$T/err"; got=$?
 if [ "$got" = 2 ] && tail -1 "$T/err" | grep -q "^lathe: .*random.mp3"; then
-	ok "random bytes as .mp3: exit 2 ($(wc -l <"$T/err") line(s) on stderr, $(grep -vc '^lathe:' "$T/err") from libmpg123)"
+	ok "noise bytes as .mp3: exit 2 ($(wc -l <"$T/err") line(s) on stderr, $(grep -vc '^lathe:' "$T/err") from libmpg123)"
 else
-	fail "random bytes as .mp3: exit $got: $(cat "$T/err")"
+	fail "noise bytes as .mp3: exit $got: $(cat "$T/err")"
 fi
 
 # ---- damaged but possibly usable: processed cleanly or refused -----------
@@ -210,7 +213,7 @@ printf '\377\376[\000c\000o\000m\000p\000]\000\n\000' >"$P/utf16.ini"
 printf '[preset]\nnotes = caf\351\n' >"$P/latin1.ini"
 : >"$P/empty.ini"
 printf '; only a comment\n\n' >"$P/comments-only.ini"
-head -c 4096 /dev/urandom >"$P/binary.ini"
+noise 4096 >"$P/binary.ini"
 cp "$I/good.wav" "$P/a-wav-file.ini"
 { printf '[preset]\nnotes = '; head -c 1048576 /dev/zero | tr '\0' x; printf '\n'; } >"$P/1mb-line.ini"
 { printf '[preset]\n'; yes "; $long" | head -n 4000; } >"$P/huge.ini"
@@ -250,7 +253,7 @@ printf '[keymap]\nversion = 2\n' >"$K/newer.ini"
 printf '[keymap]\nversion = 1\nauthor = me\n' >"$K/unknown-meta.ini"
 printf '[keys]\nq = quit\nQ = help\n' >"$K/duplicate-key.ini"
 printf '[keys]\ntab = quit\nC-i = help\n' >"$K/same-key-two-names.ini"
-head -c 4096 /dev/urandom >"$K/binary.ini"
+noise 4096 >"$K/binary.ini"
 { printf '[keys]\nj = '; head -c 1048576 /dev/zero | tr '\0' x; printf '\n'; } >"$K/1mb-line.ini"
 for f in syntax unknown-command unknown-key absurd-fkey absurd-number empty-command sub-section \
 	 unknown-section newer unknown-meta duplicate-key same-key-two-names binary 1mb-line; do
@@ -277,7 +280,7 @@ album '' '[track99999999999]\nfile = one.wav' track-huge
 album '' '[track2]\nfile = missing.wav' missing-track
 album '' '[track2]\nfile = .' folder-track
 album '' '[bonus]\nfile = one.wav' unknown-section
-head -c 4096 /dev/urandom >"$A/binary.ini"
+noise 4096 >"$A/binary.ini"
 : >"$A/empty.ini"
 { printf '[album]\nname = '; head -c 1048576 /dev/zero | tr '\0' x; printf '\n'; } >"$A/1mb-line.ini"
 for f in duplicate-track duplicate-key absurd-target nan-target inf-ceiling bits mode unknown-key \
