@@ -39,6 +39,14 @@ struct engine_meters {
 	float ab_offset_db;    /* gain applied to the dry signal in A/B */
 	float cpu;             /* audio thread's share of one core, 0..1 */
 	unsigned underruns;
+	/* The reference (engine_load_reference); added compatibly. */
+	int ref_on;            /* 1: the reference is heard (or faded to) */
+	float master_lufs;     /* master loudness the match uses: integrated
+				  since the settings last changed */
+	float master_lufs_s;   /* seconds of audio that figure covers */
+	float ref_lufs;        /* the reference's integrated loudness */
+	float master_trim_db;  /* gain on the master for the match, <= 0 */
+	float ref_trim_db;     /* gain on the reference for the match, <= 0 */
 };
 
 struct engine_info {
@@ -49,6 +57,10 @@ struct engine_info {
 	double duration_s; /* of the loaded source */
 	char source[256];  /* name of the loaded source */
 	char error[512];   /* non-empty once the device failed mid-play */
+	/* Added compatibly: the reference, "" when none is loaded. */
+	char reference[256];
+	double reference_s, reference_lufs;
+	int reference_usable; /* 0: its rate differs from the track's */
 };
 
 struct engine;
@@ -92,4 +104,17 @@ struct engine_stats {
 	double cpu_s;             /* audio thread CPU time since the load */
 };
 void engine_get_stats(struct engine *e, struct engine_stats *s);
+
+/* A reference master to compare against (issue 5).  It plays unprocessed,
+ * in step with the track (at the same position, wrapping when it is
+ * shorter), through its own decoder thread and ring, and survives
+ * engine_load.  Its integrated loudness is measured once here (a whole
+ * decode, on the calling thread).  It must have the track's sample rate,
+ * else it stays silent and engine_info says so.  Loading parks the audio
+ * thread: do it before playing.  ST_OK or ST_INPUT. */
+int engine_load_reference(struct engine *e, const char *path, char *err, int errlen);
+/* 1: hear the reference instead of the master, crossfaded.  While a
+ * reference is loaded the louder of the two is turned down (monitoring
+ * only, never rendered), so the comparison is at equal loudness. */
+void engine_set_reference(struct engine *e, int on);
 #endif

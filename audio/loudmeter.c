@@ -18,18 +18,30 @@
  * passages the way integrated loudness does, so the offset converges to
  * the difference of integrated loudness over the recent past, yet follows
  * a parameter change within seconds (integrated loudness since the start
- * of play would take the whole song to forget an old setting). */
+ * of play would take the whole song to forget an old setting).
+ *
+ * Since-mark loudness (the reference match): BS.1770 gating blocks are
+ * 400 ms long and overlap by 75%, so one ends with every 100 ms block and
+ * its energy is the mean of the last four, which we have.  Their energies
+ * go into a histogram of 0.1 dB bins from -70 to +5 LUFS (count and energy
+ * sum per bin, as libebur128's histogram mode), which loudmeter_mark
+ * clears with a memset: a real integrated loudness that can be restarted
+ * from the audio thread whenever the settings change. */
 #include "loudmeter.h"
 
 #include <ebur128.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define BLOCK_MS 100
 #define M_BLOCKS 4   /* 400 ms */
 #define S_BLOCKS 30  /* 3 s */
 #define MATCH_TAU_S 4.0
 #define MATCH_GATE_LUFS -60.0
+#define HIST_LO -70.0   /* absolute gate */
+#define HIST_HI 5.0
+#define HIST_BINS 750   /* 0.1 dB */
 
 struct loudmeter {
 	ebur128_state *wet, *dry;
@@ -39,6 +51,10 @@ struct loudmeter {
 	double pw, pd, match_a;   /* A/B: averaged powers, per-block coefficient */
 	int primed;
 	float offset_db;
+	/* Since the mark: gating blocks per bin, and their energy sum. */
+	unsigned hcount[HIST_BINS];
+	double hsum[HIST_BINS];
+	unsigned hblocks;     /* 100 ms blocks since the mark */
 };
 
 struct loudmeter *loudmeter_new(unsigned rate)
@@ -81,6 +97,63 @@ static double block_lufs(ebur128_state *st)
 
 static double energy(double lufs) { return lufs > -200.0 ? pow(10.0, (lufs + 0.691) / 10.0) : 0.0; }
 
+static void gate_block(struct loudmeter *l)
+{
+	double s = 0;
+
+	/* A 400 ms gating block is whole only after four 100 ms ones since
+	 * the mark: before that it would hold audio of the old settings. */
+	if (++l->hblocks < M_BLOCKS)
+		return;
+	for (int i = 1; i <= M_BLOCKS; i++)
+		s += l->ew[(l->head - i + S_BLOCKS) % S_BLOCKS];
+	s /= M_BLOCKS;
+	if (!(s > 0))
+		return;
+	double lufs = -0.691 + 10.0 * log10(s);
+	if (lufs < HIST_LO)
+		return;
+	int b = (int)((lufs - HIST_LO) * 10.0);
+	if (b >= HIST_BINS)
+		b = HIST_BINS - 1;
+	l->hcount[b]++;
+	l->hsum[b] += s;
+}
+
+void loudmeter_mark(struct loudmeter *l)
+{
+	memset(l->hcount, 0, sizeof l->hcount);
+	memset(l->hsum, 0, sizeof l->hsum);
+	l->hblocks = 0;
+}
+
+/* The gated mean of the histogram: blocks above -70 LUFS, then above the
+ * mean of those minus 10 LU. */
+static float since_mark(const struct loudmeter *l)
+{
+	double s = 0, rel;
+	unsigned long n = 0;
+
+	for (int b = 0; b < HIST_BINS; b++) {
+		s += l->hsum[b];
+		n += l->hcount[b];
+	}
+	if (n == 0)
+		return -INFINITY;
+	rel = -0.691 + 10.0 * log10(s / (double)n) - 10.0;
+	s = 0;
+	n = 0;
+	for (int b = 0; b < HIST_BINS; b++) {
+		/* A bin counts when its lower edge is above the gate, as the
+		 * histogram can tell no finer. */
+		if (HIST_LO + b * 0.1 < rel - 0.05)
+			continue;
+		s += l->hsum[b];
+		n += l->hcount[b];
+	}
+	return n ? (float)(-0.691 + 10.0 * log10(s / (double)n)) : -INFINITY;
+}
+
 static void end_block(struct loudmeter *l, int with_dry)
 {
 	double w = block_lufs(l->wet);
@@ -89,6 +162,7 @@ static void end_block(struct loudmeter *l, int with_dry)
 	l->head = (l->head + 1) % S_BLOCKS;
 	if (l->count < S_BLOCKS)
 		l->count++;
+	gate_block(l);
 	if (!with_dry)
 		return;
 	double d = block_lufs(l->dry);
@@ -153,4 +227,6 @@ void loudmeter_read(struct loudmeter *l, double dt, struct loud_readings *r)
 		? (float)v : -INFINITY;
 	r->lra = ebur128_loudness_range(l->wet, &v) == EBUR128_SUCCESS ? (float)v : 0.0f;
 	r->ab_offset_db = l->offset_db;
+	r->since_mark = since_mark(l);
+	r->since_mark_s = (float)(l->hblocks * BLOCK_MS) * 1e-3f;
 }

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sndfile.h>
 
 #include "audio/engine.h"
 #include "audio/source.h"
@@ -501,6 +502,156 @@ static void test_ab_matched(void **state)
 	free(out);
 }
 
+/* A float WAV of interleaved stereo, for engine_load_reference. */
+static void write_wav(const char *path, const float *b, int64_t n)
+{
+	SF_INFO fi = { .samplerate = RATE, .channels = 2,
+		       .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
+	SNDFILE *f = sf_open(path, SFM_WRITE, &fi);
+	assert_non_null(f);
+	assert_int_equal(sf_writef_float(f, b, n), n);
+	sf_close(f);
+}
+
+static double lufs_of(const float *b, int64_t from, int64_t frames)
+{
+	double v;
+	ebur128_state *st = ebur128_init(2, RATE, EBUR128_MODE_I);
+	ebur128_add_frames_float(st, b + 2 * from, (size_t)frames);
+	ebur128_loudness_global(st, &v);
+	ebur128_destroy(&st);
+	return v;
+}
+
+/* The reference A/B: a loud master, then a quieter reference.  What the
+ * file PCM captured of each is equally loud within 0.5 LU, because the
+ * louder one (the master) was turned down to the reference, and the
+ * reference kept its own level. */
+static void test_reference_matched(void **state)
+{
+	(void)state;
+	int64_t n = 24 * RATE, nr = 17 * RATE, got;
+	float *in = music(n), *ref = music(nr);
+	char path[160], err[ERRLEN];
+	double v[P_COUNT];
+	busy(v);
+	v[P_LIMITER_DRIVE] = 9;
+	for (int64_t i = 0; i < 2 * nr; i++)
+		ref[i] *= 0.25f; /* -12 dB */
+	snprintf(path, sizeof path, "%s/ref.wav", dir);
+	write_wav(path, ref, nr);
+	float *master = offline(in, n, v);
+	struct engine *e = open_tap();
+	struct engine_stats st;
+	struct engine_meters m;
+	struct engine_info info;
+
+	load(e, in, n, v);
+	assert_int_equal(engine_load_reference(e, path, err, sizeof err), ST_OK);
+	engine_get_info(e, &info);
+	assert_non_null(strstr(info.reference, "ref.wav"));
+	assert_true(info.reference_usable);
+	engine_play(e);
+	do {
+		sleep_ms(1);
+		engine_get_stats(e, &st);
+	} while (st.frames_written < (uint64_t)(12 * RATE));
+	engine_set_reference(e, 1);
+	wait_stopped(e, 30);
+	engine_read_meters(e, &m);
+	engine_close(e);
+	unlink(path);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+
+	double lm = lufs_of(master, 4 * RATE, 8 * RATE);
+	double lr = lufs_of(ref, 0, nr);
+	double hm = lufs_of(out, 4 * RATE, 8 * RATE);  /* the master, as heard */
+	double hr = lufs_of(out, 16 * RATE, 8 * RATE); /* the reference, as heard */
+	printf("  master %.2f LUFS, reference %.2f LUFS; heard: master %.2f, reference %.2f;"
+	       " trims master %.2f dB, reference %.2f dB (master measured %.2f LUFS over %.1f s)\n",
+	       lm, lr, hm, hr, m.master_trim_db, m.ref_trim_db, m.master_lufs, m.master_lufs_s);
+	assert_true(lm - lr > 3);                 /* the master is the louder */
+	assert_int_equal(m.ref_on, 1);
+	assert_true(fabs(hm - hr) < 0.5);          /* matched */
+	assert_true(fabs(hr - lr) < 0.5);          /* the quieter one untouched */
+	assert_true(fabs(m.ref_trim_db) < 1e-3);
+	assert_true(fabs(m.master_trim_db + (lm - lr)) < 0.5);
+	free(in);
+	free(ref);
+	free(master);
+	free(out);
+}
+
+/* Amplitude of the tone at w radians per sample in the left channel. */
+static double tone_amp(const float *x, int64_t a, int64_t b, double w)
+{
+	double re = 0, im = 0;
+	for (int64_t i = a; i < b; i++) {
+		re += x[2 * i] * cos(w * (double)i);
+		im += x[2 * i] * sin(w * (double)i);
+	}
+	return 2 * sqrt(re * re + im * im) / (double)(b - a);
+}
+
+/* Switching between master and reference crossfades: the output's
+ * curvature never exceeds what the two sines have on their own (a cut
+ * would, by 20x and more). */
+static void test_reference_no_click(void **state)
+{
+	(void)state;
+	int64_t n = 12 * RATE, got;
+	float *in = sine(n, 500, 0.3), *ref = sine(2 * n, 300, 0.1);
+	char path[160], err[ERRLEN];
+	double v[P_COUNT];
+	params_defaults(v);
+	v[P_LIMITER_BYPASS] = 1;
+	snprintf(path, sizeof path, "%s/refsine.wav", dir);
+	write_wav(path, ref, 2 * n);
+	struct engine *e = open_tap();
+	struct engine_stats st;
+
+	load(e, in, n, v);
+	assert_int_equal(engine_load_reference(e, path, err, sizeof err), ST_OK);
+	engine_play(e);
+	for (int k = 1; k <= 6; k++) {
+		do {
+			sleep_ms(1);
+			engine_get_stats(e, &st);
+		} while (st.frames_written < (uint64_t)(k * 1.5 * RATE));
+		engine_set_reference(e, k % 2);
+	}
+	wait_stopped(e, 30);
+	engine_close(e);
+	unlink(path);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+	/* The master (louder) plays turned down to the reference: both at
+	 * 0.1 peak, 500 Hz and 300 Hz. */
+	double w5 = 2 * M_PI * 500 / RATE, w3 = 2 * M_PI * 300 / RATE;
+	double steady = 0.1 * w5 * w5; /* the larger of the two sines' */
+	/* Skip the first second: the master's trim glides in once its
+	 * loudness is known (400 ms), and before that it plays at 0.3. */
+	double d2 = max_d2(out, RATE, n - RATE / 50 - 2);
+	printf("  max curvature %.6f at frame %lld (the sines alone, matched: %.6f)\n",
+	       d2, (long long)max_d2_at, steady);
+	assert_true(d2 < steady * 1.15);
+	/* The switches happened: after the first (at 1.5 s) the 300 Hz
+	 * reference is heard alone at its own 0.1, after the second (3 s) the
+	 * 500 Hz master alone, turned down to 0.1. */
+	double a3 = tone_amp(out, (int64_t)(1.7 * RATE), (int64_t)(2.8 * RATE), w3);
+	double a5 = tone_amp(out, (int64_t)(1.7 * RATE), (int64_t)(2.8 * RATE), w5);
+	double b3 = tone_amp(out, (int64_t)(3.2 * RATE), (int64_t)(4.3 * RATE), w3);
+	double b5 = tone_amp(out, (int64_t)(3.2 * RATE), (int64_t)(4.3 * RATE), w5);
+	printf("  1.7-2.8 s: 300 Hz %.4f, 500 Hz %.4f; 3.2-4.3 s: 300 Hz %.4f, 500 Hz %.4f\n",
+	       a3, a5, b3, b5);
+	assert_true(fabs(a3 - 0.1) < 0.005 && a5 < 0.002);
+	assert_true(fabs(b5 - 0.1) < 0.005 && b3 < 0.002);
+	free(in);
+	free(ref);
+	free(out);
+}
+
 int main(void)
 {
 	/* The file PCM never blocks, so a real-time audio thread would spin
@@ -512,6 +663,8 @@ int main(void)
 		cmocka_unit_test(test_transport),
 		cmocka_unit_test(test_named_device_fails),
 		cmocka_unit_test(test_ab_matched),
+		cmocka_unit_test(test_reference_matched),
+		cmocka_unit_test(test_reference_no_click),
 		cmocka_unit_test(test_silent_sink_underrun),
 	};
 	return cmocka_run_group_tests(tests, setup_alsa, teardown_alsa);
