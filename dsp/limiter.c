@@ -286,7 +286,7 @@ static inline float sanitize(float x)
 
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 #define DETECT_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
 #endif
