@@ -572,6 +572,13 @@ int album_main(const struct cli *c)
 	atomic_store(&cancelled, 0);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* An SSH drop mid-render must clean up too, unless nohup asked for
+	 * the render to outlive the session. */
+	{
+		struct sigaction old_hup;
+		if (sigaction(SIGHUP, NULL, &old_hup) == 0 && old_hup.sa_handler != SIG_IGN)
+			sigaction(SIGHUP, &sa, NULL);
+	}
 	if (r.mode == ALBUM_MODE_ALBUM) {
 		rc = album_offset(&r, err, sizeof err);
 		if (rc) {

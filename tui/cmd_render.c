@@ -131,6 +131,13 @@ int render_main(const struct cli *c)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* An SSH drop mid-render must clean up too, unless nohup asked for
+	 * the render to outlive the session. */
+	{
+		struct sigaction old_hup;
+		if (sigaction(SIGHUP, NULL, &old_hup) == 0 && old_hup.sa_handler != SIG_IGN)
+			sigaction(SIGHUP, &sa, NULL);
+	}
 	int folder = c->nfiles > 1 || c->album ||
 		     (stat(c->output, &st) == 0 && S_ISDIR(st.st_mode));
 	if (folder && (stat(c->output, &st) != 0 || !S_ISDIR(st.st_mode))) {
