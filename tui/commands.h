@@ -44,7 +44,11 @@
 	X(MON_CYCLE,        "monitor_cycle",    "next monitor mode") \
 	X(UNDO,             "undo",             "undo") \
 	X(REDO,             "redo",             "redo") \
-	X(SAVE,             "save",             "save the preset")
+	X(SAVE,             "save",             "save the preset") \
+	X(TRACK_NEXT,       "track_next",       "next track") \
+	X(TRACK_PREV,       "track_prev",       "previous track") \
+	X(COPY_ALL,         "copy_all",         "settings to all tracks") \
+	X(REFERENCE,        "reference",        "master / reference")
 
 enum command {
 #define X(e, n, h) ACT_##e,

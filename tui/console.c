@@ -1,7 +1,13 @@
 /* The console: keys in, engine calls out, meter snapshots back, and the
  * screen drawn from a model at a capped frame rate.  One thread owns the
  * terminal and the engine's control side; a background thread may render
- * (':render', ':target') through its own chain. */
+ * (':render', ':target') through its own chain.
+ *
+ * Tracks: several files, or an album file, are a list of tracks, each with
+ * its own parameter array.  The current track's array lives in mo.v (what
+ * the strips show and the engine plays); the others in their struct
+ * track.  Undo is one history across the tracks: an entry names its track,
+ * and a copy to several tracks is a group of entries undone together. */
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -21,6 +27,7 @@
 #include <curses.h>
 #include <term.h>
 
+#include "audio/album.h"
 #include "audio/demo.h"
 #include "audio/engine.h"
 #include "audio/preset.h"
@@ -45,6 +52,23 @@
 enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
 enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
 
+struct track {
+	char path[4096];            /* "" for the demo mix */
+	double v[P_COUNT];          /* its settings while it is not current */
+	double saved_v[P_COUNT];    /* as last saved or loaded */
+	char preset[64];
+	double pos_s, dur_s;        /* where it was left; its length (0: not loaded yet) */
+	double lufs_s;              /* seconds of play behind ui.lufs */
+	int session_dirty;          /* changed since its session was saved */
+	struct session *restore;    /* a session found at start, or NULL */
+};
+
+struct undo_entry {
+	int track;
+	unsigned group;             /* entries of one action share it */
+	double v[P_COUNT];
+};
+
 struct console {
 	const struct cli *cli;
 	struct engine *e;
@@ -52,14 +76,22 @@ struct console {
 	struct ui_model mo;
 	struct keymap keys;
 
-	const char *file;            /* NULL: the demo mix */
-	int file_idx;                /* in cli->files (':next', ':prev') */
+	const char *file;            /* the current track's file; NULL: the demo mix */
+	struct track *tracks;        /* ntracks, at least one */
+	struct ui_track *ut;         /* what the view shows of each */
+	int ntracks, cur;
+	double visit_s;              /* seconds played since the current track was loaded */
+	double meter_t;              /* when the last meter frame was read */
+	double *alb_l, *alb_d;       /* scratch for the album loudness */
+	struct album album;          /* when started on an album file */
+	int have_album;
 	double saved_v[P_COUNT];     /* as last saved or loaded: "unsaved" is v != this */
 	char notes[PRESET_NOTES_MAX + 1];
 	int mod_param[MOD_COUNT];    /* last parameter selected in each module */
 
-	double undo[UNDO_MAX][P_COUNT], redo[UNDO_MAX][P_COUNT];
-	int nundo, nredo;
+	struct undo_entry *undo, *redo; /* cap entries each */
+	int nundo, nredo, cap;
+	unsigned group;
 	int last_edit_id;
 	double last_edit_t;
 
@@ -71,7 +103,6 @@ struct console {
 	int quit, exit_code;
 
 	enum prompt_kind prompt;
-	struct session restore;
 
 	unsigned long change_seq, saved_seq;
 	double last_autosave;
@@ -215,18 +246,50 @@ static int params_differ(const double a[P_COUNT], const double b[P_COUNT])
 static void changed(struct console *c)
 {
 	c->mo.dirty = params_differ(c->mo.v, c->saved_v);
+	c->ut[c->cur].dirty = c->mo.dirty;
 	c->change_seq++;
-	c->pending |= VP_STRIPS | VP_STATUS | VP_METERS;
+	c->pending |= VP_STRIPS | VP_STATUS | VP_METERS | VP_TRACKS;
+}
+
+/* The live settings of track i: mo.v for the current one. */
+static double *track_v(struct console *c, int i)
+{
+	return i == c->cur ? c->mo.v : c->tracks[i].v;
+}
+
+static void update_track_ui(struct console *c, int i)
+{
+	const double *saved = i == c->cur ? c->saved_v : c->tracks[i].saved_v;
+	c->ut[i].dirty = params_differ(track_v(c, i), saved);
+}
+
+/* Entries beyond the history's size go, oldest group first. */
+static void undo_add(struct undo_entry *list, int *n, int cap, int track,
+		     unsigned group, const double v[P_COUNT])
+{
+	if (*n == cap) {
+		int k = 1;
+		while (k < *n && list[k].group == list[0].group)
+			k++;
+		memmove(list, list + k, sizeof *list * (size_t)(*n - k));
+		*n -= k;
+	}
+	list[*n].track = track;
+	list[*n].group = group;
+	memcpy(list[*n].v, v, sizeof list[*n].v);
+	(*n)++;
+}
+
+static void push_undo_track(struct console *c, int track, unsigned group)
+{
+	undo_add(c->undo, &c->nundo, c->cap, track, group, track_v(c, track));
+	c->nredo = 0;
+	c->tracks[track].session_dirty = 1;
 }
 
 static void push_undo(struct console *c)
 {
-	if (c->nundo == UNDO_MAX) {
-		memmove(c->undo[0], c->undo[1], sizeof c->undo[0] * (UNDO_MAX - 1));
-		c->nundo--;
-	}
-	memcpy(c->undo[c->nundo++], c->mo.v, sizeof c->mo.v);
-	c->nredo = 0;
+	push_undo_track(c, c->cur, ++c->group);
 }
 
 /* Apply a whole parameter array; the engine glides to it. */
@@ -242,6 +305,7 @@ static void apply_params(struct console *c, const double nv[P_COUNT], int undoab
 			engine_set_param(c->e, i, c->mo.v[i]);
 		}
 	c->last_edit_id = -1;
+	c->tracks[c->cur].session_dirty = 1;
 	changed(c);
 }
 
@@ -256,59 +320,103 @@ static void set_value(struct console *c, int id, double val)
 	c->last_edit_t = c->now;
 	c->mo.v[id] = val;
 	engine_set_param(c->e, id, val);
+	c->tracks[c->cur].session_dirty = 1;
 	changed(c);
+}
+
+/* Give track i the settings v (the engine too when it is current). */
+static void put_track_v(struct console *c, int i, const double v[P_COUNT])
+{
+	double *dst = track_v(c, i);
+
+	for (int k = 0; k < P_COUNT; k++)
+		if (v[k] != dst[k]) {
+			dst[k] = v[k];
+			if (i == c->cur)
+				engine_set_param(c->e, k, v[k]);
+		}
+	c->tracks[i].session_dirty = 1;
+	update_track_ui(c, i);
 }
 
 static void undo_redo(struct console *c, int redo)
 {
-	double (*from)[P_COUNT] = redo ? c->redo : c->undo;
-	double (*to)[P_COUNT] = redo ? c->undo : c->redo;
+	struct undo_entry *from = redo ? c->redo : c->undo;
+	struct undo_entry *to = redo ? c->undo : c->redo;
 	int *nfrom = redo ? &c->nredo : &c->nundo;
 	int *nto = redo ? &c->nundo : &c->nredo;
-	double v[P_COUNT];
+	int other = -1, count = 0;
 
 	if (*nfrom == 0) {
 		status(c, 0, "nothing to %s", redo ? "redo" : "undo");
 		return;
 	}
-	memcpy(v, from[--*nfrom], sizeof v);
-	if (*nto < UNDO_MAX)
-		memcpy(to[(*nto)++], c->mo.v, sizeof v);
-	for (int i = 0; i < P_COUNT; i++)
-		if (v[i] != c->mo.v[i]) {
-			c->mo.v[i] = v[i];
-			engine_set_param(c->e, i, v[i]);
-		}
+	unsigned g = from[*nfrom - 1].group;
+	while (*nfrom > 0 && from[*nfrom - 1].group == g) {
+		struct undo_entry *u = &from[--*nfrom];
+		double v[P_COUNT];
+		memcpy(v, u->v, sizeof v);
+		undo_add(to, nto, c->cap, u->track, g, track_v(c, u->track));
+		put_track_v(c, u->track, v);
+		if (u->track != c->cur)
+			other = u->track;
+		count++;
+	}
 	c->last_edit_id = -1;
 	changed(c);
-	status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
+	if (count > 1)
+		status(c, 0, "%s on %d tracks (%d more)", redo ? "redone" : "undone", count, *nfrom);
+	else if (other >= 0)
+		status(c, 0, "%s on track %d, %s (%d more)", redo ? "redone" : "undone", other + 1,
+		       c->ut[other].name, *nfrom);
+	else
+		status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
 }
 
 /* ---- session --------------------------------------------------------- */
 
-static void fill_session(struct console *c, struct session *s)
+/* One session file per track (session.c keys them by file), so each
+ * track's settings survive an SSH drop and come back with its file. */
+static void fill_session(struct console *c, int i, struct session *s)
 {
+	const struct track *t = &c->tracks[i];
+
 	memset(s, 0, sizeof *s);
-	snprintf(s->file, sizeof s->file, "%s", c->file ? c->file : "");
-	s->position_s = c->mo.have_meters ? c->mo.m.pos_s : 0;
-	s->loop_a = c->mo.loop_a;
-	s->loop_b = c->mo.loop_b;
-	snprintf(s->preset, sizeof s->preset, "%s", c->mo.preset);
-	memcpy(s->v, c->mo.v, sizeof s->v);
+	snprintf(s->file, sizeof s->file, "%s", t->path);
+	if (i == c->cur) {
+		s->position_s = c->mo.have_meters ? c->mo.m.pos_s : 0;
+		s->loop_a = c->mo.loop_a;
+		s->loop_b = c->mo.loop_b;
+		snprintf(s->preset, sizeof s->preset, "%s", c->mo.preset);
+	} else {
+		s->position_s = t->pos_s;
+		snprintf(s->preset, sizeof s->preset, "%s", t->preset);
+	}
+	memcpy(s->v, track_v(c, i), sizeof s->v);
 	s->saved_at = time(NULL);
 }
 
+/* The current track always (its position moves), the others when their
+ * settings changed since their last save. */
 static int save_session(struct console *c)
 {
 	struct session s;
 	char err[ERRLEN];
-	int st;
+	int st = ST_OK;
 
-	fill_session(c, &s);
-	st = session_save(&s, err, sizeof err);
-	if (st != ST_OK)
-		logmsg(c, "session not saved: %s", err);
-	else
+	for (int i = 0; i < c->ntracks; i++) {
+		if (i != c->cur && !c->tracks[i].session_dirty)
+			continue;
+		fill_session(c, i, &s);
+		int r = session_save(&s, err, sizeof err);
+		if (r != ST_OK) {
+			logmsg(c, "session not saved: %s", err);
+			st = r;
+		} else {
+			c->tracks[i].session_dirty = 0;
+		}
+	}
+	if (st == ST_OK)
 		c->saved_seq = c->change_seq;
 	c->last_autosave = c->now;
 	return st;
@@ -507,10 +615,16 @@ static void step_value(struct console *c, int dir, double mult)
 
 static void request_quit(struct console *c)
 {
-	if (c->mo.dirty) {
+	int dirty = 0;
+
+	for (int i = 0; i < c->ntracks; i++)
+		dirty |= i == c->cur ? c->mo.dirty : c->ut[i].dirty;
+	if (dirty) {
 		c->prompt = PR_QUIT;
 		snprintf(c->mo.prompt, sizeof c->mo.prompt,
-			 "Quit with unsaved tweaks? y quits, n stays (:save NAME keeps them)");
+			 c->mo.dirty || c->ntracks == 1 ?
+			 "Quit with unsaved tweaks? y quits, n stays (:save NAME keeps them)" :
+			 "Quit with unsaved tweaks on other tracks? y quits, n stays");
 		c->pending |= VP_STATUS;
 	} else {
 		c->quit = 1;
@@ -530,6 +644,142 @@ static void set_monitor(struct console *c, int mon)
 static double position(struct console *c)
 {
 	return c->mo.have_meters ? c->mo.m.pos_s : 0;
+}
+
+/* ---- tracks and the reference ---------------------------------------- */
+
+/* The album loudness from what was measured of each track so far: the
+ * duration-weighted power mean, as `lathe analyze` does for an album. */
+static void update_album(struct console *c)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->ntracks; i++) {
+		if (!isfinite(c->ut[i].lufs) || c->tracks[i].dur_s <= 0)
+			continue;
+		c->alb_l[n] = c->ut[i].lufs;
+		c->alb_d[n] = c->tracks[i].dur_s;
+		n++;
+	}
+	c->mo.album_measured = n;
+	c->mo.album_lufs = n ? album_loudness(c->alb_l, c->alb_d, n) : -INFINITY;
+}
+
+/* Switch to track i: its own settings, at the same relative position.
+ * The settings go to the engine first, so the old chain glides towards
+ * them during the fade-out and the new one starts on them. */
+static void switch_track(struct console *c, int i)
+{
+	char err[ERRLEN];
+	struct track *t = &c->tracks[c->cur], *nt;
+	int was = engine_transport(c->e);
+	double frac = 0, dur = c->mo.info.duration_s;
+
+	if (c->ntracks < 2) {
+		status(c, 1, "one track only (open several files, or an album file)");
+		return;
+	}
+	if (i < 0 || i >= c->ntracks) {
+		status(c, 1, "no track %d (1 to %d)", i + 1, c->ntracks);
+		return;
+	}
+	if (i == c->cur)
+		return;
+	if (dur > 0)
+		frac = fmin(fmax(position(c) / dur, 0), 1);
+	nt = &c->tracks[i];
+	for (int k = 0; k < P_COUNT; k++)
+		if (nt->v[k] != c->mo.v[k])
+			engine_set_param(c->e, k, nt->v[k]);
+	if (engine_load(c->e, nt->path, err, sizeof err) != ST_OK) {
+		for (int k = 0; k < P_COUNT; k++)
+			engine_set_param(c->e, k, c->mo.v[k]);
+		status(c, 1, "%s", err);
+		return;
+	}
+	/* Leave the old track. */
+	memcpy(t->v, c->mo.v, sizeof t->v);
+	memcpy(t->saved_v, c->saved_v, sizeof t->saved_v);
+	snprintf(t->preset, sizeof t->preset, "%s", c->mo.preset);
+	t->pos_s = position(c);
+	/* Take the new one. */
+	c->cur = i;
+	c->file = nt->path[0] ? nt->path : NULL;
+	memcpy(c->mo.v, nt->v, sizeof c->mo.v);
+	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
+	c->mo.track = i;
+	c->visit_s = 0;
+	c->last_edit_id = -1;
+	c->mo.loop_a = c->mo.loop_b = 0;
+	engine_get_info(c->e, &c->mo.info);
+	nt->dur_s = c->mo.info.duration_s;
+	if (frac > 0)
+		engine_seek(c->e, frac * nt->dur_s, 0);
+	if (was == TR_PLAYING)
+		engine_play(c->e);
+	c->mo.have_meters = 0;
+	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	changed(c);
+	c->pending |= VP_ALL;
+	status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
+	       c->mo.dirty ? " (its own tweaks)" : "");
+}
+
+/* The current track's settings to track `to`, or to every other (-1);
+ * one undo step. */
+static void copy_settings(struct console *c, int to)
+{
+	unsigned g = ++c->group;
+	int n = 0;
+
+	if (c->ntracks < 2) {
+		status(c, 1, "one track only: nothing to copy to");
+		return;
+	}
+	if (to >= c->ntracks || to == c->cur || to < -1) {
+		status(c, 1, to == c->cur ? "that is this track" : "no track %d (1 to %d)", to + 1, c->ntracks);
+		return;
+	}
+	for (int i = 0; i < c->ntracks; i++) {
+		if (i == c->cur || (to >= 0 && i != to) || !params_differ(c->tracks[i].v, c->mo.v))
+			continue;
+		push_undo_track(c, i, g);
+		put_track_v(c, i, c->mo.v);
+		n++;
+	}
+	c->change_seq++;
+	c->pending |= VP_TRACKS | VP_STATUS;
+	if (n == 0)
+		status(c, 0, "the settings are the same there already");
+	else
+		status(c, 0, "settings of track %d copied to %d track%s (u undoes)", c->cur + 1, n,
+		       n == 1 ? "" : "s");
+}
+
+static void set_reference(struct console *c, int on)
+{
+	if (!c->mo.ref_loaded) {
+		status(c, 1, "no reference: start with --reference FILE");
+		return;
+	}
+	if (on && !c->mo.info.reference_usable) {
+		status(c, 1, "the reference's sample rate differs from this track's: it cannot play");
+		return;
+	}
+	if (on && c->mo.ab) {
+		/* One comparison at a time: the reference replaces the dry mix. */
+		c->mo.ab = 0;
+		engine_set_ab(c->e, 0);
+	}
+	c->mo.ref_on = on;
+	engine_set_reference(c->e, on);
+	c->pending |= VP_TRACKS | VP_STATUS | VP_HEADER;
+	if (on)
+		status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
+		       c->mo.ref_name, c->mo.info.reference_lufs);
+	else
+		status(c, 0, "master");
 }
 
 static void open_cmdline(struct console *c, const char *text)
@@ -579,6 +829,8 @@ static void run_command(struct console *c, enum command cmd)
 		break;
 	}
 	case ACT_AB:
+		if (!c->mo.ab && c->mo.ref_on)
+			set_reference(c, 0);
 		c->mo.ab = !c->mo.ab;
 		engine_set_ab(c->e, c->mo.ab);
 		status(c, 0, c->mo.ab ? "A/B: dry mix, matched in loudness" : "A/B: processed");
@@ -625,6 +877,10 @@ static void run_command(struct console *c, enum command cmd)
 		else
 			open_cmdline(c, "save ");
 		break;
+	case ACT_TRACK_NEXT: switch_track(c, c->cur + 1); break;
+	case ACT_TRACK_PREV: switch_track(c, c->cur - 1); break;
+	case ACT_REFERENCE: set_reference(c, !c->mo.ref_on); break;
+	case ACT_COPY_ALL: copy_settings(c, -1); break;
 	case ACT_COUNT: break;
 	}
 }
@@ -782,24 +1038,25 @@ static void exec_cmdline(struct console *c, char *line)
 	} else if (!strcmp(cmd, "q!")) {
 		c->quit = 1;
 	} else if (!strcmp(cmd, "next") || !strcmp(cmd, "prev")) {
-		int n = c->cli->nfiles, i = c->file_idx + (!strcmp(cmd, "next") ? 1 : -1);
-		if (n < 2 || i < 0 || i >= n) {
-			status(c, 1, n < 2 ? "one file only" : "no %s file", cmd);
+		switch_track(c, c->cur + (!strcmp(cmd, "next") ? 1 : -1));
+	} else if (!strcmp(cmd, "track") || !strcmp(cmd, "copy")) {
+		double x;
+		int all = !strcmp(cmd, "copy") && arg && !strcmp(arg, "all");
+		if (!all && (!arg || parse_double(arg, &x) != 0 || x != floor(x))) {
+			status(c, 1, "usage: %s", !strcmp(cmd, "track") ? "track N" : "copy all | copy N");
 			return;
 		}
-		/* The chain stays as it is: one master across the tracks. */
-		if (c->change_seq != c->saved_seq)
-			save_session(c);
-		if (engine_load(c->e, c->cli->files[i], err, sizeof err) != ST_OK) {
-			status(c, 1, "%s", err);
-			return;
-		}
-		c->file_idx = i;
-		c->file = c->cli->files[i];
-		c->mo.loop_a = c->mo.loop_b = 0;
-		engine_play(c->e);
-		c->pending |= VP_ALL;
-		status(c, 0, "file %d/%d: %s", i + 1, n, c->file);
+		if (!strcmp(cmd, "track"))
+			switch_track(c, (int)x - 1);
+		else
+			copy_settings(c, all ? -1 : (int)x - 1);
+	} else if (!strcmp(cmd, "ref") || !strcmp(cmd, "reference")) {
+		if (!arg)
+			set_reference(c, !c->mo.ref_on);
+		else if (!strcmp(arg, "on") || !strcmp(arg, "off"))
+			set_reference(c, !strcmp(arg, "on"));
+		else
+			status(c, 1, "usage: ref [on|off]");
 	} else if (!strcmp(cmd, "help")) {
 		run_command(c, ACT_HELP);
 	} else if (!strcmp(cmd, "presets")) {
@@ -845,19 +1102,50 @@ static void cmdline_key(struct console *c, int ch)
 	}
 }
 
+static void drop_restore(struct console *c)
+{
+	for (int i = 0; i < c->ntracks; i++) {
+		free(c->tracks[i].restore);
+		c->tracks[i].restore = NULL;
+	}
+}
+
+/* Every track's session back, as one undo step. */
 static void restore_session(struct console *c)
 {
-	struct session *s = &c->restore;
-	apply_params(c, s->v, 1);
-	snprintf(c->mo.preset, sizeof c->mo.preset, "%.63s", s->preset);
-	if (s->loop_b > s->loop_a) {
-		c->mo.loop_a = s->loop_a;
-		c->mo.loop_b = s->loop_b;
-		engine_set_loop(c->e, s->loop_a, s->loop_b);
+	unsigned g = ++c->group;
+	int n = 0;
+
+	for (int i = 0; i < c->ntracks; i++) {
+		struct session *s = c->tracks[i].restore;
+		if (!s)
+			continue;
+		n++;
+		if (params_differ(s->v, track_v(c, i))) {
+			push_undo_track(c, i, g);
+			put_track_v(c, i, s->v);
+		}
+		if (i != c->cur) {
+			snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%.63s", s->preset);
+			c->tracks[i].pos_s = s->position_s;
+			continue;
+		}
+		snprintf(c->mo.preset, sizeof c->mo.preset, "%.63s", s->preset);
+		if (s->loop_b > s->loop_a) {
+			c->mo.loop_a = s->loop_a;
+			c->mo.loop_b = s->loop_b;
+			engine_set_loop(c->e, s->loop_a, s->loop_b);
+		}
+		if (s->position_s > 0)
+			engine_seek(c->e, s->position_s, 0);
 	}
-	if (s->position_s > 0)
-		engine_seek(c->e, s->position_s, 0);
-	status(c, 0, "session restored");
+	c->last_edit_id = -1;
+	changed(c);
+	drop_restore(c);
+	if (n > 1)
+		status(c, 0, "sessions of %d tracks restored", n);
+	else
+		status(c, 0, "session restored");
 	c->pending |= VP_ALL;
 }
 
@@ -873,6 +1161,8 @@ static void prompt_key(struct console *c, int ch)
 		restore_session(c);
 	else if (c->prompt == PR_RESTORE)
 		status(c, 0, "started fresh; the old session is replaced at the next save");
+	if (c->prompt == PR_RESTORE)
+		drop_restore(c);
 	c->prompt = PR_NONE;
 	c->mo.prompt[0] = 0;
 	c->pending |= VP_STATUS;
@@ -926,6 +1216,20 @@ static void update_meters(struct console *c)
 	if (!engine_read_meters(c->e, &m))
 		return;
 	mo->m = m;
+	/* The track's loudness: integrated since it was loaded.  A new visit
+	 * takes over once it has heard more than the one that measured the
+	 * figure kept. */
+	if (m.transport == TR_PLAYING)
+		c->visit_s += fmin(c->now - c->meter_t, 1.0);
+	c->meter_t = c->now;
+	if (isfinite(m.integrated_lufs) && m.integrated_lufs > -70 &&
+	    c->visit_s >= c->tracks[c->cur].lufs_s && c->now - c->num_t >= NUMBERS_PERIOD) {
+		c->ut[c->cur].lufs = m.integrated_lufs;
+		c->ut[c->cur].lra = m.lra_lu;
+		c->tracks[c->cur].lufs_s = c->visit_s;
+		update_album(c);
+		c->pending |= VP_TRACKS;
+	}
 	/* Readouts show the largest peak and GR of their period, so a short
 	 * peak between two readouts is not lost. */
 	for (int ch = 0; ch < 2; ch++)
@@ -1040,20 +1344,46 @@ static int load_keymap(struct console *c, char *err, int errlen)
 static void offer_restore(struct console *c)
 {
 	char err[ERRLEN], when[32];
-	int n = 0;
+	int n = 0, found = 0;
+	time_t newest = 0;
+	const struct session *one = NULL;
 
-	if (session_load(c->file, &c->restore, err, sizeof err) != ST_OK)
+	for (int t = 0; t < c->ntracks; t++) {
+		struct session *s = malloc(sizeof *s);
+		const double *v = track_v(c, t);
+		int k = 0;
+		if (!s)
+			break;
+		if (session_load(c->tracks[t].path, s, err, sizeof err) != ST_OK) {
+			free(s);
+			continue;
+		}
+		for (int i = 0; i < P_COUNT; i++)
+			k += fabs(s->v[i] - v[i]) > 1e-9;
+		if (k == 0 && (t != 0 || s->position_s < 1)) {
+			free(s);
+			continue;
+		}
+		c->tracks[t].restore = s;
+		one = s;
+		found++;
+		n += k;
+		if (s->saved_at > newest)
+			newest = s->saved_at;
+	}
+	if (!found)
 		return;
-	for (int i = 0; i < P_COUNT; i++)
-		n += fabs(c->restore.v[i] - c->mo.v[i]) > 1e-9;
-	if (n == 0 && c->restore.position_s < 1)
-		return;
-	strftime(when, sizeof when, "%b %d %H:%M", localtime(&c->restore.saved_at));
+	strftime(when, sizeof when, "%b %d %H:%M", localtime(&newest));
 	c->prompt = PR_RESTORE;
-	snprintf(c->mo.prompt, sizeof c->mo.prompt,
-		 "Restore the session of %s (%d change%s, at %d:%02d)? y/n",
-		 when, n, n == 1 ? "" : "s", (int)c->restore.position_s / 60,
-		 (int)c->restore.position_s % 60);
+	if (c->ntracks == 1)
+		snprintf(c->mo.prompt, sizeof c->mo.prompt,
+			 "Restore the session of %s (%d change%s, at %d:%02d)? y/n",
+			 when, n, n == 1 ? "" : "s", (int)one->position_s / 60,
+			 (int)one->position_s % 60);
+	else
+		snprintf(c->mo.prompt, sizeof c->mo.prompt,
+			 "Restore the sessions of %s: %d track%s, %d change%s? y/n",
+			 when, found, found == 1 ? "" : "s", n, n == 1 ? "" : "s");
 }
 
 static int console_run(struct console *c)
@@ -1132,6 +1462,86 @@ static int console_run(struct console *c)
 	return 0;
 }
 
+static int ends_with(const char *s, const char *tail)
+{
+	size_t n = strlen(s), k = strlen(tail);
+	return n > k && strcmp(s + n - k, tail) == 0;
+}
+
+static void free_console(struct console *c)
+{
+	if (c->tracks)
+		drop_restore(c);
+	if (c->have_album)
+		album_free(&c->album);
+	free(c->tracks);
+	free(c->ut);
+	free(c->undo);
+	free(c->redo);
+	free(c->alb_l);
+	free(c->alb_d);
+	free(c);
+}
+
+/* The tracks: an album file's (each from its own preset and sets, then
+ * --ceiling and --set of the command line), the files given (each from
+ * the command line's settings), or the demo mix. */
+static int setup_tracks(struct console *c, const struct cli *cli, char *err, int errlen)
+{
+	double v[P_COUNT];
+	int st, n;
+
+	if (cli->nfiles == 1 && ends_with(cli->files[0], ".ini")) {
+		st = album_load(cli->files[0], cli->preset, &c->album, err, errlen);
+		if (st != ST_OK)
+			return st;
+		c->have_album = 1;
+		n = c->album.ntracks;
+	} else {
+		st = cli_params(cli, v, err, errlen);
+		if (st != ST_OK)
+			return st;
+		n = cli->nfiles > 0 ? cli->nfiles : 1;
+	}
+	c->ntracks = n;
+	c->cap = UNDO_MAX + n;
+	c->tracks = calloc((size_t)n, sizeof *c->tracks);
+	c->ut = calloc((size_t)n, sizeof *c->ut);
+	c->undo = calloc((size_t)c->cap, sizeof *c->undo);
+	c->redo = calloc((size_t)c->cap, sizeof *c->redo);
+	c->alb_l = calloc((size_t)n, sizeof *c->alb_l);
+	c->alb_d = calloc((size_t)n, sizeof *c->alb_d);
+	if (!c->tracks || !c->ut || !c->undo || !c->redo || !c->alb_l || !c->alb_d) {
+		snprintf(err, (size_t)errlen, "out of memory for %d tracks", n);
+		return ST_INPUT;
+	}
+	for (int i = 0; i < n; i++) {
+		struct track *t = &c->tracks[i];
+		const char *path = c->have_album ? c->album.tracks[i].file :
+				   cli->nfiles ? cli->files[i] : "";
+		snprintf(t->path, sizeof t->path, "%s", path);
+		if (c->have_album) {
+			memcpy(t->v, c->album.tracks[i].v, sizeof t->v);
+			if (cli->has_ceiling)
+				t->v[P_LIMITER_CEILING] = cli->ceiling;
+			for (int k = 0; k < cli->nsets; k++)
+				if ((st = param_set_from_string(cli->sets[k], t->v, err, errlen)) != ST_OK)
+					return st;
+		} else {
+			memcpy(t->v, v, sizeof t->v);
+		}
+		memcpy(t->saved_v, t->v, sizeof t->v);
+		const char *base = strrchr(path, '/');
+		snprintf(c->ut[i].name, sizeof c->ut[i].name, "%.63s",
+			 !path[0] ? "demo mix" : base ? base + 1 : path);
+		c->ut[i].lufs = c->ut[i].lra = NAN;
+	}
+	c->mo.tracks = c->ut;
+	c->mo.ntracks = n;
+	c->mo.album_lufs = -INFINITY;
+	return ST_OK;
+}
+
 int console_main(const struct cli *cli)
 {
 	struct console *c = calloc(1, sizeof *c);
@@ -1147,17 +1557,17 @@ int console_main(const struct cli *cli)
 	c->cli = cli;
 	c->last_edit_id = -1;
 	c->mo.platform_target = -14;
-	st = cli_params(cli, v, err, sizeof err);
+	st = setup_tracks(c, cli, err, sizeof err);
 	if (st == ST_OK)
 		st = load_keymap(c, err, sizeof err);
 	if (st != ST_OK) {
 		fprintf(stderr, "lathe: %s\n", err);
-		free(c);
+		free_console(c);
 		return st;
 	}
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		fprintf(stderr, "lathe: the console needs a terminal (use `lathe play` or `lathe render` in scripts)\n");
-		free(c);
+		free_console(c);
 		return ST_USAGE;
 	}
 	eo.device = cli->device;
@@ -1165,11 +1575,17 @@ int console_main(const struct cli *cli)
 	st = engine_open(&c->e, &eo, err, sizeof err);
 	if (st != ST_OK) {
 		fprintf(stderr, "lathe: %s\n", err);
-		free(c);
+		free_console(c);
 		return st;
 	}
-	if (cli->nfiles > 0) {
-		c->file = cli->files[0];
+	/* The first track's settings before its load: its chain starts on them. */
+	memcpy(v, c->tracks[0].v, sizeof v);
+	for (int i = 0; i < P_COUNT; i++) {
+		c->mo.v[i] = v[i];
+		engine_set_param(c->e, i, v[i]);
+	}
+	if (c->tracks[0].path[0]) {
+		c->file = c->tracks[0].path;
 		st = engine_load(c->e, c->file, err, sizeof err);
 	} else {
 		struct source *s = demo_source();
@@ -1180,18 +1596,22 @@ int console_main(const struct cli *cli)
 			st = engine_load_source(c->e, s, err, sizeof err);
 		}
 	}
+	if (st == ST_OK && cli->reference) {
+		st = engine_load_reference(c->e, cli->reference, err, sizeof err);
+		if (st == ST_OK) {
+			const char *base = strrchr(cli->reference, '/');
+			c->mo.ref_loaded = 1;
+			snprintf(c->mo.ref_name, sizeof c->mo.ref_name, "%.63s", base ? base + 1 : cli->reference);
+		}
+	}
 	if (st != ST_OK) {
 		fprintf(stderr, "lathe: %s\n", err);
 		engine_close(c->e);
-		free(c);
+		free_console(c);
 		return st;
 	}
-	for (int i = 0; i < P_COUNT; i++) {
-		c->mo.v[i] = v[i];
-		engine_set_param(c->e, i, v[i]);
-	}
 	memcpy(c->saved_v, v, sizeof v);
-	if (cli->preset) {
+	if (cli->preset && !c->have_album) {
 		const char *base = strrchr(cli->preset, '/');
 		snprintf(c->mo.preset, sizeof c->mo.preset, "%s", base ? base + 1 : cli->preset);
 		char *dot = strstr(c->mo.preset, ".ini");
@@ -1205,6 +1625,9 @@ int console_main(const struct cli *cli)
 	c->mo.keys = &c->keys;
 	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
 	engine_get_info(c->e, &c->mo.info);
+	c->tracks[0].dur_s = c->mo.info.duration_s;
+	for (int i = 1; i < c->ntracks; i++)
+		snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%s", c->mo.preset);
 	offer_restore(c);
 
 	open_log(c);
@@ -1227,8 +1650,12 @@ int console_main(const struct cli *cli)
 	c->view = view_new();
 	engine_play(c->e);
 	c->now = now_s();
-	if (cli->nfiles > 1 && !c->prompt)
-		status(c, 0, "file 1/%d; :next and :prev switch", cli->nfiles);
+	if (c->ntracks > 1 && !c->prompt)
+		status(c, 0, "track 1/%d: n and p switch, C copies these settings to all%s",
+		       c->ntracks, c->mo.ref_loaded ? ", r: reference" : "");
+	else if (c->mo.ref_loaded && !c->prompt)
+		status(c, 0, "r switches to the reference %s (%.1f LUFS) at matched loudness",
+		       c->mo.ref_name, c->mo.info.reference_lufs);
 	if (cli->has_target) {
 		c->now = now_s();
 		start_job(c, JOB_TARGET, NULL, cli->target);
@@ -1239,14 +1666,15 @@ int console_main(const struct cli *cli)
 	/* A deliberate quit: the tweaks were saved or let go on purpose, so
 	 * there is nothing to offer back next time. */
 	if (!sig)
-		session_remove(c->file);
+		for (int i = 0; i < c->ntracks; i++)
+			session_remove(c->tracks[i].path);
 	engine_stop(c->e);
 	endwin();
 	view_free(c->view);
 	engine_close(c->e);
 	logmsg(c, "console end%s", sig ? " (signal)" : "");
 	close_log(c);
-	free(c);
+	free_console(c);
 	if (sig) {
 		/* End the way the signal would have: the parent sees it. */
 		signal(sig, SIG_DFL);

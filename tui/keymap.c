@@ -138,6 +138,8 @@ static const struct { const char *key; enum command cmd; } builtin[] = {
 	{ "7", ACT_MON_PLATFORM }, { "m", ACT_MON_CYCLE },
 	{ "u", ACT_UNDO }, { "C-r", ACT_REDO },
 	{ "w", ACT_SAVE },
+	{ "n", ACT_TRACK_NEXT }, { "p", ACT_TRACK_PREV }, { "S-c", ACT_COPY_ALL },
+	{ "r", ACT_REFERENCE },
 };
 
 void keymap_defaults(struct keymap *k)

@@ -30,6 +30,7 @@ struct view {
 	int meters_y, meters_x, meters_w;
 	int side_x, side_w, side_y;
 	int graph_y, graph_h;
+	int tracks_y, tracks_h;          /* the track list; 0 rows: none */
 	int status_y;
 	/* Strip geometry: a cell per parameter, rows per module. */
 	struct cell cell[P_COUNT];
@@ -266,6 +267,18 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 		v->graph_h = avail - v->strips_h - METER_ROWS;
 	}
 	v->status_y = v->h - 1;
+	/* The track list takes rows from the GR history: one compact line
+	 * when the history has few, a panel (a line per track) when four
+	 * rows of history remain beside it. */
+	v->tracks_h = 0;
+	if ((mo->ntracks > 1 || mo->ref_loaded) && v->graph_h >= 1) {
+		int want = mo->ntracks > 1 ? 1 + mo->ntracks : 1;
+		int room = v->graph_h - 4;
+		v->tracks_h = want > 1 && room >= 3 ? (want < room ? want : room) : 1;
+		v->tracks_y = v->graph_y;
+		v->graph_y += v->tracks_h;
+		v->graph_h -= v->tracks_h;
+	}
 	for (int m = 0, y = v->strips_y; m < MOD_COUNT; m++) {
 		v->mod_y[m] = y;
 		v->shown_rows[m] = v->collapsed && m != mo->module ? 1 : v->mod_rows[m];
@@ -338,7 +351,11 @@ static void draw_header(struct view *v, const struct ui_model *mo)
 		loop[0] = 0;
 		room = v->w - x - right;
 	}
-	putn(0, x, room > 0 ? room : 0, R_HEADER, "%s", in->source[0] ? in->source : "-");
+	if (mo->ntracks > 1)
+		putn(0, x, room > 0 ? room : 0, R_HEADER, "%d/%d %s", mo->track + 1, mo->ntracks,
+		     in->source[0] ? in->source : "-");
+	else
+		putn(0, x, room > 0 ? room : 0, R_HEADER, "%s", in->source[0] ? in->source : "-");
 	x += room > 0 ? room : 0;
 	if (loop[0]) {
 		putn(0, x, (int)strlen(loop) + 2, R_HEADER, " %s ", loop);
@@ -631,16 +648,154 @@ static void draw_graph(struct view *v, const struct ui_model *mo)
 	}
 }
 
+/* Which of master and reference plays, and by how much it is turned down
+ * to match the other. */
+static void ref_text(const struct ui_model *mo, char *buf, size_t size, enum role *r)
+{
+	const struct engine_meters *m = &mo->num;
+	double trim;
+
+	*r = R_VALUE;
+	if (!mo->ref_loaded) {
+		buf[0] = 0;
+		return;
+	}
+	if (!mo->info.reference_usable) {
+		snprintf(buf, size, "reference: other sample rate");
+		*r = R_WARN;
+		return;
+	}
+	trim = mo->have_meters ? (mo->ref_on ? m->ref_trim_db : m->master_trim_db) : 0;
+	if (!(trim < -0.05))
+		snprintf(buf, size, "%s 0.0 dB", mo->ref_on ? "REFERENCE" : "MASTER");
+	else
+		snprintf(buf, size, "%s %.1f dB", mo->ref_on ? "REFERENCE" : "MASTER", trim);
+	if (mo->ref_on)
+		*r = R_PARAM_SEL;
+}
+
+static void fmt_lufs(char *buf, size_t size, double x)
+{
+	if (isfinite(x) && x > -70)
+		snprintf(buf, size, "%.1f", x);
+	else
+		snprintf(buf, size, "-");
+}
+
+/* One line: the tracks (the current one highlighted), the album's
+ * loudness, master or reference.  More rows: a line per track with its
+ * loudness. */
+static void draw_tracks(struct view *v, const struct ui_model *mo)
+{
+	int y = v->tracks_y, w = v->w, rows = v->tracks_h;
+	char rt[80], right[160], al[64], a[16];
+	enum role rr;
+
+	if (rows <= 0)
+		return;
+	ref_text(mo, rt, sizeof rt, &rr);
+	fmt_lufs(a, sizeof a, mo->album_lufs);
+	al[0] = 0;
+	if (mo->ntracks > 1)
+		snprintf(al, sizeof al, "album %s LUFS", a);
+	if (rows == 1) {
+		int rw = (int)strlen(rt) + (rt[0] ? 2 : 0);
+		int aw = al[0] ? (int)strlen(al) + 2 : 0;
+		int lw = w - rw - aw, x = 0, start = 0;
+		if (lw < 10) {
+			aw = 0;
+			lw = w - rw;
+		}
+		if (mo->ntracks <= 1) {
+			fmt_lufs(a, sizeof a, mo->info.reference_lufs);
+			putn(y, 0, lw, R_LABEL, " reference %s, %s LUFS", mo->ref_name, a);
+		} else {
+			/* Scroll so the current track shows. */
+			int need = 0;
+			for (int i = mo->track; i >= 0; i--) {
+				need += 1 + (int)strnlen(mo->tracks[i].name, 20) + 3;
+				if (need > lw)
+					break;
+				start = i;
+			}
+			putn(y, 0, lw, R_NORMAL, "%s", start > 0 ? "<" : " ");
+			x = 1;
+			for (int i = start; i < mo->ntracks && x < lw; i++) {
+				int cur = i == mo->track;
+				char item[40];
+				snprintf(item, sizeof item, "%d %.20s%s", i + 1, mo->tracks[i].name,
+					 mo->tracks[i].dirty ? "*" : "");
+				int n = (int)strlen(item);
+				if (n > lw - x)
+					n = lw - x;
+				putn(y, x, n, cur ? R_PARAM_SEL : R_LABEL, "%s", item);
+				x += n;
+				if (x < lw)
+					putn(y, x++, 1, R_NORMAL, " ");
+			}
+			if (x < lw)
+				putn(y, x, lw - x, R_NORMAL, "%s", "");
+		}
+		if (aw)
+			putn(y, lw, aw, R_VALUE, "%s  ", al);
+		if (rt[0])
+			putn(y, w - rw, rw, rr, "%s  ", rt);
+		return;
+	}
+	/* The panel's title: album and platforms, master or reference. */
+	{
+		char ref[160] = "";
+		double d = mo->album_lufs;
+		if (mo->ref_loaded) {
+			fmt_lufs(a, sizeof a, mo->info.reference_lufs);
+			snprintf(ref, sizeof ref, "ref %.40s %s LUFS  ", mo->ref_name, a);
+		}
+		snprintf(right, sizeof right, "%s%s", ref, rt);
+		int rw = (int)strlen(right) + 1;
+		if (isfinite(d) && d > -70)
+			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s (%d measured): Spotify %+.1f Apple %+.1f Deezer %+.1f",
+			     mo->ntracks, al, mo->album_measured, -14 - d, -16 - d, -15 - d);
+		else
+			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s", mo->ntracks, al);
+		putn(y, w - rw, (int)strlen(ref), R_NORMAL, "%s", ref);
+		putn(y, w - rw + (int)strlen(ref), rw - (int)strlen(ref), rr, "%s ", rt);
+	}
+	int list = rows - 1, first = mo->track - list / 2;
+	if (first > mo->ntracks - list)
+		first = mo->ntracks - list;
+	if (first < 0)
+		first = 0;
+	for (int r = 0; r < list; r++) {
+		int i = first + r;
+		if (i >= mo->ntracks) {
+			putn(y + 1 + r, 0, w, R_NORMAL, "%s", "");
+			continue;
+		}
+		const struct ui_track *t = &mo->tracks[i];
+		int cur = i == mo->track;
+		char l[16], lr[16];
+		fmt_lufs(l, sizeof l, t->lufs);
+		fmt_lufs(lr, sizeof lr, isfinite(t->lufs) ? t->lra : NAN);
+		putn(y + 1 + r, 0, 6, cur ? R_MODULE_SEL : R_LABEL, "%s%3d ", cur ? ">" : " ", i + 1);
+		putn(y + 1 + r, 6, w - 6 - 40 > 10 ? w - 46 : 10, cur ? R_PARAM_SEL : R_NORMAL, "%s",
+		     t->name);
+		if (w - 46 > 10)
+			putn(y + 1 + r, w - 40, 40, R_NORMAL, "%6s LUFS  LRA %5s  %s", l, lr,
+			     t->dirty ? "edited" : "");
+	}
+}
+
 static void draw_status(struct view *v, const struct ui_model *mo)
 {
 	int y = v->status_y;
 	char right[160];
 	int rw;
 
-	snprintf(right, sizeof right, " %s%s%s%s %s%s",
+	snprintf(right, sizeof right, " %s%s%s%s%s %s%s",
 		 mo->monitor != MON_STEREO ? "mon:" : "",
 		 mo->monitor != MON_STEREO ? monitor_names[mo->monitor] : "",
-		 mo->ab ? "  A/B:DRY" : "", mo->monitor != MON_STEREO || mo->ab ? " " : "",
+		 mo->ab ? "  A/B:DRY" : "", mo->ref_on ? "  REF" : "",
+		 mo->monitor != MON_STEREO || mo->ab || mo->ref_on ? " " : "",
 		 mo->preset[0] ? mo->preset : "no preset", mo->dirty ? "*" : "");
 	rw = (int)strlen(right) + 1;
 	if (rw > v->w / 2)
@@ -664,28 +819,34 @@ static void draw_status(struct view *v, const struct ui_model *mo)
 }
 
 /* Help: every command with the keys actually bound to it, in columns. */
+static const char *const cmdline_help[] = {
+	":set comp.ratio 2    set a value",
+	":save NAME           save a preset",
+	":load NAME|PATH      load a preset",
+	":render PATH         render offline",
+	":target -14          land on LUFS",
+	":bypass MOD  :monitor NAME",
+	":seek 1:20  :loop A B|off  :reset",
+	":next :prev :track N  switch track",
+	":copy all|N          settings to tracks",
+	":ref [on|off]        reference",
+	":w :q :q!  :presets",
+};
+#define NCMDLINE_HELP ((int)(sizeof cmdline_help / sizeof cmdline_help[0]))
+
 int view_help_rows(const struct view *v, const struct ui_model *mo, int *visible)
 {
 	int colw = 39, cols = (v->w - 2) / colw;
+	(void)mo;
 	if (cols < 1)
 		cols = 1;
 	*visible = v->h - 4;
-	return (ACT_COUNT - 1 + 8 + cols - 1) / cols;
+	return (ACT_COUNT - 1 + NCMDLINE_HELP + cols - 1) / cols;
 }
 
 static void draw_help(struct view *v, const struct ui_model *mo)
 {
-	static const char *cmdline_help[] = {
-		":set comp.ratio 2    set a value",
-		":save NAME           save a preset",
-		":load NAME|PATH      load a preset",
-		":render PATH         render offline",
-		":target -14          land on LUFS",
-		":bypass MOD  :monitor NAME",
-		":seek 1:20  :loop A B|off  :reset",
-		":next :prev  :w :q :q!  :presets",
-	};
-	int ncmd = (int)(sizeof cmdline_help / sizeof cmdline_help[0]);
+	int ncmd = NCMDLINE_HELP;
 	int colw = 39, cols = (v->w - 2) / colw, visible, total, top;
 	char keys[64];
 
@@ -753,6 +914,8 @@ void view_draw(struct view *v, const struct ui_model *mo, unsigned parts)
 			draw_meters(v, mo);
 		if (parts & VP_GRAPH)
 			draw_graph(v, mo);
+		if (parts & (VP_TRACKS | VP_METERS))
+			draw_tracks(v, mo);
 	}
 	if (parts & VP_STATUS)
 		draw_status(v, mo);

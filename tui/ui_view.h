@@ -14,6 +14,13 @@
 #define GR_HIST_PERIOD 0.1   /* s */
 #define GR_HIST_SPAN 20.0    /* s shown */
 
+/* What the track list shows of a track. */
+struct ui_track {
+	char name[64];
+	float lufs, lra;   /* integrated, measured while it played; NAN: not yet */
+	int dirty;         /* settings not saved in a preset */
+};
+
 struct ui_model {
 	struct engine_info info;
 	struct engine_meters m;    /* newest frame: bars */
@@ -45,11 +52,19 @@ struct ui_model {
 	int help, help_top;
 	const struct keymap *keys;
 	char keymap_source[300];   /* where the bindings came from */
+
+	/* Tracks (several files or an album file) and the reference. */
+	const struct ui_track *tracks;
+	int ntracks, track;        /* track: the current one, from 0 */
+	double album_lufs;         /* from the tracks measured so far */
+	int album_measured;        /* how many */
+	int ref_loaded, ref_on;
+	char ref_name[64];
 };
 
 enum view_part {
 	VP_HEADER = 1, VP_STRIPS = 2, VP_METERS = 4, VP_GRAPH = 8,
-	VP_STATUS = 16, VP_HELP = 32, VP_ALL = 63,
+	VP_STATUS = 16, VP_HELP = 32, VP_TRACKS = 64, VP_ALL = 127,
 };
 
 struct view;
