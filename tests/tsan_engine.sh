@@ -5,6 +5,11 @@
 # Skips (exit 0 with a note) when the compiler cannot build TSan programs.
 set -eu
 cd "$(dirname "$0")/.."
+# The ASan/UBSan pass of the suite (SAN=1) has nothing to add here.
+if [ "${SAN:-}" = 1 ]; then
+	echo "tsan_engine: already run in the plain pass: skipped under SAN=1"
+	exit 0
+fi
 CC=${CC:-cc}
 OUT=${TSAN_BUILD:-build-tsan}
 probe=$(mktemp -d)

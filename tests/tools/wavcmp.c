@@ -34,6 +34,14 @@ static int open_in(struct in *s, const char *spec)
 	return s->sf ? 0 : -1;
 }
 
+static void close_in(struct in *s)
+{
+	if (s->raw)
+		fclose(s->raw);
+	if (s->sf)
+		sf_close(s->sf);
+}
+
 static long rd(struct in *s, float *buf, long frames)
 {
 	if (s->raw)
@@ -78,11 +86,15 @@ int main(int argc, char **argv)
 		frames += n;
 		if (na != nb) {
 			printf("lengths differ after %ld frames\n", frames);
+			close_in(&a);
+			close_in(&b);
 			return 1;
 		}
 		if (n == 0)
 			break;
 	}
+	close_in(&a);
+	close_in(&b);
 	printf("frames %ld first_diff %ld max_diff %g\n", frames, first, maxd);
 	return first < 0 ? 0 : 1;
 }
