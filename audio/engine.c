@@ -1047,15 +1047,18 @@ int engine_open(struct engine **out, const struct engine_opts *o,
 }
 
 /* Play state of the reference after a load: from the track's start, the
- * crossfade where the switch says (no fade across a load: nothing plays),
- * gains at the match targets of none yet. */
-static void reset_ref_play(struct engine *e)
+ * crossfade where the switch says (no fade across a load: nothing plays).
+ * The match gains stay those of the track before until the new one is
+ * measured (400 ms): tracks of one release are close in loudness, and a
+ * louder reference must not blare meanwhile. */
+static void reset_ref_play(struct engine *e, float gm, float gr)
 {
 	struct play *p = &e->p;
 
 	p->ref_target = atomic_load(&e->ref_on);
 	p->ref_x = (float)p->ref_target;
-	p->gm = p->gr = p->gm_t = p->gr_t = 1;
+	p->gm = p->gm_t = gm > 0 ? gm : 1;
+	p->gr = p->gr_t = gr > 0 ? gr : 1;
 	p->ref_dead = 0;
 	p->ref_pos = 0;
 	p->ref_off = 0;
@@ -1124,10 +1127,11 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 		unpark(e);
 		return ST_INPUT;
 	}
+	float gm = e->p.gm_t, gr = e->p.gr_t;
 	memset(&e->p, 0, sizeof e->p);
 	e->p.tail = -1;
 	e->p.fresh = 1;
-	reset_ref_play(e);
+	reset_ref_play(e, gm, gr);
 	e->p.transport = TR_STOPPED;
 	atomic_store(&e->transport, TR_STOPPED);
 	atomic_store(&e->frames_written, 0);

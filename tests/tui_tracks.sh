@@ -143,10 +143,23 @@ wait_exit
 [ "$(cat "$T/exit" 2>/dev/null)" = "EXIT=0" ] && ok "album: q exits 0 (nothing edited)" || fail "album exit: $(cat "$T/exit" 2>&1)"
 tm kill-server 2>/dev/null
 
-# 5. The reference: master b.wav (quiet), reference a.wav (8 dB louder).
-start --reference a.wav b.wav
+# 5. The reference: master b.wav (quiet), reference a.wav (8 dB louder),
+# with a second track so the track line and the album figure show too.
+start --reference a.wav b.wav a.wav
 check 'MASTER 0\.0 dB' "with --reference the screen says MASTER plays, untouched"
-sleep 2 # the master's loudness measured
+check 'album -[0-9]' "the album loudness shows once the track is measured"
+# The track line and the reference's figures must not cost the slow
+# link its budget: bytes per second to the terminal while it plays.
+: >"$T/bytes"
+tm pipe-pane -o "cat >>'$T/bytes'"
+sleep 3
+tm pipe-pane
+rate=$(( $(wc -c <"$T/bytes") / 3 ))
+if [ "$rate" -gt 200 ] && [ "$rate" -lt 4096 ]; then
+	ok "$rate bytes/s at 80x24 with tracks and a reference (under 4 KB/s)"
+else
+	fail "$rate bytes/s at 80x24 with tracks and a reference (want 200..4096)"
+fi
 tm send-keys r
 check 'REFERENCE -[0-9]+\.[0-9] dB' "r: the screen says REFERENCE, turned down"
 off=$(tm capture-pane -p | sed -n 's/.*REFERENCE \(-[0-9.]*\) dB.*/\1/p' | head -1)

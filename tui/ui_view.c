@@ -688,7 +688,7 @@ static void fmt_lufs(char *buf, size_t size, double x)
 static void draw_tracks(struct view *v, const struct ui_model *mo)
 {
 	int y = v->tracks_y, w = v->w, rows = v->tracks_h;
-	char rt[80], right[160], al[64], a[16];
+	char rt[80], right[256], al[64], a[16];
 	enum role rr;
 
 	if (rows <= 0)
@@ -750,15 +750,15 @@ static void draw_tracks(struct view *v, const struct ui_model *mo)
 			fmt_lufs(a, sizeof a, mo->info.reference_lufs);
 			snprintf(ref, sizeof ref, "ref %.40s %s LUFS  ", mo->ref_name, a);
 		}
-		snprintf(right, sizeof right, "%s%s", ref, rt);
+		snprintf(right, sizeof right, "  %s%s", ref, rt);
 		int rw = (int)strlen(right) + 1;
 		if (isfinite(d) && d > -70)
 			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s (%d measured): Spotify %+.1f Apple %+.1f Deezer %+.1f",
 			     mo->ntracks, al, mo->album_measured, -14 - d, -16 - d, -15 - d);
 		else
 			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s", mo->ntracks, al);
-		putn(y, w - rw, (int)strlen(ref), R_NORMAL, "%s", ref);
-		putn(y, w - rw + (int)strlen(ref), rw - (int)strlen(ref), rr, "%s ", rt);
+		putn(y, w - rw, (int)strlen(ref) + 2, R_NORMAL, "  %s", ref);
+		putn(y, w - rw + (int)strlen(ref) + 2, rw - (int)strlen(ref) - 2, rr, "%s ", rt);
 	}
 	int list = rows - 1, first = mo->track - list / 2;
 	if (first > mo->ntracks - list)

@@ -64,6 +64,14 @@ static void defaults_cover_the_essentials(void **state)
 	assert_int_equal(keymap_lookup(&k, ':'), ACT_COMMAND);
 	assert_int_equal(keymap_lookup(&k, '?'), ACT_HELP);
 	assert_int_equal(keymap_lookup(&k, 'q'), ACT_QUIT);
+	/* Tracks and the reference: n/p as in cmus, r for reference, and a
+	 * capital C for the copy to every track, hard to hit by accident. */
+	assert_int_equal(keymap_lookup(&k, 'n'), ACT_TRACK_NEXT);
+	assert_int_equal(keymap_lookup(&k, 'p'), ACT_TRACK_PREV);
+	assert_int_equal(keymap_lookup(&k, 'r'), ACT_REFERENCE);
+	assert_int_equal(keymap_lookup(&k, 'C'), ACT_COPY_ALL);
+	assert_int_equal(keymap_lookup(&k, 'c'), ACT_NONE);
+	assert_int_equal(command_find("copy_all"), ACT_COPY_ALL);
 	/* Every command but "none" is reachable from the keyboard. */
 	for (int c = 1; c < ACT_COUNT; c++) {
 		int bound = 0;
