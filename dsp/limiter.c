@@ -14,7 +14,11 @@
  *         skipped).
  *   h[n]  max of p over [n - wold, n - wnew]: a sliding maximum (monotone
  *         deque, O(1) amortised).  wold - wnew + 1 = S + 2 EXT + 1.
- *   e[n]  min(thr / h, release recursion): instant down, exponential up.
+ *   e[n]  min(thr / h, release recursion): instant down, exponential up;
+ *         kept as its depth d = 1 - e, which holds full float precision
+ *         near unity gain, decays exactly to 0 and so lets a quiet stretch
+ *         settle on g = 1 (then the gain stage takes a shortcut that gives
+ *         the same samples).
  *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples:
  *         a smooth S-shaped attack that is complete when the peak plays.
  * Every e in the span averaged for the output samples around a peak
@@ -26,10 +30,17 @@
  * State:
  *   dl[c]   delay line of channel c, written twice (at i and i + dsize) so
  *           the interpolator reads contiguous history
- *   drv     drive applied to each delayed sample (smoothed per sample)
- *   pk      p by detection time; dq/qh/qt the deque of times for h
- *   eh, bh  e and first-box outputs by time; s1, s2 the box sums
- *   e       the release recursion; scr the detector's block scratch */
+ *   drv     drive applied to each delayed sample (smoothed per sample),
+ *           written twice like dl
+ *   pk      p by detection time; dq/qh/qt the deque of times for h;
+ *           zrun the number of trailing zeros in pk
+ *   eh, bh  d and first-box outputs by time; s1, s2 the box sums; quiet
+ *           the number of trailing zeros in eh (sums known to be 0)
+ *   d       the release recursion (depth); scr the block scratch
+ * Per block of up to CH frames the work runs in passes: input, detection
+ * (vectorised along time), h (scalar deque), d and the boxes (scalar
+ * recursions), output (vectorised); each is the same per-sample
+ * arithmetic whatever the block. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -69,10 +80,10 @@ struct limiter {
 	unsigned dsize, dmask, psize, pmask, qmask, emask;
 	float *dl[2], *drv, *pk, *eh, *bh;
 	unsigned *dq, *dq2;
-	unsigned qh, qt, n;
+	unsigned qh, qt, n, zrun, quiet;
 	double s1, s2;
 	float inv1, inv2;
-	float e, gmin, g;
+	float d, gmin, g;
 	float *scr; /* detection scratch for one block, both channels */
 	float kd2, kd1, kd0; /* detector bound from differences (skip_bound) */
 
@@ -192,7 +203,9 @@ struct limiter *limiter_new(double rate)
 	m->lat = m->smax - 1 + OS_DELAY + EXT;
 	m->dsize = pow2_at_least((unsigned)(m->lat + OS_H1 + CH + 8));
 	m->dmask = m->dsize - 1;
-	m->psize = pow2_at_least((unsigned)(2 * m->smax + 2 * EXT + 4));
+	/* The h pass reads back to n - wold while the block's p are written
+	 * up to CH ahead; refit_history reads 2 smax + 2 EXT back. */
+	m->psize = pow2_at_least((unsigned)(2 * m->smax + 2 * EXT + CH + 4));
 	m->pmask = m->psize - 1;
 	unsigned qsize = pow2_at_least((unsigned)(m->smax + 2 * EXT + 4));
 	m->qmask = qsize - 1;
@@ -201,13 +214,13 @@ struct limiter *limiter_new(double rate)
 
 	m->dl[0] = calloc(2 * m->dsize, sizeof(float));
 	m->dl[1] = calloc(2 * m->dsize, sizeof(float));
-	m->drv = calloc(m->dsize, sizeof(float));
+	m->drv = calloc(2 * m->dsize, sizeof(float));
 	m->pk = calloc(m->psize, sizeof(float));
 	m->eh = calloc(esize, sizeof(float));
 	m->bh = calloc(esize, sizeof(float));
 	m->dq = calloc(qsize, sizeof(unsigned));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
-	m->scr = calloc(2 * (CH + UPRE) + 2 * CH + 2 * (CH + 1) + 2 * CH, sizeof(float));
+	m->scr = calloc(2 * (CH + UPRE) + 2 * (CH + 1) + 8 * CH, sizeof(float));
 	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
 	    !m->dq || !m->dq2 || !m->scr) {
 		limiter_free(m);
@@ -282,14 +295,17 @@ static void refit_history(struct limiter *m)
 			qh++;
 		float h = m->pk[q[qh & m->qmask] & m->pmask];
 		if (h > m->thr) {
-			float t = m->thr / h;
+			float t = (h - m->thr) / h;
 			float *e = &m->eh[i & m->emask];
-			if (t < *e)
+			if (t > *e)
 				*e = t;
 		}
 	}
-	if (m->e > m->eh[(n - 1) & m->emask])
-		m->e = m->eh[(n - 1) & m->emask];
+	if (m->d < m->eh[(n - 1) & m->emask])
+		m->d = m->eh[(n - 1) & m->emask];
+	m->quiet = 0;
+	while (m->quiet <= m->emask && m->eh[(n - 1 - m->quiet) & m->emask] == 0.0f)
+		m->quiet++;
 	double s = 0.0;
 	for (unsigned i = n - (unsigned)m->B1; i != n; i++)
 		s += m->eh[i & m->emask];
@@ -313,13 +329,15 @@ void limiter_reset(struct limiter *m)
 	memset(m->dl[1], 0, 2 * m->dsize * sizeof(float));
 	memset(m->pk, 0, m->psize * sizeof(float));
 	m->drive = m->drive_t;
-	for (unsigned i = 0; i < m->dsize; i++)
+	for (unsigned i = 0; i < 2 * m->dsize; i++)
 		m->drv[i] = m->drive;
 	for (unsigned i = 0; i <= m->emask; i++)
-		m->eh[i] = m->bh[i] = 1.0f;
-	m->s1 = m->B1;
-	m->s2 = m->B2;
-	m->e = 1.0f;
+		m->eh[i] = m->bh[i] = 0.0f;
+	m->s1 = 0.0;
+	m->s2 = 0.0;
+	m->d = 0.0f;
+	m->zrun = m->psize;
+	m->quiet = m->emask + 1;
 	m->g = 1.0f;
 	m->gmin = 1.0f;
 	m->n = 0;
@@ -451,25 +469,29 @@ static inline float bits_float(uint32_t u)
 
 /* Upper bound of q over a block's nc intervals (skip_bound), X as for
  * detect_chan: interval t reads x[m - 25 .. m + 26], X[1 + t .. 52 + t]. */
+DETECT_CLONES
 static float block_bound(const struct limiter *m, const float *X, int nc)
 {
 	uint32_t al = 0, aw = 0, d1 = 0, d2 = 0;
+	const int last = nc + OS_H1 + 3;
 	for (int i = OS_K1 + 2; i <= OS_K1 + 2 + nc; i++) {
 		uint32_t a = abs_bits(X[i]);
 		al = a > al ? a : al;
 	}
-	for (int i = 1; i <= nc + OS_H1 + 3; i++) {
+	for (int i = 1; i <= last - 2; i++) {
+		uint32_t a = abs_bits(X[i]);
+		uint32_t d = abs_bits(X[i + 1] - X[i]);
+		uint32_t e = abs_bits((X[i + 2] - X[i + 1]) - (X[i + 1] - X[i]));
+		aw = a > aw ? a : aw;
+		d1 = d > d1 ? d : d1;
+		d2 = e > d2 ? e : d2;
+	}
+	for (int i = last - 1; i <= last; i++) {
 		uint32_t a = abs_bits(X[i]);
 		aw = a > aw ? a : aw;
 	}
-	for (int i = 1; i <= nc + OS_H1 + 2; i++) {
-		uint32_t a = abs_bits(X[i + 1] - X[i]);
-		d1 = a > d1 ? a : d1;
-	}
-	for (int i = 1; i <= nc + OS_H1 + 1; i++) {
-		uint32_t a = abs_bits((X[i + 2] - X[i + 1]) - (X[i + 1] - X[i]));
-		d2 = a > d2 ? a : d2;
-	}
+	uint32_t d = abs_bits(X[last] - X[last - 1]);
+	d1 = d > d1 ? d : d1;
 	return bits_float(al) + m->kd2 * bits_float(d2) + m->kd1 * bits_float(d1) +
 	       m->kd0 * bits_float(aw);
 }
@@ -494,119 +516,204 @@ static float refine_at(const float *X, const float *u, const float *P2,
 	return os_refine(p);
 }
 
+/* Stores x[i] at w + i and w + i + size (a ring written twice) for
+ * i < n, in at most two contiguous runs. */
+static void ring_write2(float *buf, unsigned size, unsigned w, const float *x, int n)
+{
+	int first = (int)(size - w) < n ? (int)(size - w) : n;
+	for (int i = 0; i < first; i++)
+		buf[w + i] = buf[w + i + size] = x[i];
+	for (int i = first; i < n; i++)
+		buf[w + i - size] = buf[w + i] = x[i];
+}
+
 void limiter_process(struct limiter *m, float *L, float *R, int nf)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
 	const unsigned qmask = m->qmask, emask = m->emask;
 	const unsigned wold = (unsigned)m->wold, wnew = (unsigned)m->wnew;
 	const unsigned lat = (unsigned)m->lat, B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
+	const unsigned zmax = m->psize, qmax = emask + 1;
 	float *const dl0 = m->dl[0], *const dl1 = m->dl[1];
 	float *const drv = m->drv, *const pk = m->pk, *const eh = m->eh, *const bh = m->bh;
 	unsigned *const dq = m->dq;
-	const float thr = m->thr, thr_4 = m->thr_4, wrel = m->wrel;
+	const float thr = m->thr, thr_4 = m->thr_4, wrel = m->wrel, rrel = 1.0f - m->wrel;
 	const float inv1 = m->inv1, inv2 = m->inv2, drive_t = m->drive_t, kdrive = m->kdrive;
 	const float byp_t = m->byp_t, byp_step = m->byp_step;
 	float *const uL = m->scr, *const uR = uL + CH + UPRE;
 	float *const p2L = uR + CH + UPRE, *const p2R = p2L + CH;
 	float *const p4L = p2R + CH, *const p4R = p4L + CH + 1;
 	float *const qL = p4R + CH + 1, *const qR = qL + CH;
-	unsigned n = m->n, qh = m->qh, qt = m->qt;
+	float *const hb = qR + CH, *const gb = hb + CH;
+	float *const xs0 = gb + CH, *const xs1 = xs0 + CH;
+	unsigned n = m->n, qh = m->qh, qt = m->qt, zrun = m->zrun, quiet = m->quiet;
 	double s1 = m->s1, s2 = m->s2;
-	float e = m->e, gmin = m->gmin, drive = m->drive, byp = m->byp, g = m->g;
+	float d = m->d, gmin = m->gmin, drive = m->drive, byp = m->byp, g = m->g;
 
 	for (int i0 = 0; i0 < nf; i0 += CH) {
 		const int nc = nf - i0 < CH ? nf - i0 : CH;
 		const unsigned n0 = n;
+		float *const l = L + i0, *const r = R + i0;
+
+		/* Input: delay lines and the drive of each sample. */
 		for (int i = 0; i < nc; i++) {
-			float xl = sanitize(L[i0 + i]), xr = sanitize(R[i0 + i]);
-			unsigned w = (n0 + (unsigned)i) & dmask;
-			dl0[w] = dl0[w + dsize] = xl;
-			dl1[w] = dl1[w + dsize] = xr;
+			xs0[i] = sanitize(l[i]);
+			xs1[i] = sanitize(r[i]);
+		}
+		const unsigned w0 = n0 & dmask;
+		ring_write2(dl0, dsize, w0, xs0, nc);
+		ring_write2(dl1, dsize, w0, xs1, nc);
+		for (int i = 0; i < nc; i++) {
 			if (drive != drive_t) {
 				drive += kdrive * (drive_t - drive);
 				if (fabsf(drive_t - drive) <= 1e-6f * drive_t)
 					drive = drive_t;
 			}
-			drv[w] = drive;
+			gb[i] = drive;
 		}
+		ring_write2(drv, dsize, w0, gb, nc);
+
 		/* The double-written ring is contiguous over any dsize window. */
 		unsigned span = (unsigned)nc + OS_H1 + 4;
 		unsigned xe = ((n0 + (unsigned)nc - 1) & dmask) + dsize;
 		const float *XL = dl0 + xe - (span - 1), *XR = dl1 + xe - (span - 1);
+		const float *dv = drv + ((n0 - OS_DELAY) & dmask);
 		/* Detection only matters where q * drive can pass thr_4: a block
-		 * provably below it gets q = 0 and the same samples out. */
+		 * provably below it gets p = 0, the same as detection would. */
 		float dmax = 0.0f;
-		for (int i = 0; i < nc; i++) {
-			float d = drv[(n0 + (unsigned)i - OS_DELAY) & dmask];
-			dmax = d > dmax ? d : dmax;
-		}
+		for (int i = 0; i < nc; i++)
+			dmax = dv[i] > dmax ? dv[i] : dmax;
 		float bl = block_bound(m, XL, nc), br = block_bound(m, XR, nc);
 		if ((bl > br ? bl : br) * dmax * 1.00001f <= thr_4) {
 			for (int i = 0; i < nc; i++)
-				qL[i] = qR[i] = 0.0f;
+				pk[(n0 + (unsigned)i) & pmask] = 0.0f;
+			zrun = zrun + (unsigned)nc < zmax ? zrun + (unsigned)nc : zmax;
 		} else {
 			detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL);
 			detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR);
+			for (int i = 0; i < nc; i++) {
+				float dm = dv[i];
+				float p = 0.0f;
+				if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
+					/* q holds grid + share; swap the grid for the refined peak */
+					float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
+					float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
+					float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
+					float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
+					p = (rl > rr ? rl : rr) * dm * OS_LOW;
+				}
+				pk[(n0 + (unsigned)i) & pmask] = p;
+				zrun = p != 0.0f ? 0 : zrun < zmax ? zrun + 1 : zmax;
+			}
 		}
 
-		for (int i = 0; i < nc; i++, n++) {
-			float dm = drv[(n - OS_DELAY) & dmask];
-			float p = 0.0f;
-			if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
-				/* q holds grid + share; swap the grid for the refined peak */
-				float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
-				float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
-				float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
-				float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
-				p = (rl > rr ? rl : rr) * dm * OS_LOW;
+		/* h: sliding maximum; the sample entering the window is n - wnew.
+		 * When every p the block's windows span is 0, so is h. */
+		int cool = 1;
+		if (zrun >= wold + (unsigned)nc) {
+			for (int i = 0; i < nc; i++)
+				hb[i] = 0.0f;
+			qh = 0;
+			qt = 1;
+			dq[0] = n0 + (unsigned)nc - 1 - wnew;
+		} else {
+			for (int i = 0; i < nc; i++) {
+				unsigned ni = n0 + (unsigned)i, j = ni - wnew;
+				float v = pk[j & pmask];
+				while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
+					qt--;
+				dq[qt++ & qmask] = j;
+				while (ni - dq[qh & qmask] > wold)
+					qh++;
+				float h = pk[dq[qh & qmask] & pmask];
+				hb[i] = h;
+				cool &= h <= thr;
 			}
-			pk[n & pmask] = p;
-
-			/* Sliding maximum: the sample entering the window is n - wnew. */
-			unsigned j = n - wnew;
-			float v = pk[j & pmask];
-			while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
-				qt--;
-			dq[qt++ & qmask] = j;
-			while (n - dq[qh & qmask] > wold)
-				qh++;
-			float h = pk[dq[qh & qmask] & pmask];
-
-			float t = h > thr ? thr / h : 1.0f;
-			e = t < e ? t : e + wrel * (t - e);
-			unsigned ei = n & emask;
-			s1 += e - eh[(n - B1) & emask];
-			eh[ei] = e;
-			float b1 = (float)(s1 * inv1);
-			s2 += b1 - bh[(n - B2) & emask];
-			bh[ei] = b1;
-			g = (float)(s2 * inv2);
-
-			unsigned rd = (n - lat) & dmask;
-			float dry0 = dl0[rd], dry1 = dl1[rd];
-			float gg = g * drv[rd];
-			float y0 = dry0 * gg, y1 = dry1 * gg;
-			if (byp != byp_t) {
-				byp += byp < byp_t ? byp_step : -byp_step;
-				if (fabsf(byp - byp_t) < byp_step)
-					byp = byp_t;
-			}
-			if (byp != 0.0f) {
-				y0 += byp * (dry0 - y0);
-				y1 += byp * (dry1 - y1);
-			} else if (g < gmin) {
-				gmin = g;
-			}
-			L[i0 + i] = y0;
-			R[i0 + i] = y1;
 		}
+
+		/* Depth, release and the two boxes.  With d and both boxes at 0
+		 * and no h over the threshold, every step below gives g = 1. */
+		if (cool && d == 0.0f && quiet >= B1 + B2) {
+			for (int i = 0; i < nc; i++) {
+				unsigned ei = (n0 + (unsigned)i) & emask;
+				eh[ei] = bh[ei] = 0.0f;
+				gb[i] = 1.0f;
+			}
+			s1 = s2 = 0.0;
+			g = 1.0f;
+			quiet = quiet + (unsigned)nc < qmax ? quiet + (unsigned)nc : qmax;
+		} else {
+			for (int i = 0; i < nc; i++) {
+				unsigned ni = n0 + (unsigned)i, ei = ni & emask;
+				float h = hb[i];
+				float t = h > thr ? (h - thr) / h : 0.0f;
+				float dn = d * rrel + wrel * t;
+				d = dn > t ? dn : t;
+				/* Below one float step of unity gain: exactly unity. */
+				d = d < 1e-7f ? 0.0f : d;
+				quiet = d != 0.0f ? 0 : quiet < qmax ? quiet + 1 : qmax;
+				s1 += d - eh[(ni - B1) & emask];
+				eh[ei] = d;
+				/* The sums of zeros are exactly 0: no rounding residue. */
+				s1 = quiet >= B1 ? 0.0 : s1;
+				float b1 = (float)(s1 * inv1);
+				s2 += b1 - bh[(ni - B2) & emask];
+				bh[ei] = b1;
+				s2 = quiet >= B1 + B2 ? 0.0 : s2;
+				g = (float)(1.0 - s2 * inv2);
+				gb[i] = g;
+			}
+		}
+
+		/* Output. */
+		const unsigned rd = (n0 - lat) & dmask;
+		const float *dry0 = dl0 + rd, *dry1 = dl1 + rd, *dd = drv + rd;
+		if (byp == byp_t) {
+			if (byp == 0.0f) {
+				for (int i = 0; i < nc; i++) {
+					float gg = gb[i] * dd[i];
+					l[i] = dry0[i] * gg;
+					r[i] = dry1[i] * gg;
+				}
+				for (int i = 0; i < nc; i++)
+					gmin = gb[i] < gmin ? gb[i] : gmin;
+			} else {
+				for (int i = 0; i < nc; i++) {
+					float gg = gb[i] * dd[i];
+					float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
+					l[i] = y0 + byp * (dry0[i] - y0);
+					r[i] = y1 + byp * (dry1[i] - y1);
+				}
+			}
+		} else {
+			for (int i = 0; i < nc; i++) {
+				float gg = gb[i] * dd[i];
+				float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
+				if (byp != byp_t) {
+					byp += byp < byp_t ? byp_step : -byp_step;
+					if (fabsf(byp - byp_t) < byp_step)
+						byp = byp_t;
+				}
+				if (byp != 0.0f) {
+					y0 += byp * (dry0[i] - y0);
+					y1 += byp * (dry1[i] - y1);
+				} else if (gb[i] < gmin) {
+					gmin = gb[i];
+				}
+				l[i] = y0;
+				r[i] = y1;
+			}
+		}
+		n = n0 + (unsigned)nc;
 	}
 	m->n = n;
 	m->qh = qh;
 	m->qt = qt;
+	m->zrun = zrun;
+	m->quiet = quiet;
 	m->s1 = s1;
 	m->s2 = s2;
-	m->e = e;
+	m->d = d;
 	m->g = g;
 	m->gmin = gmin;
 	m->drive = drive;
