@@ -518,7 +518,8 @@ static float refine_at(const float *X, const float *u, const float *P2,
 
 /* Stores x[i] at w + i and w + i + size (a ring written twice) for
  * i < n, in at most two contiguous runs. */
-static void ring_write2(float *buf, unsigned size, unsigned w, const float *x, int n)
+static void ring_write2(float *restrict buf, unsigned size, unsigned w,
+                        const float *restrict x, int n)
 {
 	int first = (int)(size - w) < n ? (int)(size - w) : n;
 	for (int i = 0; i < first; i++)
@@ -565,9 +566,13 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 		ring_write2(dl1, dsize, w0, xs1, nc);
 		for (int i = 0; i < nc; i++) {
 			if (drive != drive_t) {
-				drive += kdrive * (drive_t - drive);
-				if (fabsf(drive_t - drive) <= 1e-6f * drive_t)
-					drive = drive_t;
+				float nd = drive + kdrive * (drive_t - drive);
+				/* Snap when close or when rounding stalls the glide
+				 * (a step of 1e-4 dB at most): only then can the
+				 * drive settle exactly. */
+				if (nd == drive || fabsf(drive_t - nd) <= 1e-6f * drive_t)
+					nd = drive_t;
+				drive = nd;
 			}
 			gb[i] = drive;
 		}
