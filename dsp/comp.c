@@ -18,8 +18,15 @@
  * out = x * ((1 - mix) + mix * 10^((makeup - gr) / 20)).
  *
  * All of it is a per-sample recursion, so block sizes never change a
- * sample.  Non-finite input is treated as silence in the sidechain and
- * filter states are flushed below 1e-20. */
+ * sample.  Non-finite input is treated as silence in the sidechain.
+ *
+ * Speed: the recursions are written with the shortest chain of dependent
+ * operations (the sidechain filter's feedback is one multiply and one
+ * subtraction, the one-poles a multiply and an add), since a serial chain
+ * per sample is what bounds this module; everything else runs vectorised
+ * over sub-blocks.  Flushing tiny states to zero (no denormals) is done
+ * every CB frames of absolute position, off the chains: a state needs
+ * thousands of samples to fall from 1e-20 into the denormal range. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -46,6 +53,7 @@ struct comp {
 	float krms, katt, krel, kpar;
 	float thr, ratio, knee, mk_t, mix_t;
 	float grmax;
+	unsigned pos; /* frames since reset, modulo CB: where flushes happen */
 	double cur[P_COUNT];
 	int have;
 };
@@ -127,6 +135,7 @@ void comp_reset(struct comp *m)
 	m->mk = m->mk_t;
 	m->mix = m->mix_t;
 	m->grmax = 0.0f;
+	m->pos = 0;
 }
 
 /* RBJ high-pass, Q = 1/sqrt(2) (Butterworth). */
@@ -169,29 +178,53 @@ void comp_set(struct comp *m, const double p[P_COUNT])
 #undef CHANGED
 }
 
-static inline float flush(float v)
+static inline float flush(float v, float tiny)
 {
-	return fabsf(v) < 1e-20f ? 0.0f : v;
+	return fabsf(v) < tiny ? 0.0f : v;
 }
+
+#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+/* The same IEEE operations in both (no FMA in either): the same samples. */
+#define COMP_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef COMP_CLONES
+#define COMP_CLONES
+#endif
 
 /* Frames per pass: the recursions run scalar, the logs, the curve and the
  * exponentials vectorised over a block in between (each sample's value is
- * the same whatever the block). */
+ * the same whatever the block).  Passes start at absolute multiples of CB,
+ * where the states are flushed. */
 #define CB 64
 
+COMP_CLONES
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	const float b0 = m->b0, b1 = m->b1, b2 = m->b2, a1 = m->a1, a2 = m->a2;
 	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
+	const float rrms = 1.0f - krms, ratt = 1.0f - katt, rrel = 1.0f - krel;
 	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
 	const float mk_t = m->mk_t, mix_t = m->mix_t;
 	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
 	float z1l = m->z1[0], z2l = m->z2[0], z1r = m->z1[1], z2r = m->z2[1];
 	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
+	unsigned pos = m->pos;
 	float a[CB], b[CB], c[CB];
 
-	for (int i0 = 0; i0 < n; i0 += CB) {
-		const int nb = n - i0 < CB ? n - i0 : CB;
+	for (int i0 = 0; i0 < n;) {
+		int nb = (int)(CB - pos);
+		nb = n - i0 < nb ? n - i0 : nb;
+		if (pos == 0) {
+			z1l = flush(z1l, 1e-20f);
+			z2l = flush(z2l, 1e-20f);
+			z1r = flush(z1r, 1e-20f);
+			z2r = flush(z2r, 1e-20f);
+			ms = flush(ms, 1e-20f);
+			/* 1e-6 dB of reduction is nothing anyone hears */
+			gr = flush(gr, 1e-6f);
+		}
 		float *l = L + i0, *r = R + i0;
 		/* Sidechain filters and the linked mean square. */
 		for (int i = 0; i < nb; i++) {
@@ -200,13 +233,12 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
 			float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
 			float yl = b0 * sl + z1l, yr = b0 * sr + z1r;
-			z1l = flush(b1 * sl - a1 * yl + z2l);
-			z2l = flush(b2 * sl - a2 * yl);
-			z1r = flush(b1 * sr - a1 * yr + z2r);
-			z2r = flush(b2 * sr - a2 * yr);
+			z1l = (b1 * sl + z2l) - a1 * yl;
+			z2l = b2 * sl - a2 * yl;
+			z1r = (b1 * sr + z2r) - a1 * yr;
+			z2r = b2 * sr - a2 * yr;
 			float pw = yl * yl > yr * yr ? yl * yl : yr * yr;
-			ms += krms * (pw - ms);
-			ms = ms < 1e-20f ? 0.0f : ms;
+			ms = rrms * ms + krms * pw;
 			a[i] = ms;
 		}
 		/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine
@@ -219,30 +251,45 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			float v = over < hk ? soft : hard;
 			b[i] = over <= -hk ? 0.0f : v;
 		}
-		/* Attack / release smoothing of the reduction; makeup and mix. */
+		/* Attack / release smoothing of the reduction. */
 		for (int i = 0; i < nb; i++) {
 			float tg = b[i];
-			gr += (tg > gr ? katt : krel) * (tg - gr);
-			grmax = gr > grmax ? gr : grmax;
-			if (mk != mk_t) {
-				mk += kpar * (mk_t - mk);
-				if (fabsf(mk_t - mk) < 1e-5f)
-					mk = mk_t;
+			float up = ratt * gr + katt * tg, down = rrel * gr + krel * tg;
+			gr = tg > gr ? up : down;
+			a[i] = gr;
+		}
+		for (int i = 0; i < nb; i++)
+			grmax = a[i] > grmax ? a[i] : grmax;
+		/* Makeup and mix glides (almost always settled). */
+		if (mk == mk_t && mix == mix_t) {
+			for (int i = 0; i < nb; i++)
+				c[i] = mix;
+			for (int i = 0; i < nb; i++)
+				a[i] = (mk - a[i]) * 0.166096404f;
+		} else {
+			for (int i = 0; i < nb; i++) {
+				if (mk != mk_t) {
+					mk += kpar * (mk_t - mk);
+					if (fabsf(mk_t - mk) < 1e-5f)
+						mk = mk_t;
+				}
+				if (mix != mix_t) {
+					mix += kpar * (mix_t - mix);
+					if (fabsf(mix_t - mix) < 1e-6f)
+						mix = mix_t;
+				}
+				/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
+				a[i] = (mk - a[i]) * 0.166096404f;
+				c[i] = mix;
 			}
-			if (mix != mix_t) {
-				mix += kpar * (mix_t - mix);
-				if (fabsf(mix_t - mix) < 1e-6f)
-					mix = mix_t;
-			}
-			/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
-			a[i] = (mk - gr) * 0.166096404f;
-			c[i] = mix;
 		}
 		for (int i = 0; i < nb; i++) {
 			float G = (1.0f - c[i]) + c[i] * fast_exp2(a[i]);
 			l[i] *= G;
 			r[i] *= G;
 		}
+		i0 += nb;
+		pos = (pos + (unsigned)nb) % CB;
 	}
 	m->z1[0] = z1l;
 	m->z2[0] = z2l;
@@ -253,6 +300,7 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 	m->mk = mk;
 	m->mix = mix;
 	m->grmax = grmax;
+	m->pos = pos;
 }
 
 float comp_read_gr(struct comp *m)
