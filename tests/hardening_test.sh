@@ -1,0 +1,212 @@
+#!/bin/sh
+# Faults while writing: a full disk (a 1 MB tmpfs, as root), write errors,
+# outputs that are not regular files, SIGKILL in the middle of a preset
+# save, and SIGINT/SIGTERM/SIGHUP in the middle of a render.  What must
+# hold: exit 3 with one line naming the file, the previous file untouched,
+# no temporary file left behind (but after SIGKILL, which nothing can
+# clean up after), devices and pipes written straight through.
+. "$(dirname "$0")/lib.sh"
+HXPRESET="$ROOT/$BUILD/tests/tools/hx_preset"
+HXCHECK="$ROOT/$BUILD/tests/tools/hx_check"
+FULL="$T/full"
+trap 'umount "$FULL" 2>/dev/null; rm -rf "$T"' EXIT
+TRIED=0
+
+# one_line WHAT NAME: stderr ($T/err) is one line naming NAME.
+one_line() {
+	[ "$(wc -l <"$T/err")" = 1 ] && grep -qF -- "$2" "$T/err" && return 0
+	fail "$1: want one line naming $2 on stderr, got: $(head -c 400 "$T/err")"
+	return 1
+}
+# no_temp WHAT DIR: nothing in DIR that looks like an atomicfile temporary.
+no_temp() {
+	left=$(ls -A "$2" | grep '^\..*\.[A-Za-z0-9]\{6\}$')
+	[ -z "$left" ] && return 0
+	fail "$1: temporary files left in $2: $left"
+	return 1
+}
+digest() { cksum <"$1"; }
+
+"$SIGGEN" --seconds 10 music "$T/ten.wav" || exit 1
+"$SIGGEN" --seconds 0.2 music "$T/short.wav" || exit 1
+
+# ---- disk full: render and preset save on a 1 MB tmpfs ------------------
+mkdir "$FULL"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1M tmpfs "$FULL" 2>/dev/null; then
+	# 10 s of 24-bit stereo is 2.6 MB: the disk fills in the middle.
+	"$LATHE" render -q "$T/short.wav" -o "$FULL/out.wav" || fail "render to the tmpfs"
+	before=$(digest "$FULL/out.wav")
+	TRIED=$((TRIED + 1))
+	"$LATHE" render -q "$T/ten.wav" -o "$FULL/out.wav" 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && one_line "disk full during render" out.wav \
+		&& [ "$(digest "$FULL/out.wav")" = "$before" ] && no_temp "disk full during render" "$FULL" \
+		&& ok "disk full during render: exit 3, old file untouched, no temp: $(cat "$T/err")" \
+		|| fail "disk full during render: exit $st, old file $( [ "$(digest "$FULL/out.wav")" = "$before" ] && echo kept || echo CHANGED): $(cat "$T/err")"
+	TRIED=$((TRIED + 1))
+	"$LATHE" render -q --bits 32f "$T/ten.wav" -o "$FULL/new.aiff" 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && one_line "disk full, new file" new.aiff && [ ! -e "$FULL/new.aiff" ] \
+		&& no_temp "disk full, new file" "$FULL" \
+		&& ok "disk full, new file: exit 3, nothing written: $(cat "$T/err")" \
+		|| fail "disk full, new file: exit $st: $(cat "$T/err")"
+	# Preset save: an old preset, then a disk filled to the last byte.
+	"$HXPRESET" save "$FULL/p.ini" A || fail "preset save on the tmpfs"
+	dd if=/dev/zero of="$FULL/fill" bs=4096 2>/dev/null
+	TRIED=$((TRIED + 1))
+	"$HXPRESET" save "$FULL/p.ini" B 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && one_line "disk full during preset save" p.ini \
+		&& [ "$("$HXPRESET" check "$FULL/p.ini")" = A ] && no_temp "disk full during preset save" "$FULL" \
+		&& ok "disk full during preset save: exit 3, old preset intact, no temp: $(cat "$T/err")" \
+		|| fail "disk full during preset save: exit $st, preset now $("$HXPRESET" check "$FULL/p.ini" 2>&1): $(cat "$T/err")"
+	TRIED=$((TRIED + 1))
+	"$LATHE" render -q "$T/short.wav" -o "$FULL/out.wav" 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && [ "$(digest "$FULL/out.wav")" = "$before" ] && no_temp "full disk, short render" "$FULL" \
+		&& ok "render onto a disk with no byte free: exit 3: $(cat "$T/err")" \
+		|| fail "render onto a full disk: exit $st: $(cat "$T/err")"
+	rm -f "$FULL/fill"
+	umount "$FULL"
+else
+	echo "skip: disk full (needs root and a tmpfs mount)"
+fi
+
+# ---- write errors on devices: /dev/full ----------------------------------
+if [ -c /dev/full ]; then
+	TRIED=$((TRIED + 1))
+	"$LATHE" render -q "$T/short.wav" -o /dev/full 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && one_line "render to /dev/full" /dev/full && [ -c /dev/full ] \
+		&& ok "render to /dev/full: exit 3: $(cat "$T/err")" \
+		|| fail "render to /dev/full: exit $st: $(cat "$T/err")"
+fi
+
+# ---- outputs that are not regular files: written straight through --------
+TRIED=$((TRIED + 1))
+expect_status 0 "render to /dev/null" "$LATHE" render -q "$T/short.wav" -o /dev/null && [ -c /dev/null ] \
+	|| fail "/dev/null is no longer a device"
+mkfifo "$T/fifo"
+TRIED=$((TRIED + 1))
+cat "$T/fifo" >"$T/from-fifo.wav" &
+reader=$!
+"$LATHE" render -q "$T/short.wav" -o "$T/fifo" 2>"$T/err"; st=$?
+wait $reader
+if [ "$st" = 0 ] && [ -p "$T/fifo" ] && "$HXCHECK" "$T/from-fifo.wav" -1 >"$T/chk" \
+	&& grep -q "^frames 8820 " "$T/chk"; then
+	ok "render into a FIFO: exit 0, still a FIFO, the reader got a whole file ($(cat "$T/chk"))"
+elif [ "$st" = 3 ] && [ -p "$T/fifo" ] && one_line "render into a FIFO" fifo; then
+	ok "render into a FIFO (WAV): refused, exit 3, still a FIFO: $(cat "$T/err")"
+else
+	fail "render into a FIFO: exit $st, $(ls -l "$T/fifo"): $(cat "$T/err")"
+fi
+# libsndfile cannot write WAV or AIFF into a pipe (their headers are
+# rewritten at the end): /dev/stdout, which has no extension, is WAV and is
+# refused with one line; a FIFO named .flac works.  Either way no hang, no
+# garbage: a 0 exit means a whole file came through.
+TRIED=$((TRIED + 1))
+{ "$LATHE" render -q "$T/short.wav" -o /dev/stdout 2>"$T/err"; echo $? >"$T/st"; } | cat >"$T/piped.wav"
+st=$(cat "$T/st")
+if [ "$st" = 0 ] && "$HXCHECK" "$T/piped.wav" -1 >"$T/chk" && grep -q "^frames 8820 " "$T/chk"; then
+	ok "render to /dev/stdout into a pipe: exit 0, $(cat "$T/chk")"
+elif [ "$st" = 3 ] && one_line "render to /dev/stdout into a pipe" /dev/stdout; then
+	ok "render to /dev/stdout into a pipe: refused, exit 3: $(cat "$T/err")"
+else
+	fail "render to /dev/stdout into a pipe: exit $st: $(cat "$T/err")"
+fi
+TRIED=$((TRIED + 1))
+"$LATHE" render -q "$T/short.wav" -o /dev/stdout >"$T/redirected.wav" 2>"$T/err"; st=$?
+if [ "$st" = 0 ] && "$HXCHECK" "$T/redirected.wav" -1 >"$T/chk" && grep -q "^frames 8820 " "$T/chk" \
+	&& no_temp "render to /dev/stdout into a file" "$T"; then
+	ok "render to /dev/stdout into a file: exit 0, $(cat "$T/chk")"
+elif [ "$st" != 0 ] && one_line "render to /dev/stdout into a file" /dev/stdout && no_temp "render to /dev/stdout" "$T"; then
+	ok "render to /dev/stdout into a file: refused, exit $st: $(cat "$T/err")"
+else
+	fail "render to /dev/stdout into a file: exit $st: $(cat "$T/err")"
+fi
+mkfifo "$T/fifo.flac"
+TRIED=$((TRIED + 1))
+cat "$T/fifo.flac" >"$T/from-fifo.flac" &
+reader=$!
+"$LATHE" render -q "$T/short.wav" -o "$T/fifo.flac" 2>"$T/err"; st=$?
+wait $reader
+if [ "$st" = 0 ] && [ -p "$T/fifo.flac" ] && "$HXCHECK" "$T/from-fifo.flac" -1 >"$T/chk" \
+	&& grep -q "^frames 8820 " "$T/chk"; then
+	ok "render into a FIFO named .flac: exit 0, still a FIFO, the reader got $(cat "$T/chk")"
+else
+	fail "render into a FIFO named .flac: exit $st: $(cat "$T/chk" 2>&1) $(cat "$T/err")"
+fi
+
+# ---- other unwritable outputs: exit 3, old file untouched ---------------
+cp "$T/short.wav" "$T/keep.wav"; before=$(digest "$T/keep.wav")
+TRIED=$((TRIED + 1))
+expect_status 3 "output under a file, not a folder" "$LATHE" render -q "$T/short.wav" -o "$T/keep.wav/x.wav"
+TRIED=$((TRIED + 1))
+expect_status 3 "output is a folder that exists, with two inputs going to a file" \
+	"$LATHE" render -q "$T/short.wav" "$T/ten.wav" -o "$T/keep.wav"
+echo "not audio" >"$T/text.wav"
+TRIED=$((TRIED + 1))
+expect_status 2 "bad input over an existing output" "$LATHE" render -q "$T/text.wav" -o "$T/keep.wav"
+[ "$(digest "$T/keep.wav")" = "$before" ] || fail "a failed render changed the old output"
+no_temp "failed renders" "$T"
+if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups true 2>/dev/null; then
+	mkdir "$T/ro"; chmod 755 "$T" "$T/ro"; chmod 644 "$T/short.wav"
+	cp "$T/short.wav" "$T/ro/old.wav"; before=$(digest "$T/ro/old.wav")
+	TRIED=$((TRIED + 1))
+	expect_status 3 "read-only folder (as nobody)" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$LATHE" render -q "$T/short.wav" -o "$T/ro/old.wav"
+	[ "$(digest "$T/ro/old.wav")" = "$before" ] || fail "read-only folder: old file changed"
+	chmod 700 "$T"
+fi
+
+# ---- SIGKILL in the middle of preset saves --------------------------------
+# A saver loops A, B, A, ... over one preset and is killed at random
+# moments; each time the preset must load as exactly A or B.
+mkdir "$T/kill"
+P="$T/kill/p.ini"
+"$HXPRESET" save "$P" A || fail "first preset save"
+kills=0; torn=0; i=0
+while [ $i -lt 40 ]; do
+	"$HXPRESET" loop "$P" 2>/dev/null &
+	pid=$!
+	sleep "0.0$(( (i * 7) % 9 + 1 ))"
+	kill -9 $pid 2>/dev/null && kills=$((kills + 1))
+	wait $pid 2>/dev/null
+	"$HXPRESET" check "$P" >/dev/null 2>"$T/err" || { torn=$((torn + 1)); echo "torn: $(cat "$T/err")"; }
+	i=$((i + 1))
+done
+TRIED=$((TRIED + kills))
+left=$(ls -A "$T/kill" | grep -c '^\.p\.ini\.')
+[ "$torn" = 0 ] && [ "$kills" -ge 30 ] \
+	&& ok "SIGKILL during preset saves: $kills kills, the preset loaded as A or B every time ($left temporary files left, as SIGKILL allows)" \
+	|| fail "SIGKILL during preset saves: $torn of $kills kills left a broken preset"
+
+# ---- signals during a render: nothing under the name, no temp ------------
+# "in the middle" is made sure of: the signal goes once the temporary file
+# exists (writing has begun), or during the measuring passes of --target.
+"$SIGGEN" --seconds 60 --format 16 music "$T/long.wav" || exit 1
+mkdir "$T/sig"
+for sig in INT TERM HUP; do
+	for mode in writing measuring target-writing album-writing; do
+		TRIED=$((TRIED + 1))
+		case $mode in
+		writing) set -- "$T/long.wav" -o "$T/sig/out.wav" ;;
+		album-writing) set -- --album --target -14 "$T/long.wav" "$T/ten.wav" -o "$T/sig" ;;
+		*) set -- --target -14 "$T/long.wav" -o "$T/sig/out.wav" ;;
+		esac
+		"$LATHE" render -q "$@" 2>"$T/err" &
+		pid=$!
+		if [ $mode = measuring ]; then
+			sleep 0.1
+		else
+			n=0
+			while [ -z "$(ls -A "$T/sig")" ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
+		fi
+		kill -$sig $pid 2>/dev/null || echo "note: the $mode render ended before SIG$sig"
+		wait $pid; st=$?
+		if [ "$st" != 0 ] && [ -z "$(ls -A "$T/sig")" ]; then
+			ok "SIG$sig during a render ($mode): exit $st, nothing left: $(head -1 "$T/err")"
+		else
+			fail "SIG$sig during a render ($mode): exit $st, left: $(ls -A "$T/sig")"
+		fi
+		rm -rf "$T/sig"; mkdir "$T/sig"
+	done
+done
+
+echo "hardening: $TRIED faults tried, $FAILS misbehaved"
+finish
