@@ -8,6 +8,11 @@ if ! command -v valgrind >/dev/null; then
 	echo "skip: valgrind not installed"
 	exit 0
 fi
+# A sanitizer build (make test-san) cannot run under valgrind.
+if [ "${SAN:-0}" = 1 ]; then
+	echo "skip: sanitizer build"
+	exit 0
+fi
 "$SIGGEN" --seconds 2 --channels 1 --format 16 music "$T/in.wav" || exit 1
 # Mono in, so the dual-mono path runs; --target, so the measuring passes run.
 VG="valgrind --tool=memcheck --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --track-origins=yes -q"
