@@ -470,42 +470,97 @@ void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
 	s->s2[1] = r2;
 }
 
-void bq_run_cascade(const struct bq *const *c, struct bq_state *const *s, int n_sec,
-                    double *L, double *R, int n)
-{
-	double k[BQ_MAX_CASCADE][5], st[BQ_MAX_CASCADE][4];
+#if defined(__GNUC__)
+/* Two lanes, L and R: GCC and clang vector extensions. */
+typedef double v2d __attribute__((vector_size(16)));
+#define ALWAYS_INLINE inline __attribute__((always_inline))
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+/* The same IEEE operations in both (no FMA in either): the same samples. */
+#define BQ_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef BQ_CLONES
+#define BQ_CLONES
+#endif
 
-	for (int j = 0; j < n_sec; j++) {
-		k[j][0] = c[j]->b0;
-		k[j][1] = c[j]->b1;
-		k[j][2] = c[j]->b2;
-		k[j][3] = c[j]->a1;
-		k[j][4] = c[j]->a2;
-		st[j][0] = s[j]->s1[0];
-		st[j][1] = s[j]->s1[1];
-		st[j][2] = s[j]->s2[0];
-		st[j][3] = s[j]->s2[1];
+/* ns is a constant after inlining: the sections' states live in
+ * registers instead of memory, which would add a store-to-load delay to
+ * every recursion. */
+static ALWAYS_INLINE void cascade_n(const struct bq *const *c, struct bq_df1 *const *s,
+                                    const int ns, float *L, float *R, int n)
+{
+	v2d b0[BQ_MAX_CASCADE], b1[BQ_MAX_CASCADE], b2[BQ_MAX_CASCADE];
+	v2d a1[BQ_MAX_CASCADE], a2[BQ_MAX_CASCADE];
+	v2d x1[BQ_MAX_CASCADE], x2[BQ_MAX_CASCADE], y1[BQ_MAX_CASCADE], y2[BQ_MAX_CASCADE];
+
+	for (int j = 0; j < ns; j++) {
+		b0[j] = (v2d){ c[j]->b0, c[j]->b0 };
+		b1[j] = (v2d){ c[j]->b1, c[j]->b1 };
+		b2[j] = (v2d){ c[j]->b2, c[j]->b2 };
+		a1[j] = (v2d){ c[j]->a1, c[j]->a1 };
+		a2[j] = (v2d){ c[j]->a2, c[j]->a2 };
+		x1[j] = (v2d){ s[j]->x1[0], s[j]->x1[1] };
+		x2[j] = (v2d){ s[j]->x2[0], s[j]->x2[1] };
+		y1[j] = (v2d){ s[j]->y1[0], s[j]->y1[1] };
+		y2[j] = (v2d){ s[j]->y2[0], s[j]->y2[1] };
 	}
 	for (int i = 0; i < n; i++) {
-		double xl = L[i], xr = R[i];
-		for (int j = 0; j < n_sec; j++) {
-			double yl = k[j][0] * xl + st[j][0], yr = k[j][0] * xr + st[j][1];
-			st[j][0] = k[j][1] * xl - k[j][3] * yl + st[j][2];
-			st[j][1] = k[j][1] * xr - k[j][3] * yr + st[j][3];
-			st[j][2] = k[j][2] * xl - k[j][4] * yl;
-			st[j][3] = k[j][2] * xr - k[j][4] * yr;
-			xl = yl;
-			xr = yr;
+		/* NaN and inf fail the comparison and enter as silence. */
+		float l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
+		float r = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
+		v2d x = { l, r };
+		for (int j = 0; j < ns; j++) {
+			v2d y = ((b0[j] * x + b1[j] * x1[j]) + (b2[j] * x2[j] - a2[j] * y2[j])) -
+			        a1[j] * y1[j];
+			x2[j] = x1[j];
+			x1[j] = x;
+			y2[j] = y1[j];
+			y1[j] = y;
+			x = y;
 		}
-		L[i] = xl;
-		R[i] = xr;
+		L[i] = (float)x[0];
+		R[i] = (float)x[1];
 	}
-	for (int j = 0; j < n_sec; j++) {
-		s[j]->s1[0] = st[j][0];
-		s[j]->s1[1] = st[j][1];
-		s[j]->s2[0] = st[j][2];
-		s[j]->s2[1] = st[j][3];
+	for (int j = 0; j < ns; j++) {
+		*s[j] = (struct bq_df1){ { x1[j][0], x1[j][1] }, { x2[j][0], x2[j][1] },
+		                         { y1[j][0], y1[j][1] }, { y2[j][0], y2[j][1] } };
 	}
+}
+
+BQ_CLONES
+void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_sec,
+                    float *L, float *R, int n)
+{
+	switch (n_sec) {
+	case 1: cascade_n(c, s, 1, L, R, n); break;
+	case 2: cascade_n(c, s, 2, L, R, n); break;
+	case 3: cascade_n(c, s, 3, L, R, n); break;
+	case 4: cascade_n(c, s, 4, L, R, n); break;
+	case 5: cascade_n(c, s, 5, L, R, n); break;
+	default: break;
+	}
+}
+#else
+#error "dsp/biquad.c needs GCC or clang vector extensions"
+#endif
+
+int bq_df1_sanitize(struct bq_df1 *s)
+{
+	double *v[4] = { s->x1, s->x2, s->y1, s->y2 };
+
+	for (int i = 0; i < 4; i++)
+		if (!isfinite(v[i][0]) || !isfinite(v[i][1])) {
+			*s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+			return 1;
+		}
+	/* As in bq_sanitize: far below any audible signal, far above the
+	 * denormal range. */
+	for (int i = 0; i < 4; i++)
+		for (int c = 0; c < 2; c++)
+			if (fabs(v[i][c]) < 1e-200)
+				v[i][c] = 0;
+	return 0;
 }
 
 int bq_sanitize(struct bq_state *s)

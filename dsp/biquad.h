@@ -54,13 +54,25 @@ double bq_mag2(const struct bq *c, double rate, double f);
 
 /* In place on n samples of both channels. */
 void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n);
-/* A cascade of n_sec sections run sample by sample: one loop over all
- * of them lets the CPU overlap their recursions, about 1.5x faster than
- * one pass per section.  Same arithmetic, so the same samples, as
- * calling bq_run per section.  n_sec <= BQ_MAX_CASCADE. */
-#define BQ_MAX_CASCADE 8
-void bq_run_cascade(const struct bq *const *c, struct bq_state *const *s, int n_sec,
-                    double *L, double *R, int n);
+/* Direct form I state of one section for L and R: the last two inputs
+ * and outputs.  DF1 is the fastest double form here: the only chain of
+ * dependent operations from one sample to the next is y[n-1] -> a1 y[n-1]
+ * -> one subtraction (transposed DF2 has three), and each recursion is
+ * what bounds these filters, not the arithmetic.  In double its roundoff
+ * is far below float output resolution even for a 10 Hz section at
+ * 192 kHz. */
+struct bq_df1 {
+	double x1[2], x2[2], y1[2], y2[2];
+};
+
+/* A cascade of n_sec sections run in place over n float frames, sample
+ * by sample and both channels at once; non-finite input enters as
+ * silence.  n_sec <= BQ_MAX_CASCADE. */
+#define BQ_MAX_CASCADE 5
+void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_sec,
+                    float *L, float *R, int n);
+/* As bq_sanitize, for DF1 state. */
+int bq_df1_sanitize(struct bq_df1 *s);
 /* Flush denormal-sized state to zero and clear state that is not finite.
  * Returns 1 when the state had to be cleared. */
 int bq_sanitize(struct bq_state *s);

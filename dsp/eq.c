@@ -8,7 +8,6 @@
  * 1e-4 dB of boost) is some 90 dB down, so dropping it is inaudible. */
 #include "eq.h"
 
-#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -24,11 +23,12 @@ static const enum bq_eq_kind band_kind[BANDS] = {
 struct band {
 	double f, g, q;  /* as last designed; g == 0: skipped */
 	struct bq c;
-	struct bq_state s;
+	struct bq_df1 s;
 };
 
 struct eq {
 	double rate;
+	unsigned pos; /* frames since reset modulo CHUNK: states are checked there */
 	struct band b[BANDS];
 };
 
@@ -52,7 +52,8 @@ void eq_free(struct eq *m)
 void eq_reset(struct eq *m)
 {
 	for (int i = 0; i < BANDS; i++)
-		m->b[i].s = (struct bq_state){ { 0, 0 }, { 0, 0 } };
+		m->b[i].s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+	m->pos = 0;
 }
 
 void eq_set(struct eq *m, const double p[P_COUNT])
@@ -75,7 +76,7 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 		if (f == b->f && g == b->g && q == b->q)
 			continue;
 		if (g == 0)
-			b->s = (struct bq_state){ { 0, 0 }, { 0, 0 } };
+			b->s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
 		else
 			bq_design_eq(&b->c, m->rate, band_kind[i], f, g, q);
 		b->f = f;
@@ -86,9 +87,8 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 
 void eq_process(struct eq *m, float *L, float *R, int n)
 {
-	double l[CHUNK], r[CHUNK];
 	const struct bq *c[BANDS];
-	struct bq_state *st[BANDS];
+	struct bq_df1 *st[BANDS];
 	int na = 0;
 
 	for (int i = 0; i < BANDS; i++)
@@ -96,22 +96,17 @@ void eq_process(struct eq *m, float *L, float *R, int n)
 			c[na] = &m->b[i].c;
 			st[na++] = &m->b[i].s;
 		}
-	if (!na)
-		return;
+	/* Chunks end at absolute multiples of CHUNK, so where the states are
+	 * checked never depends on the caller's block sizes. */
 	while (n > 0) {
-		int k = n < CHUNK ? n : CHUNK;
-		for (int i = 0; i < k; i++) {
-			/* NaN and inf fail the comparison and enter as silence. */
-			l[i] = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
-			r[i] = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		}
-		bq_run_cascade(c, st, na, l, r, k);
-		for (int j = 0; j < na; j++)
-			bq_sanitize(st[j]);
-		for (int i = 0; i < k; i++) {
-			L[i] = (float)l[i];
-			R[i] = (float)r[i];
-		}
+		int k = CHUNK - (int)m->pos;
+		k = n < k ? n : k;
+		if (na)
+			bq_run_cascade(c, st, na, L, R, k);
+		m->pos = (m->pos + (unsigned)k) % CHUNK;
+		if (m->pos == 0)
+			for (int j = 0; j < na; j++)
+				bq_df1_sanitize(st[j]);
 		L += k;
 		R += k;
 		n -= k;
