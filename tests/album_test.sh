@@ -151,11 +151,16 @@ expect_status 1 "a track that cannot reach the target" "$LATHE" render -q --albu
 grep -q "cannot reach" "$T/err" || fail "unreachable target message: $(cat "$T/err")"
 
 # Ctrl-C: non-zero, no temporary file, nothing half-written
-"$SIGGEN" --seconds 90 music "$T/long1.wav"
+"$SIGGEN" --seconds 180 music "$T/long1.wav"
 cp "$T/long1.wav" "$T/long2.wav"
 "$LATHE" render -q --album --jobs 2 --target -14 -o "$T/int" "$T/long1.wav" "$T/long2.wav" 2>"$T/int.err" &
 pid=$!
-sleep 1
+# Interrupt while a temporary file is being written, so its removal is
+# what is checked (a fixed delay goes stale as renders get faster).
+for i in $(seq 200); do
+	[ -n "$(ls -A "$T/int" 2>/dev/null)" ] && break
+	sleep 0.05
+done
 kill -INT $pid
 wait $pid; st=$?
 [ "$st" = 130 ] && ok "SIGINT: exit $st ($(cat "$T/int.err"))" || fail "SIGINT: exit $st, want 130"

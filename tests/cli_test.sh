@@ -79,7 +79,10 @@ fi
 "$SIGGEN" --seconds 240 music "$T/long.wav"
 "$LATHE" render -q --target -14 "$T/long.wav" -o "$T/long-out.wav" 2>"$T/int.err" &
 pid=$!
-sleep 1
+for i in $(seq 200); do
+	ls -a "$T" | grep -q '^\.long-out' && break
+	sleep 0.05
+done
 kill -INT $pid
 wait $pid; st=$?
 [ "$st" != 0 ] && ok "SIGINT: exit $st" || fail "SIGINT: exit 0"
