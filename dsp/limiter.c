@@ -385,11 +385,11 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 
 static inline float sanitize(float x)
 {
-	float a = fabsf(x);
-	/* NaN fails both tests; the cap keeps drive * x finite. */
-	if (!(a >= 1e-30f))
-		return 0.0f;
-	return a <= 1e6f ? x : copysignf(1e6f, x);
+	/* The cap keeps drive * x finite; NaN passes the clamps and fails
+	 * the last test.  Selects only, so the loop vectorises. */
+	float c = x > 1e6f ? 1e6f : x;
+	c = c < -1e6f ? -1e6f : c;
+	return fabsf(x) >= 1e-30f ? c : 0.0f;
 }
 
 
@@ -522,12 +522,15 @@ static void ring_write2(float *restrict buf, unsigned size, unsigned w,
                         const float *restrict x, int n)
 {
 	int first = (int)(size - w) < n ? (int)(size - w) : n;
-	for (int i = 0; i < first; i++)
-		buf[w + i] = buf[w + i + size] = x[i];
-	for (int i = first; i < n; i++)
-		buf[w + i - size] = buf[w + i] = x[i];
+	memcpy(buf + w, x, (size_t)first * sizeof *x);
+	memcpy(buf + w + size, x, (size_t)first * sizeof *x);
+	if (first < n) {
+		memcpy(buf, x + first, (size_t)(n - first) * sizeof *x);
+		memcpy(buf + size, x + first, (size_t)(n - first) * sizeof *x);
+	}
 }
 
+DETECT_CLONES
 void limiter_process(struct limiter *m, float *L, float *R, int nf)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
@@ -585,9 +588,12 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 		const float *dv = drv + ((n0 - OS_DELAY) & dmask);
 		/* Detection only matters where q * drive can pass thr_4: a block
 		 * provably below it gets p = 0, the same as detection would. */
-		float dmax = 0.0f;
-		for (int i = 0; i < nc; i++)
-			dmax = dv[i] > dmax ? dv[i] : dmax;
+		uint32_t dbits = 0;
+		for (int i = 0; i < nc; i++) {
+			uint32_t b = abs_bits(dv[i]); /* the drive is positive */
+			dbits = b > dbits ? b : dbits;
+		}
+		const float dmax = bits_float(dbits);
 		float bl = block_bound(m, XL, nc), br = block_bound(m, XR, nc);
 		if ((bl > br ? bl : br) * dmax * 1.00001f <= thr_4) {
 			for (int i = 0; i < nc; i++)
