@@ -44,3 +44,29 @@ finish() {
 	if [ "$FAILS" -gt 0 ]; then echo "$FAILS failure(s)"; exit 1; fi
 	echo "all passed"; exit 0
 }
+
+# The console tests drive lathe in tmux.  tmux_setup NAME gives:
+#   new_sock    a fresh private server for each start (a new server on the
+#               socket of one still shutting down fails)
+#   tm ARGS     tmux on the current server
+#   wait_for PATTERN [TENTHS]  poll the screen until an extended regex shows
+#   check PATTERN WHAT [TENTHS] the same, as a test
+# and kills every server it started on exit.
+tmux_setup() {
+	command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+	TMUX_NAME="lathe-$1-$$"; K=0; SOCK="$TMUX_NAME-0"; SOCKS="$SOCK"
+	trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
+}
+new_sock() { K=$((K + 1)); SOCK="$TMUX_NAME-$K"; SOCKS="$SOCKS $SOCK"; }
+tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
+wait_for() {
+	n=${2:-50}
+	while [ "$n" -gt 0 ]; do
+		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
+		sleep 0.1; n=$((n - 1))
+	done
+	return 1
+}
+check() {
+	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
+}

@@ -3,23 +3,9 @@
 # above 0x7f reaches the terminal and the screen still reads (selection in
 # brackets, bars in '#'); with NO_COLOR no colour sequence is sent.
 . "$(dirname "$0")/lib.sh"
-# A fresh server for each start: a new one on the socket of a server
-# still shutting down fails ("server exited unexpectedly").
-K=0; SOCK="lathe-ascii-$$-$K"; SOCKS=""
-new_sock() { K=$((K + 1)); SOCK="lathe-ascii-$$-$K"; SOCKS="$SOCKS $SOCK"; }
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+tmux_setup ascii
 
 printf 'pcm.!default { type null }\n' >"$T/asound.conf"
-wait_for() {
-	n=${2:-50}
-	while [ "$n" -gt 0 ]; do
-		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 
 # run_console LANG TERM NO_COLOR OUT: start, record every byte, tweak, quit.
 run_console() {

@@ -6,25 +6,11 @@
 # move in real time; the limiter and compressor work hard so their GR
 # meters and history move too.  Prints the figure.
 . "$(dirname "$0")/lib.sh"
-# A fresh server for each start: a new one on the socket of a server
-# still shutting down fails ("server exited unexpectedly").
-K=0; SOCK="lathe-bw-$$-$K"; SOCKS=""
-new_sock() { K=$((K + 1)); SOCK="lathe-bw-$$-$K"; SOCKS="$SOCKS $SOCK"; }
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+tmux_setup bw
 SECONDS_=${LATHE_BW_SECONDS:-3}
 LIMIT=4096
 
 printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
-wait_for() {
-	n=${2:-50}
-	while [ "$n" -gt 0 ]; do
-		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 
 for mode in "C.UTF-8 xterm-256color" "C vt100"; do
 	set -- $mode

@@ -5,24 +5,9 @@
 # relayouts, and 'q' asks about unsaved tweaks, exits 0 and gives the
 # terminal back.  Audio goes to an inline ALSA null PCM.
 . "$(dirname "$0")/lib.sh"
-SOCK="lathe-tui-$$"
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'tm kill-server 2>/dev/null; rm -rf "$T"' EXIT
-command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+tmux_setup tui
 
 printf 'pcm.!default { type null }\n' >"$T/asound.conf"
-# wait_for PATTERN [TENTHS]: poll the screen until an extended regex shows.
-wait_for() {
-	n=${2:-50}
-	while [ "$n" -gt 0 ]; do
-		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
-check() { # check PATTERN WHAT
-	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
-}
 
 tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
 	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \

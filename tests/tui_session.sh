@@ -4,23 +4,9 @@
 # the same input offers it back.  Also SIGTERM, on a real file, and the
 # log: nothing the console says goes to the terminal's stderr.
 . "$(dirname "$0")/lib.sh"
-# A fresh server for each start: a new one on the socket of a server
-# still shutting down fails ("server exited unexpectedly").
-K=0; SOCK="lathe-session-$$-$K"; SOCKS=""
-new_sock() { K=$((K + 1)); SOCK="lathe-session-$$-$K"; SOCKS="$SOCKS $SOCK"; }
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+tmux_setup session
 
 printf 'pcm.!default { type null }\n' >"$T/asound.conf"
-wait_for() {
-	n=${2:-50}
-	while [ "$n" -gt 0 ]; do
-		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
 start() { # start ARGS...: the console in a new server
 	new_sock; tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
 		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \

@@ -8,27 +8,10 @@
 # reference at matched loudness and says which plays and how far it is
 # turned down.
 . "$(dirname "$0")/lib.sh"
-# A fresh server for each start: a new one on the socket of a server
-# still shutting down fails ("server exited unexpectedly").
-K=0; SOCK="lathe-tracks-$$-$K"; SOCKS=""
-new_sock() { K=$((K + 1)); SOCK="lathe-tracks-$$-$K"; SOCKS="$SOCKS $SOCK"; }
-tm() { tmux -L "$SOCK" -f /dev/null "$@"; }
-trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; rm -rf "$T"' EXIT
-command -v tmux >/dev/null || { echo "tmux missing"; exit 1; }
+tmux_setup tracks
 
 # No card: the engine plays on its silent sink, paced by the clock.
 printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
-wait_for() {
-	n=${2:-50}
-	while [ "$n" -gt 0 ]; do
-		tm capture-pane -p 2>/dev/null | grep -Eq -- "$1" && return 0
-		sleep 0.1; n=$((n - 1))
-	done
-	return 1
-}
-check() { # check PATTERN WHAT [TENTHS]
-	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
-}
 start() { # start ARGS...: the console in a new server, in $T
 	rm -f "$T/exit"
 	new_sock; tm new-session -d -x 80 -y 24 -c "$T" "env ALSA_CONFIG_PATH='$T/asound.conf' \
