@@ -321,31 +321,40 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 	return rc;
 }
 
+/* Integrated loudness of a feed through the chain.  Histogram mode:
+ * constant memory, fast, and its 0.1 LU bins are far finer than the
+ * search's tolerance needs after interpolation. */
+static int measure_feed(struct feed *f, int rate, const double v[P_COUNT], double *lufs,
+			double *max_gr_db, const struct render_opts *o, char *err, int errlen)
+{
+	struct meter_sink ms = { { meter_write }, NULL };
+	int rc;
+
+	ms.st = ebur128_init(2, (unsigned long)rate, EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM);
+	if (!ms.st) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return ST_INPUT;
+	}
+	rc = run(f, rate, v, &ms.base, o, max_gr_db, err, errlen);
+	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
+		rc = ST_INPUT;
+	if (rc == -1)
+		snprintf(err, (size_t)errlen, "interrupted");
+	ebur128_destroy(&ms.st);
+	return rc;
+}
+
 int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 		   double *max_gr_db, const struct render_opts *o,
 		   char *err, int errlen)
 {
 	struct source *src;
-	struct meter_sink ms = { { meter_write }, NULL };
 	int rc = source_open(&src, in, err, errlen);
 
 	if (rc)
 		return rc;
-	/* Histogram mode: constant memory and fast, exact to 0.1 LU steps
-	 * far finer than our tolerance. */
-	ms.st = ebur128_init(2, (unsigned long)source_rate(src), EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM);
-	if (!ms.st) {
-		source_close(src);
-		snprintf(err, (size_t)errlen, "%s: out of memory", in);
-		return ST_INPUT;
-	}
 	struct feed f = { .src = src };
-	rc = run(&f, source_rate(src), v, &ms.base, o, max_gr_db, err, errlen);
-	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
-		rc = ST_INPUT;
-	if (rc == -1)
-		snprintf(err, (size_t)errlen, "%s: interrupted", in);
-	ebur128_destroy(&ms.st);
+	rc = measure_feed(&f, source_rate(src), v, lufs, max_gr_db, o, err, errlen);
 	source_close(src);
 	return rc;
 }
@@ -450,23 +459,10 @@ static int measure_cache(void *ctx, const double v[P_COUNT], double *lufs,
 			 double *gr, char *err, int errlen)
 {
 	struct cache *k = ctx;
-	struct meter_sink ms = { { meter_write }, NULL };
 	struct feed f = { .cL = k->L, .cR = k->R, .frames = k->frames };
 	struct render_opts quiet = { .cancel = k->o ? k->o->cancel : NULL };
-	int rc;
 
-	ms.st = ebur128_init(2, (unsigned long)k->rate, EBUR128_MODE_I | EBUR128_MODE_HISTOGRAM);
-	if (!ms.st) {
-		snprintf(err, (size_t)errlen, "out of memory");
-		return ST_INPUT;
-	}
-	rc = run(&f, k->rate, v, &ms.base, &quiet, gr, err, errlen);
-	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
-		rc = ST_INPUT;
-	if (rc == -1)
-		snprintf(err, (size_t)errlen, "interrupted");
-	ebur128_destroy(&ms.st);
-	return rc;
+	return measure_feed(&f, k->rate, v, lufs, gr, &quiet, err, errlen);
 }
 
 /* Above this the pre-limiter signal is not kept in memory (about 25
