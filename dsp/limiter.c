@@ -656,10 +656,17 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 		} else {
 			for (int i = 0; i < nc; i++) {
 				unsigned ni = n0 + (unsigned)i, ei = ni & emask;
-				float h = hb[i];
-				float t = h > thr ? (h - thr) / h : 0.0f;
-				float dn = d * rrel + wrel * t;
-				d = dn > t ? dn : t;
+				if (cool) {
+					/* t = 0: the same arithmetic as below
+					 * (d * rrel + 0, never below 0) with a
+					 * shorter chain from one d to the next. */
+					d = d * rrel;
+				} else {
+					float h = hb[i];
+					float t = h > thr ? (h - thr) / h : 0.0f;
+					float dn = d * rrel + wrel * t;
+					d = dn > t ? dn : t;
+				}
 				/* Below one float step of unity gain: exactly unity. */
 				d = d < 1e-7f ? 0.0f : d;
 				quiet = d != 0.0f ? 0 : quiet < qmax ? quiet + 1 : qmax;
