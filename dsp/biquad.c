@@ -475,7 +475,7 @@ void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
 typedef double v2d __attribute__((vector_size(16)));
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 #if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 /* The same IEEE operations in both (no FMA in either): the same samples. */
 #define BQ_CLONES __attribute__((target_clones("avx2", "default")))
 #endif

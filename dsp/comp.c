@@ -175,7 +175,7 @@ static inline float flush(float v, float tiny)
 }
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 /* The same IEEE operations in both (no FMA in either): the same samples. */
 #define COMP_CLONES __attribute__((target_clones("avx2", "default")))
 #endif

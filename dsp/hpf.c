@@ -88,7 +88,7 @@ typedef double v4d __attribute__((vector_size(32)));
 typedef double v2d __attribute__((vector_size(16)));
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__)
+#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 /* The same IEEE operations in both (no FMA in either): the same samples. */
 #define HPF_CLONES __attribute__((target_clones("avx2", "default")))
 #endif
