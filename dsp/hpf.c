@@ -6,10 +6,8 @@
  * to the limiter's oversampling.  A bilinear design is exact enough here:
  * at 300 Hz the frequency warping is under 0.1 % even at 22.05 kHz.
  *
- * The sections run in direct form I, double (see biquad.h): the 12 dB
- * section and the first 24 dB section read the same input, so they share
- * one four-lane vector (L, R of each), the second 24 dB section a
- * two-lane one. */
+ * The sections run in direct form I, double (see biquad.h), each on an
+ * L/R vector pair, all three in one loop so their recursions overlap. */
 #include "hpf.h"
 
 #include <float.h>
@@ -84,7 +82,6 @@ void hpf_set(struct hpf *m, const double p[P_COUNT])
 	m->fresh = 0;
 }
 
-typedef double v4d __attribute__((vector_size(32)));
 typedef double v2d __attribute__((vector_size(16)));
 
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
@@ -97,42 +94,53 @@ typedef double v2d __attribute__((vector_size(16)));
 #define HPF_CLONES
 #endif
 
-#define PAIR4(a, b) ((v4d){ (a)[0], (a)[1], (b)[0], (b)[1] })
+/* One direct form I section on an L/R pair. */
+struct sec {
+	v2d b0, b1, b2, a1, a2, x1, x2, y1, y2;
+};
+
+static inline struct sec sec_load(const struct bq *c, const struct bq_df1 *s)
+{
+	return (struct sec){ { c->b0, c->b0 }, { c->b1, c->b1 }, { c->b2, c->b2 },
+	                     { c->a1, c->a1 }, { c->a2, c->a2 },
+	                     { s->x1[0], s->x1[1] }, { s->x2[0], s->x2[1] },
+	                     { s->y1[0], s->y1[1] }, { s->y2[0], s->y2[1] } };
+}
+
+static inline void sec_store(const struct sec *k, struct bq_df1 *s)
+{
+	*s = (struct bq_df1){ { k->x1[0], k->x1[1] }, { k->x2[0], k->x2[1] },
+	                      { k->y1[0], k->y1[1] }, { k->y2[0], k->y2[1] } };
+}
+
+static inline __attribute__((always_inline)) v2d sec_step(struct sec *k, v2d x)
+{
+	v2d y = ((k->b0 * x + k->b1 * k->x1) + (k->b2 * k->x2 - k->a2 * k->y2)) - k->a1 * k->y1;
+	k->x2 = k->x1;
+	k->x1 = x;
+	k->y2 = k->y1;
+	k->y1 = y;
+	return y;
+}
 
 /* Both paths in one loop, for n frames.  mode 0: the 12 dB path to L, R;
  * 1: the 24 dB path to L, R; 2: both to yl, yr (12) and vl, vr (24) for a
- * crossfade.  mode is a constant after inlining. */
+ * crossfade.  mode is a constant after inlining, and the sections' states
+ * stay in registers. */
 static inline __attribute__((always_inline))
 void run3(struct hpf *m, const int mode, float *L, float *R,
           double *yl, double *yr, double *vl, double *vr, int n)
 {
-	const struct bq *p = &m->c12, *q = &m->c24a, *r = &m->c24b;
-	const v4d b0 = { p->b0, p->b0, q->b0, q->b0 }, b1 = { p->b1, p->b1, q->b1, q->b1 };
-	const v4d b2 = { p->b2, p->b2, q->b2, q->b2 }, a1 = { p->a1, p->a1, q->a1, q->a1 };
-	const v4d a2 = { p->a2, p->a2, q->a2, q->a2 };
-	const v2d c0 = { r->b0, r->b0 }, c1 = { r->b1, r->b1 }, c2 = { r->b2, r->b2 };
-	const v2d d1 = { r->a1, r->a1 }, d2 = { r->a2, r->a2 };
-	v4d x1 = PAIR4(m->s12.x1, m->s24a.x1), x2 = PAIR4(m->s12.x2, m->s24a.x2);
-	v4d y1 = PAIR4(m->s12.y1, m->s24a.y1), y2 = PAIR4(m->s12.y2, m->s24a.y2);
-	v2d u1 = { m->s24b.x1[0], m->s24b.x1[1] }, u2 = { m->s24b.x2[0], m->s24b.x2[1] };
-	v2d w1 = { m->s24b.y1[0], m->s24b.y1[1] }, w2 = { m->s24b.y2[0], m->s24b.y2[1] };
+	struct sec p = sec_load(&m->c12, &m->s12), q = sec_load(&m->c24a, &m->s24a);
+	struct sec r = sec_load(&m->c24b, &m->s24b);
 
 	for (int i = 0; i < n; i++) {
 		/* NaN and inf fail the comparison and enter as silence. */
 		double l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 		double rr = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		v4d x = { l, rr, l, rr };
-		v4d y = ((b0 * x + b1 * x1) + (b2 * x2 - a2 * y2)) - a1 * y1;
-		x2 = x1;
-		x1 = x;
-		y2 = y1;
-		y1 = y;
-		v2d u = { y[2], y[3] };
-		v2d w = ((c0 * u + c1 * u1) + (c2 * u2 - d2 * w2)) - d1 * w1;
-		u2 = u1;
-		u1 = u;
-		w2 = w1;
-		w1 = w;
+		v2d x = { l, rr };
+		v2d y = sec_step(&p, x);
+		v2d w = sec_step(&r, sec_step(&q, x));
 		if (mode == 0) {
 			L[i] = (float)y[0];
 			R[i] = (float)y[1];
@@ -146,9 +154,9 @@ void run3(struct hpf *m, const int mode, float *L, float *R,
 			vr[i] = w[1];
 		}
 	}
-	m->s12 = (struct bq_df1){ { x1[0], x1[1] }, { x2[0], x2[1] }, { y1[0], y1[1] }, { y2[0], y2[1] } };
-	m->s24a = (struct bq_df1){ { x1[2], x1[3] }, { x2[2], x2[3] }, { y1[2], y1[3] }, { y2[2], y2[3] } };
-	m->s24b = (struct bq_df1){ { u1[0], u1[1] }, { u2[0], u2[1] }, { w1[0], w1[1] }, { w2[0], w2[1] } };
+	sec_store(&p, &m->s12);
+	sec_store(&q, &m->s24a);
+	sec_store(&r, &m->s24b);
 }
 
 HPF_CLONES
