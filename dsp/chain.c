@@ -9,6 +9,7 @@
  * gives identical output for any block sizes. */
 #include "chain.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -294,13 +295,17 @@ static void run_gain(double *g, double target, double k, float *L, float *R, int
 	*g = v;
 }
 
-static float clean(float x)
+/* NaN and inf become silence, absurd levels are clamped, denormals are
+ * flushed so no filter ever sees one.  Written as selects, not branches,
+ * so the loop vectorises. */
+static void clean(float *x, int n)
 {
-	/* NaN and inf fail the comparison; denormals are flushed so no
-	 * filter ever sees one. */
-	if (!(fabsf(x) <= INPUT_LIMIT))
-		return isnan(x) || isinf(x) ? 0.0f : copysignf(INPUT_LIMIT, x);
-	return fabsf(x) < 1e-30f ? 0.0f : x;
+	for (int i = 0; i < n; i++) {
+		float v = x[i], a = fabsf(v);
+		float y = a < 1e-30f ? 0.0f : v;
+		y = a > INPUT_LIMIT ? copysignf(INPUT_LIMIT, v) : y;
+		x[i] = (a == INFINITY) | (a != a) ? 0.0f : y;
+	}
 }
 
 static void meter(struct chain *c, const float *L, const float *R, int n)
@@ -324,10 +329,8 @@ static void meter(struct chain *c, const float *L, const float *R, int n)
 
 static void run_pre(struct chain *c, float *L, float *R, int n)
 {
-	for (int i = 0; i < n; i++) {
-		L[i] = clean(L[i]);
-		R[i] = clean(R[i]);
-	}
+	clean(L, n);
+	clean(R, n);
 	run_gain(&c->in_g, c->in_g_target, c->gain_k, L, R, n);
 	for (int s = 0; s < 4; s++)
 		run_slot(c, &c->slots[s], L, R, n);
@@ -337,12 +340,11 @@ static void run_post(struct chain *c, float *L, float *R, int n)
 {
 	limiter_process(c->lim, L, R, n);
 	run_gain(&c->out_g, c->out_g_target, c->gain_k, L, R, n);
+	/* Last line of defence: nothing non-finite reaches a speaker (NaN
+	 * fails the comparison, inf exceeds it). */
 	for (int i = 0; i < n; i++) {
-		/* Last line of defence: nothing non-finite reaches a speaker. */
-		if (!isfinite(L[i]))
-			L[i] = 0;
-		if (!isfinite(R[i]))
-			R[i] = 0;
+		L[i] = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
+		R[i] = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
 	}
 	if (c->meters_on)
 		meter(c, L, R, n);
