@@ -15,6 +15,7 @@
 
 #include "atomicfile.h"
 #include "dsp/chain.h"
+#include "dsp/dither.h"
 #include "source.h"
 #include "status.h"
 
@@ -29,7 +30,7 @@ struct file_sink {
 	struct sink base;
 	SNDFILE *sf;
 	int bits;
-	uint64_t rng;
+	struct dither dither;
 	int *ibuf;
 };
 
@@ -54,42 +55,13 @@ int render_format_for(const char *path, int bits)
 	return 0;
 }
 
-/* xorshift64: cheap, and the same seed gives the same dither, so two
- * renders of the same input are bit-identical. */
-static inline uint64_t next64(uint64_t *s)
-{
-	uint64_t x = *s;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	*s = x;
-	return x;
-}
-
 static int file_write(struct sink *k, const float *stereo, int n)
 {
 	struct file_sink *f = (struct file_sink *)k;
 
 	if (f->bits == 32)
 		return sf_writef_float(f->sf, stereo, n) == n ? 0 : -1;
-	/* TPDF dither of +-1 LSB peak: the difference of two uniform
-	 * variables, both halves of one 64-bit draw.  Then rounding to the
-	 * word length; double, because a float cannot hold 24-bit steps plus
-	 * a fraction. */
-	const double scale = f->bits == 16 ? 32768.0 : 8388608.0;
-	const int shift = 32 - f->bits;
-	const long hi = (long)scale - 1, lo = -(long)scale;
-	uint64_t rng = f->rng;
-	for (int i = 0; i < 2 * n; i++) {
-		uint64_t r = next64(&rng);
-		double d = ((double)(uint32_t)r - (double)(uint32_t)(r >> 32)) * (1.0 / 4294967296.0);
-		double v = stereo[i] * scale + d;
-		/* Round half away from zero: a truncating cast, no libm call. */
-		long y = (long)(v + (v >= 0 ? 0.5 : -0.5));
-		y = y > hi ? hi : y < lo ? lo : y;
-		f->ibuf[i] = (int)((unsigned)y << shift);
-	}
-	f->rng = rng;
+	dither_run(&f->dither, stereo, f->ibuf, 2 * n);
 	return sf_writef_int(f->sf, f->ibuf, n) == n ? 0 : -1;
 }
 
@@ -245,7 +217,7 @@ static int write_output(struct feed *f, int rate, const char *in, const char *ou
 			const double v[P_COUNT], const struct render_opts *o,
 			char *err, int errlen)
 {
-	struct file_sink fs = { { file_write }, NULL, 24, 0, NULL };
+	struct file_sink fs = { .base = { file_write }, .bits = 24 };
 	struct atomicfile af;
 	int rc, format;
 	int bits = o && o->bits ? o->bits : 24;
@@ -258,7 +230,7 @@ static int write_output(struct feed *f, int rate, const char *in, const char *ou
 	info.channels = 2;
 	info.format = format;
 	fs.bits = bits;
-	fs.rng = 0x9E3779B97F4A7C15ULL ^ (o ? o->dither_seed : 0);
+	dither_init(&fs.dither, bits, o ? o->dither_seed : 0);
 	fs.ibuf = malloc(BLOCK * 2 * sizeof *fs.ibuf);
 	if (!fs.ibuf) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", out);
