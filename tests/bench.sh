@@ -60,3 +60,12 @@ LN
 			sed 's/.*"integrated_lufs": \([^,]*\).*"true_peak_dbtp": \([^,]*\).*/  '"$f"': \1 LUFS integrated, \2 dBTP true peak/'
 	done
 fi
+
+# Playback: the audio thread's share of one core at 48 kHz with the full
+# chain working, and the time from loading a 5-minute file to the first
+# sample written (no sound card needed: the clock-paced silent sink).
+echo "generating ${SECONDS_AUDIO} s of 48 kHz stereo..."
+"$TOOLS/siggen" --rate 48000 --seconds $SECONDS_AUDIO --level -3 music "$T/in48.wav" || exit 1
+printf 'pcm.!default { type hw card 99 }\n' >"$T/nocard.conf"
+ALSA_CONFIG_PATH="$T/nocard.conf" "$LATHE" play --seconds 10 $SETS "$T/in48.wav" 2>&1 | grep 'played' |
+	sed 's/^lathe: /playback (48 kHz, full chain): /'
