@@ -18,7 +18,7 @@ mkdir -p "$O" "$T/in"
 refuse() {
 	want=$1; what=$2; name=$3; shift 3
 	TRIED=$((TRIED + 1))
-	timeout 30 "$@" >"$T/out" 2>"$T/err"; got=$?
+	timeout -k 5 30 "$@" >"$T/out" 2>"$T/err"; got=$?
 	if [ "$got" != "$want" ]; then
 		fail "$what: exit $got, want $want: $(head -c 300 "$T/err")"
 	elif [ "$(wc -l <"$T/err")" != 1 ]; then
@@ -44,11 +44,11 @@ json_clean() {
 clean() {
 	what=$1; in=$2; shift 2
 	TRIED=$((TRIED + 1))
-	if ! timeout 60 "$LATHE" analyze --json "$in" >"$T/a.json" 2>"$T/err"; then
+	if ! timeout -k 5 60 "$LATHE" analyze --json "$in" >"$T/a.json" 2>"$T/err"; then
 		fail "$what: analyze failed: $(head -c 300 "$T/err")"; return
 	fi
 	json_clean "$T/a.json" || fail "$what: analyze printed NaN or inf: $(cat "$T/a.json")"
-	if ! timeout 60 "$LATHE" render -q "$@" "$in" -o "$T/clean.wav" >"$T/out" 2>"$T/err"; then
+	if ! timeout -k 5 60 "$LATHE" render -q "$@" "$in" -o "$T/clean.wav" >"$T/out" 2>"$T/err"; then
 		fail "$what: render failed: $(head -c 300 "$T/err")"; return
 	fi
 	if ! "$HXCHECK" "$T/clean.wav" -1 >"$T/chk"; then
@@ -67,7 +67,7 @@ clean() {
 # (as clean); crashing, hanging or writing garbage is the failure.
 either() {
 	TRIED=$((TRIED + 1))
-	timeout 30 "$LATHE" render -q "$2" -o "$O/x.wav" >"$T/out" 2>"$T/err"; got=$?
+	timeout -k 5 30 "$LATHE" render -q "$2" -o "$O/x.wav" >"$T/out" 2>"$T/err"; got=$?
 	if [ "$got" = 0 ]; then
 		TRIED=$((TRIED - 1)); rm -rf "$O" && mkdir "$O"; clean "$1 (processed)" "$2"
 	else
