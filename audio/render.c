@@ -169,7 +169,7 @@ static int run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			break;
 		}
 		if (o && o->progress && total > 0) {
-			double p = (double)done / (double)(total + lat);
+			double p = (double)done / ((double)total + lat);
 			if (p - last_progress >= 0.005 || p >= 1) {
 				o->progress(o->ctx, p > 1 ? 1 : p);
 				last_progress = p;
@@ -197,9 +197,17 @@ static int check_output(const char *in, const char *out, int bits, int *format,
 			char *err, int errlen)
 {
 	*format = render_format_for(out, bits);
-	/* /dev/null or a pipe has no extension to go by: WAV. */
-	if (!*format && !path_is_regular_or_absent(out))
-		*format = SF_FORMAT_WAV | (bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT);
+	/* No extension to go by (/dev/null, /dev/stdout): WAV for a device,
+	 * FLAC for a pipe, since libsndfile must seek back to finish a WAV or
+	 * AIFF header and a pipe cannot. */
+	struct stat st;
+	if (!*format && !path_is_regular_or_absent(out) && stat(out, &st) == 0) {
+		int sub = bits == 16 ? SF_FORMAT_PCM_16 : bits == 24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
+		if (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode))
+			*format = bits == 32 ? 0 : SF_FORMAT_FLAC | sub;
+		else
+			*format = SF_FORMAT_WAV | sub;
+	}
 	if (!*format) {
 		snprintf(err, (size_t)errlen, "%s: cannot write this format%s (use .wav, .flac or .aiff)",
 			 out, bits == 32 ? " as 32-bit float" : "");

@@ -53,7 +53,9 @@ const struct param_desc param_table[P_COUNT] = {
 	{ MOD_LIMITER, "lookahead", "ms", 0.5, 5, 2, 0.1, 0 },
 
 	BYPASS(MOD_OUTPUT),
-	{ MOD_OUTPUT, "gain", "dB", -24, 24, 0, 0.1, 0 },
+	/* After the limiter: a boost would push true peaks past the ceiling,
+	 * so the output stage only ever trims down. */
+	{ MOD_OUTPUT, "gain", "dB", -24, 0, 0, 0.1, 0 },
 };
 
 int param_first(enum module_id m)

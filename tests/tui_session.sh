@@ -48,14 +48,14 @@ else
 fi
 rm -f "$T/exit"
 start "'$T/tone.wav'"
-tm send-keys l l l l l l +
-wait_for '\[gain +\+0\.1dB\]' || { fail "output gain tweak not shown"; tm capture-pane -p; }
+tm send-keys l l l l l l -
+wait_for '\[gain +-0\.1dB\]' || { fail "output gain tweak not shown"; tm capture-pane -p; }
 # The pane's shell runs env, which becomes lathe: its only child.
 pid=$(pgrep -P "$(tm display -p '#{pane_pid}')" | head -1)
 kill -TERM "$pid" 2>/dev/null
 n=50; while [ ! -f "$T/exit" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 f=$(grep -l 'tone.wav' "$STATE"/session-*.ini 2>/dev/null | head -1)
-if [ -n "$f" ] && grep -Eq '^output\.gain *= *0\.1( |$)' "$f"; then
+if [ -n "$f" ] && grep -Eq '^output\.gain *= *-0\.1( |$)' "$f"; then
 	ok "SIGTERM saves the session of tone.wav ($(basename "$f"))"
 else
 	fail "SIGTERM: no session for tone.wav: $(ls "$STATE")"

@@ -77,9 +77,9 @@ tm send-keys u
 check '\[ratio +2\.1:1\]' "u gives track 1 its 2.1 back"
 tm send-keys n
 check '2/2 b\.wav' "n to track 2 again"
-# Track 2 its own tweak: output gain +0.1.
-tm send-keys l l l +
-check '\[gain +\+0\.1dB\]' "track 2: output gain +0.1"
+# Track 2 its own tweak: output gain -0.1.
+tm send-keys l l l -
+check '\[gain +-0\.1dB\]' "track 2: output gain -0.1"
 
 # 3. SSH drop: every track's session is saved with its own settings.
 tm kill-server
@@ -92,8 +92,8 @@ if [ -n "$sa" ] && grep -Eq '^comp\.ratio *= *2\.1( |$)' "$sa" && grep -Eq '^out
 else
 	fail "a.wav's session: $(cat "$sa" 2>&1 | head -40)"
 fi
-if [ -n "$sb" ] && grep -Eq '^comp\.ratio *= *2( |$)' "$sb" && grep -Eq '^output\.gain *= *0\.1( |$)' "$sb"; then
-	ok "SIGHUP: b.wav's session holds output.gain 0.1, ratio 2"
+if [ -n "$sb" ] && grep -Eq '^comp\.ratio *= *2( |$)' "$sb" && grep -Eq '^output\.gain *= *-0\.1( |$)' "$sb"; then
+	ok "SIGHUP: b.wav's session holds output.gain -0.1, ratio 2"
 else
 	fail "b.wav's session: $(cat "$sb" 2>&1 | head -40)"
 fi
@@ -103,7 +103,7 @@ tm send-keys y
 check 'sessions of 2 tracks restored' "y restores them"
 check ' ratio +2\.1:1 ' "track 1 back at ratio 2.1"
 tm send-keys n
-check 'output +on +gain +\+0\.1dB' "track 2 back at output gain +0.1"
+check 'output +on +gain +-0\.1dB' "track 2 back at output gain -0.1"
 tm send-keys q
 check 'Quit with unsaved' "q asks: unsaved tweaks"
 tm send-keys y

@@ -207,7 +207,7 @@ static void test_changes_do_not_click(void **state)
 	check_no_click(P_IMAGER_BYPASS, 1);
 	check_no_click(P_LIMITER_BYPASS, 1);
 	check_no_click(P_INPUT_GAIN, -12);
-	check_no_click(P_OUTPUT_GAIN, 6);
+	check_no_click(P_OUTPUT_GAIN, -12);
 	check_no_click(P_EQ_LOW_GAIN, 12);
 	check_no_click(P_EQ_LOW_FREQ, 1000);
 	check_no_click(P_HPF_SLOPE, 12);
