@@ -21,7 +21,7 @@ DEB_TEST = libcmocka-dev tmux ffmpeg
 INIPARSER_H := $(firstword $(wildcard /usr/include/iniparser/iniparser.h /usr/include/iniparser.h /usr/local/include/iniparser.h))
 
 # Goals that install packages first check nothing here: they run make again.
-ifeq ($(filter deps deps-test install-debs clean run test test-san bench,$(MAKECMDGOALS)),)
+ifeq ($(filter deps deps-test install-debs clean run test test-san bench deps-fuzz fuzz-smoke,$(MAKECMDGOALS)),)
   $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error $(word 1,$(subst :, ,$(p))) not found by pkg-config: install $(word 2,$(subst :, ,$(p))) or run `make deps`)))
   ifeq ($(INIPARSER_H),)

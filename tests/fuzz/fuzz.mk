@@ -87,8 +87,12 @@ fuzz: fuzz-build
 	  $(MAKE) --no-print-directory fuzz-$$n FUZZ_SECONDS=$(FUZZ_SECONDS) || fail="$$fail $$n"; \
 	done; [ -z "$$fail" ] || { echo "fuzz: failed:$$fail"; exit 1; }
 
-fuzz-smoke: fuzz-build
+# libFuzzer ships in Debian's compiler-rt package, not with clang itself.
+deps-fuzz:
+	$(Q)$(MAKE) --no-print-directory install-debs DEBS="$(DEB_BUILD) clang libclang-rt-14-dev"
+
+fuzz-smoke: deps-fuzz
 	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=10
 
-.PHONY: fuzz fuzz-smoke fuzz-build
+.PHONY: fuzz fuzz-smoke fuzz-build deps-fuzz
 -include $(wildcard $(FUZZ_BUILD)/obj/*/*.d)
