@@ -36,6 +36,22 @@ static const char usage_text[] =
 	"  -h, --help               this text\n"
 	"      --version            the version\n";
 
+/* The parameters come from the table, so --help cannot go stale. */
+static void usage(void)
+{
+	fputs(usage_text, stdout);
+	printf("\nParameters for --set MODULE.PARAM=VALUE (range, default):\n");
+	for (int i = 0; i < P_COUNT; i++) {
+		const struct param_desc *d = &param_table[i];
+		char name[48], lo[24], hi[24], def[24];
+		snprintf(name, sizeof name, "%s.%s", module_names[d->module], d->name);
+		format_double(lo, sizeof lo, d->min);
+		format_double(hi, sizeof hi, d->max);
+		format_double(def, sizeof def, d->def);
+		printf("  %-22s %8s to %-7s %-7s %s\n", name, lo, hi, d->unit, def);
+	}
+}
+
 enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
        O_JOBS, O_REFERENCE, O_VERSION };
 
@@ -109,7 +125,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 		case 'd': c->device = optarg; break;
 		case 'o': c->output = optarg; break;
 		case 'q': c->quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return 0;
+		case 'h': usage(); return 0;
 		case O_VERSION: printf("lathe %s\n", LATHE_VERSION); return 0;
 		case O_SET:
 			if (c->nsets == CLI_MAX_SETS)
