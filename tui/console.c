@@ -40,85 +40,7 @@
 #include "tui/ui_theme.h"
 #include "tui/ui_view.h"
 
-#define FRAME_MIN 0.05      /* s between frames after a key: 20 fps at most */
-#define METER_PERIOD 0.1    /* s between meter frames drawn: 10 fps */
-#define HOLD_TIME 2.0       /* s a true-peak hold stays */
-#define NUMBERS_PERIOD 0.25 /* s between updates of the numeric readouts */
-#define UNDO_MAX 128
-#define COALESCE_S 1.5      /* repeated steps of one parameter: one undo */
-#define AUTOSAVE_S 5.0
-#define STATUS_S 6.0        /* a status message stays this long */
-
-enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
-enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
-
-struct track {
-	char path[4096];            /* "" for the demo mix */
-	double v[P_COUNT];          /* its settings while it is not current */
-	double saved_v[P_COUNT];    /* as last saved or loaded */
-	char preset[64];
-	double pos_s, dur_s;        /* where it was left; its length (0: not loaded yet) */
-	double lufs_s;              /* seconds of play behind ui.lufs */
-	int session_dirty;          /* changed since its session was saved */
-	struct session *restore;    /* a session found at start, or NULL */
-};
-
-struct undo_entry {
-	int track;
-	unsigned group;             /* entries of one action share it */
-	double v[P_COUNT];
-};
-
-struct console {
-	const struct cli *cli;
-	struct engine *e;
-	struct view *view;
-	struct ui_model mo;
-	struct keymap keys;
-
-	const char *file;            /* the current track's file; NULL: the demo mix */
-	struct track *tracks;        /* ntracks, at least one */
-	struct ui_track *ut;         /* what the view shows of each */
-	int ntracks, cur;
-	double visit_s;              /* seconds played since the current track was loaded */
-	double meter_t;              /* when the last meter frame was read */
-	double *alb_l, *alb_d;       /* scratch for the album loudness */
-	struct album album;          /* when started on an album file */
-	int have_album;
-	double saved_v[P_COUNT];     /* as last saved or loaded: "unsaved" is v != this */
-	char notes[PRESET_NOTES_MAX + 1];
-	int mod_param[MOD_COUNT];    /* last parameter selected in each module */
-
-	struct undo_entry *undo, *redo; /* cap entries each */
-	int nundo, nredo, cap;
-	unsigned group;
-	int last_edit_id;
-	double last_edit_t;
-
-	double now, last_frame, last_meter_draw, hold_t[2], gr_t0, num_t;
-	float gr_acc_comp, gr_acc_lim;
-	float num_peak[2], num_comp, num_lim; /* largest since the last readout */
-	unsigned pending;
-	double status_t;
-	int quit, exit_code;
-
-	enum prompt_kind prompt;
-
-	unsigned long change_seq, saved_seq;
-	double last_autosave;
-
-	/* Background job: the thread writes job_permille and job_done, the
-	 * rest is read only after job_done is seen (acquire). */
-	pthread_t job;
-	int job_kind;
-	atomic_int job_done, job_permille, job_cancel;
-	int job_status;
-	char job_in[4200], job_out[4096], job_err[ERRLEN];
-	double job_v[P_COUNT], job_target, job_lufs, job_gr;
-
-	FILE *log;
-	int saved_stderr;
-};
+#include "tui/console.h"
 
 /* Signal flags: the handlers only set these; the loop acts on them. */
 static volatile sig_atomic_t sig_session;  /* SIGHUP or SIGTERM number */
@@ -137,7 +59,7 @@ static double now_s(void)
 }
 
 __attribute__((format(printf, 2, 3)))
-static void logmsg(struct console *c, const char *fmt, ...)
+void logmsg(struct console *c, const char *fmt, ...)
 {
 	va_list ap;
 	time_t t = time(NULL);
@@ -155,7 +77,7 @@ static void logmsg(struct console *c, const char *fmt, ...)
 }
 
 __attribute__((format(printf, 3, 4)))
-static void status(struct console *c, int error, const char *fmt, ...)
+void con_status(struct console *c, int error, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -293,7 +215,7 @@ static void push_undo(struct console *c)
 }
 
 /* Apply a whole parameter array; the engine glides to it. */
-static void apply_params(struct console *c, const double nv[P_COUNT], int undoable)
+void apply_params(struct console *c, const double nv[P_COUNT], int undoable)
 {
 	if (!params_differ(nv, c->mo.v))
 		return;
@@ -309,7 +231,7 @@ static void apply_params(struct console *c, const double nv[P_COUNT], int undoab
 	changed(c);
 }
 
-static void set_value(struct console *c, int id, double val)
+void set_value(struct console *c, int id, double val)
 {
 	val = param_clamp(id, val);
 	if (val == c->mo.v[id])
@@ -339,7 +261,7 @@ static void put_track_v(struct console *c, int i, const double v[P_COUNT])
 	update_track_ui(c, i);
 }
 
-static void undo_redo(struct console *c, int redo)
+void undo_redo(struct console *c, int redo)
 {
 	struct undo_entry *from = redo ? c->redo : c->undo;
 	struct undo_entry *to = redo ? c->undo : c->redo;
@@ -348,7 +270,7 @@ static void undo_redo(struct console *c, int redo)
 	int other = -1, count = 0;
 
 	if (*nfrom == 0) {
-		status(c, 0, "nothing to %s", redo ? "redo" : "undo");
+		con_status(c, 0, "nothing to %s", redo ? "redo" : "undo");
 		return;
 	}
 	unsigned g = from[*nfrom - 1].group;
@@ -365,12 +287,12 @@ static void undo_redo(struct console *c, int redo)
 	c->last_edit_id = -1;
 	changed(c);
 	if (count > 1)
-		status(c, 0, "%s on %d tracks (%d more)", redo ? "redone" : "undone", count, *nfrom);
+		con_status(c, 0, "%s on %d tracks (%d more)", redo ? "redone" : "undone", count, *nfrom);
 	else if (other >= 0)
-		status(c, 0, "%s on track %d, %s (%d more)", redo ? "redone" : "undone", other + 1,
+		con_status(c, 0, "%s on track %d, %s (%d more)", redo ? "redone" : "undone", other + 1,
 		       c->ut[other].name, *nfrom);
 	else
-		status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
+		con_status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
 }
 
 /* ---- session --------------------------------------------------------- */
@@ -424,163 +346,52 @@ static int save_session(struct console *c)
 
 /* ---- background jobs ------------------------------------------------- */
 
-static void job_progress(void *ctx, double f)
-{
-	struct console *c = ctx;
-	atomic_store_explicit(&c->job_permille, (int)(f * 1000), memory_order_relaxed);
-}
-
-/* The demo mix has no file; write it once for the offline paths. */
-static int demo_file(char *path, size_t size, char *err, int errlen)
-{
-	char dir[4096];
-	struct stat st;
-
-	if (session_dir(dir, sizeof dir, 1) != ST_OK) {
-		snprintf(err, (size_t)errlen, "%.400s: cannot create the state folder", dir);
-		return ST_OUTPUT;
-	}
-	snprintf(path, size, "%s/demo-mix.wav", dir);
-	if (stat(path, &st) == 0 && st.st_size > 1000000)
-		return ST_OK;
-	return demo_write_wav(path, err, errlen);
-}
-
-static void *job_main(void *arg)
-{
-	struct console *c = arg;
-	struct render_opts o = { .bits = c->cli->bits ? c->cli->bits : 24,
-				 .progress = job_progress, .ctx = c,
-				 .cancel = &c->job_cancel };
-	int st = ST_OK;
-
-	if (!c->file)
-		st = demo_file(c->job_in, sizeof c->job_in, c->job_err, sizeof c->job_err);
-	if (st == ST_OK && c->job_kind == JOB_RENDER)
-		st = render_file(c->job_in, c->job_out, c->job_v, &o, NULL,
-				 c->job_err, sizeof c->job_err);
-	else if (st == ST_OK)
-		st = render_find_drive(c->job_in, c->job_v, c->job_target, &c->job_lufs,
-				       &c->job_gr, &o, c->job_err, sizeof c->job_err);
-	c->job_status = st;
-	atomic_store_explicit(&c->job_done, 1, memory_order_release);
-	return NULL;
-}
-
-static int start_job(struct console *c, int kind, const char *out, double target)
-{
-	if (c->job_kind != JOB_NONE) {
-		status(c, 1, "a %s is still running", c->job_kind == JOB_RENDER ? "render" : "target search");
-		return -1;
-	}
-	c->job_kind = kind;
-	if (c->file)
-		snprintf(c->job_in, sizeof c->job_in, "%s", c->file);
-	snprintf(c->job_out, sizeof c->job_out, "%s", out ? out : "");
-	memcpy(c->job_v, c->mo.v, sizeof c->job_v);
-	c->job_target = target;
-	c->job_err[0] = 0;
-	atomic_store(&c->job_done, 0);
-	atomic_store(&c->job_permille, 0);
-	atomic_store(&c->job_cancel, 0);
-	if (pthread_create(&c->job, NULL, job_main, c) != 0) {
-		c->job_kind = JOB_NONE;
-		status(c, 1, "cannot start a background thread");
-		return -1;
-	}
-	return 0;
-}
-
-static void poll_job(struct console *c)
-{
-	char buf[sizeof c->mo.job];
-
-	if (c->job_kind == JOB_NONE)
-		return;
-	if (!atomic_load_explicit(&c->job_done, memory_order_acquire)) {
-		int pm = atomic_load_explicit(&c->job_permille, memory_order_relaxed);
-		if (c->job_kind == JOB_RENDER)
-			snprintf(buf, sizeof buf, "rendering %.120s  %3d%%", c->job_out, pm / 10);
-		else
-			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring %3d%%", c->job_target, pm / 10);
-		if (strcmp(buf, c->mo.job) != 0) {
-			snprintf(c->mo.job, sizeof c->mo.job, "%s", buf);
-			c->pending |= VP_STATUS;
-		}
-		return;
-	}
-	pthread_join(c->job, NULL);
-	c->mo.job[0] = 0;
-	if (c->job_kind == JOB_RENDER) {
-		if (c->job_status == ST_OK)
-			status(c, 0, "rendered %s", c->job_out);
-		else
-			status(c, 1, "render failed: %s", c->job_err);
-	} else if (c->job_status == ST_OK) {
-		set_value(c, P_LIMITER_DRIVE, c->job_v[P_LIMITER_DRIVE]);
-		status(c, 0, "target %.1f: drive %.1f dB, lands at %.2f LUFS, GR max %.1f dB",
-		       c->job_target, c->job_v[P_LIMITER_DRIVE], c->job_lufs, c->job_gr);
-	} else {
-		status(c, 1, "target: %s", c->job_err);
-	}
-	c->job_kind = JOB_NONE;
-}
-
-static void stop_job(struct console *c)
-{
-	if (c->job_kind == JOB_NONE)
-		return;
-	atomic_store(&c->job_cancel, 1);
-	pthread_join(c->job, NULL);
-	c->job_kind = JOB_NONE;
-}
-
 /* ---- presets --------------------------------------------------------- */
 
-static void save_preset(struct console *c, const char *name)
+void save_preset(struct console *c, const char *name)
 {
 	char path[4096], err[ERRLEN];
 
 	if (!name || !*name) {
-		status(c, 1, "save needs a name: :save NAME");
+		con_status(c, 1, "save needs a name: :save NAME");
 		return;
 	}
 	if (preset_user_path(name, path, sizeof path, 1, err, sizeof err) != ST_OK ||
 	    preset_save(path, c->mo.v, name, c->notes, err, sizeof err) != ST_OK) {
-		status(c, 1, "%s", err);
+		con_status(c, 1, "%s", err);
 		return;
 	}
 	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", name);
 	memcpy(c->saved_v, c->mo.v, sizeof c->saved_v);
 	changed(c);
-	status(c, 0, "saved %s", path);
+	con_status(c, 0, "saved %s", path);
 }
 
-static void load_preset(struct console *c, const char *name)
+void load_preset(struct console *c, const char *name)
 {
 	char path[4096], err[ERRLEN], pname[PRESET_NAME_MAX];
 	double v[P_COUNT];
 
 	if (!name || !*name) {
-		status(c, 1, "load needs a name or a path: :load NAME");
+		con_status(c, 1, "load needs a name or a path: :load NAME");
 		return;
 	}
 	if (preset_resolve(name, path, sizeof path, err, sizeof err) != ST_OK ||
 	    preset_load(path, v, pname, sizeof pname, c->notes, sizeof c->notes,
 			err, sizeof err) != ST_OK) {
-		status(c, 1, "%s", err);
+		con_status(c, 1, "%s", err);
 		return;
 	}
 	apply_params(c, v, 1);
 	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", pname);
 	memcpy(c->saved_v, v, sizeof c->saved_v);
 	changed(c);
-	status(c, 0, "loaded %s (%s)", pname, path);
+	con_status(c, 0, "loaded %s (%s)", pname, path);
 }
 
 /* ---- commands -------------------------------------------------------- */
 
-static void select_param(struct console *c, int id)
+void select_param(struct console *c, int id)
 {
 	c->mo.param = id;
 	c->mo.module = param_table[id].module;
@@ -588,7 +399,7 @@ static void select_param(struct console *c, int id)
 	c->pending |= VP_STRIPS;
 }
 
-static void move_param(struct console *c, int dir)
+void move_param(struct console *c, int dir)
 {
 	int id = c->mo.param + dir;
 	/* Skip bypass entries: bypass has its own key. */
@@ -599,7 +410,7 @@ static void move_param(struct console *c, int dir)
 	select_param(c, id);
 }
 
-static void move_module(struct console *c, int dir)
+void move_module(struct console *c, int dir)
 {
 	int m = c->mo.module + dir;
 	if (m < 0 || m >= MOD_COUNT)
@@ -607,13 +418,13 @@ static void move_module(struct console *c, int dir)
 	select_param(c, c->mod_param[m]);
 }
 
-static void step_value(struct console *c, int dir, double mult)
+void step_value(struct console *c, int dir, double mult)
 {
 	int id = c->mo.param;
 	set_value(c, id, param_step(id, c->mo.v[id], dir, mult));
 }
 
-static void request_quit(struct console *c)
+void request_quit(struct console *c)
 {
 	int dirty = 0;
 
@@ -631,17 +442,17 @@ static void request_quit(struct console *c)
 	}
 }
 
-static void set_monitor(struct console *c, int mon)
+void set_monitor(struct console *c, int mon)
 {
 	c->mo.monitor = mon;
 	if (mon == MON_PLATFORM)
 		engine_set_platform_target(c->e, c->mo.platform_target);
 	engine_set_monitor(c->e, (enum monitor)mon);
 	c->pending |= VP_STATUS;
-	status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
+	con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
 }
 
-static double position(struct console *c)
+double con_position(struct console *c)
 {
 	return c->mo.have_meters ? c->mo.m.pos_s : 0;
 }
@@ -668,7 +479,7 @@ static void update_album(struct console *c)
 /* Switch to track i: its own settings, at the same relative position.
  * The settings go to the engine first, so the old chain glides towards
  * them during the fade-out and the new one starts on them. */
-static void switch_track(struct console *c, int i)
+void switch_track(struct console *c, int i)
 {
 	char err[ERRLEN];
 	struct track *t = &c->tracks[c->cur], *nt;
@@ -676,17 +487,17 @@ static void switch_track(struct console *c, int i)
 	double frac = 0, dur = c->mo.info.duration_s;
 
 	if (c->ntracks < 2) {
-		status(c, 1, "one track only (open several files, or an album file)");
+		con_status(c, 1, "one track only (open several files, or an album file)");
 		return;
 	}
 	if (i < 0 || i >= c->ntracks) {
-		status(c, 1, "no track %d (1 to %d)", i + 1, c->ntracks);
+		con_status(c, 1, "no track %d (1 to %d)", i + 1, c->ntracks);
 		return;
 	}
 	if (i == c->cur)
 		return;
 	if (dur > 0)
-		frac = fmin(fmax(position(c) / dur, 0), 1);
+		frac = fmin(fmax(con_position(c) / dur, 0), 1);
 	nt = &c->tracks[i];
 	for (int k = 0; k < P_COUNT; k++)
 		if (nt->v[k] != c->mo.v[k])
@@ -694,14 +505,14 @@ static void switch_track(struct console *c, int i)
 	if (engine_load(c->e, nt->path, err, sizeof err) != ST_OK) {
 		for (int k = 0; k < P_COUNT; k++)
 			engine_set_param(c->e, k, c->mo.v[k]);
-		status(c, 1, "%s", err);
+		con_status(c, 1, "%s", err);
 		return;
 	}
 	/* Leave the old track. */
 	memcpy(t->v, c->mo.v, sizeof t->v);
 	memcpy(t->saved_v, c->saved_v, sizeof t->saved_v);
 	snprintf(t->preset, sizeof t->preset, "%s", c->mo.preset);
-	t->pos_s = position(c);
+	t->pos_s = con_position(c);
 	/* Take the new one. */
 	c->cur = i;
 	c->file = nt->path[0] ? nt->path : NULL;
@@ -722,23 +533,23 @@ static void switch_track(struct console *c, int i)
 	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
 	changed(c);
 	c->pending |= VP_ALL;
-	status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
+	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
 	       c->mo.dirty ? " (its own tweaks)" : "");
 }
 
 /* The current track's settings to track `to`, or to every other (-1);
  * one undo step. */
-static void copy_settings(struct console *c, int to)
+void copy_settings(struct console *c, int to)
 {
 	unsigned g = ++c->group;
 	int n = 0;
 
 	if (c->ntracks < 2) {
-		status(c, 1, "one track only: nothing to copy to");
+		con_status(c, 1, "one track only: nothing to copy to");
 		return;
 	}
 	if (to >= c->ntracks || to == c->cur || to < -1) {
-		status(c, 1, to == c->cur ? "that is this track" : "no track %d (1 to %d)", to + 1, c->ntracks);
+		con_status(c, 1, to == c->cur ? "that is this track" : "no track %d (1 to %d)", to + 1, c->ntracks);
 		return;
 	}
 	for (int i = 0; i < c->ntracks; i++) {
@@ -751,20 +562,20 @@ static void copy_settings(struct console *c, int to)
 	c->change_seq++;
 	c->pending |= VP_TRACKS | VP_STATUS;
 	if (n == 0)
-		status(c, 0, "the settings are the same there already");
+		con_status(c, 0, "the settings are the same there already");
 	else
-		status(c, 0, "settings of track %d copied to %d track%s (u undoes)", c->cur + 1, n,
+		con_status(c, 0, "settings of track %d copied to %d track%s (u undoes)", c->cur + 1, n,
 		       n == 1 ? "" : "s");
 }
 
-static void set_reference(struct console *c, int on)
+void set_reference(struct console *c, int on)
 {
 	if (!c->mo.ref_loaded) {
-		status(c, 1, "no reference: start with --reference FILE");
+		con_status(c, 1, "no reference: start with --reference FILE");
 		return;
 	}
 	if (on && !c->mo.info.reference_usable) {
-		status(c, 1, "the reference's sample rate differs from this track's: it cannot play");
+		con_status(c, 1, "the reference's sample rate differs from this track's: it cannot play");
 		return;
 	}
 	if (on && c->mo.ab) {
@@ -776,330 +587,10 @@ static void set_reference(struct console *c, int on)
 	engine_set_reference(c->e, on);
 	c->pending |= VP_TRACKS | VP_STATUS | VP_HEADER;
 	if (on)
-		status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
+		con_status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
 	else
-		status(c, 0, "master");
-}
-
-static void open_cmdline(struct console *c, const char *text)
-{
-	c->mo.cmdline = 1;
-	snprintf(c->mo.cmd, sizeof c->mo.cmd, "%s", text);
-	c->mo.cmd_len = (int)strlen(c->mo.cmd);
-	c->pending |= VP_STATUS;
-}
-
-static void run_command(struct console *c, enum command cmd)
-{
-	/* Only an unbroken run of steps on one parameter is one undo step. */
-	if (cmd < ACT_VALUE_UP || cmd > ACT_VALUE_DOWN_COARSE)
-		c->last_edit_id = -1;
-	switch (cmd) {
-	case ACT_NONE: break;
-	case ACT_QUIT: request_quit(c); break;
-	case ACT_HELP:
-		c->mo.help = !c->mo.help;
-		c->mo.help_top = 0;
-		c->pending |= VP_ALL;
-		break;
-	case ACT_COMMAND: open_cmdline(c, ""); break;
-	case ACT_REDRAW:
-		clearok(curscr, TRUE);
-		c->pending |= VP_ALL;
-		break;
-	case ACT_MODULE_NEXT: move_module(c, 1); break;
-	case ACT_MODULE_PREV: move_module(c, -1); break;
-	case ACT_PARAM_NEXT: move_param(c, 1); break;
-	case ACT_PARAM_PREV: move_param(c, -1); break;
-	case ACT_VALUE_UP: step_value(c, 1, 1); break;
-	case ACT_VALUE_DOWN: step_value(c, -1, 1); break;
-	case ACT_VALUE_UP_FINE: step_value(c, 1, 0.1); break;
-	case ACT_VALUE_DOWN_FINE: step_value(c, -1, 0.1); break;
-	case ACT_VALUE_UP_COARSE: step_value(c, 1, 10); break;
-	case ACT_VALUE_DOWN_COARSE: step_value(c, -1, 10); break;
-	case ACT_VALUE_DEFAULT:
-		set_value(c, c->mo.param, param_table[c->mo.param].def);
-		break;
-	case ACT_BYPASS: {
-		int b = param_bypass(c->mo.module);
-		c->last_edit_id = -1;
-		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
-		status(c, 0, "%s %s", module_names[c->mo.module], c->mo.v[b] >= 0.5 ? "bypassed" : "in");
-		break;
-	}
-	case ACT_AB:
-		if (!c->mo.ab && c->mo.ref_on)
-			set_reference(c, 0);
-		c->mo.ab = !c->mo.ab;
-		engine_set_ab(c->e, c->mo.ab);
-		status(c, 0, c->mo.ab ? "A/B: dry mix, matched in loudness" : "A/B: processed");
-		break;
-	case ACT_PLAY_PAUSE: engine_toggle(c->e); c->pending |= VP_HEADER; break;
-	case ACT_STOP: engine_stop(c->e); c->pending |= VP_HEADER; break;
-	case ACT_SEEK_FWD: engine_seek(c->e, 5, 1); break;
-	case ACT_SEEK_BACK: engine_seek(c->e, -5, 1); break;
-	case ACT_SEEK_FWD_LONG: engine_seek(c->e, 30, 1); break;
-	case ACT_SEEK_BACK_LONG: engine_seek(c->e, -30, 1); break;
-	case ACT_SEEK_START: engine_seek(c->e, 0, 0); break;
-	case ACT_LOOP_IN:
-		c->mo.loop_a = position(c);
-		if (c->mo.loop_b <= c->mo.loop_a)
-			c->mo.loop_b = 0;
-		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
-		status(c, 0, "loop start %.1f s; set the end with the loop_out key", c->mo.loop_a);
-		c->pending |= VP_HEADER;
-		break;
-	case ACT_LOOP_OUT:
-		if (position(c) <= c->mo.loop_a) {
-			status(c, 1, "the loop end must come after its start");
-			break;
-		}
-		c->mo.loop_b = position(c);
-		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
-		c->pending |= VP_HEADER;
-		break;
-	case ACT_LOOP_CLEAR:
-		c->mo.loop_a = c->mo.loop_b = 0;
-		engine_set_loop(c->e, 0, 0);
-		c->pending |= VP_HEADER;
-		break;
-	case ACT_MON_STEREO: case ACT_MON_MONO: case ACT_MON_SIDE: case ACT_MON_LEFT:
-	case ACT_MON_RIGHT: case ACT_MON_SMALL: case ACT_MON_PLATFORM:
-		set_monitor(c, MON_STEREO + (cmd - ACT_MON_STEREO));
-		break;
-	case ACT_MON_CYCLE: set_monitor(c, (c->mo.monitor + 1) % MON_COUNT); break;
-	case ACT_UNDO: undo_redo(c, 0); break;
-	case ACT_REDO: undo_redo(c, 1); break;
-	case ACT_SAVE:
-		if (c->mo.preset[0])
-			save_preset(c, c->mo.preset);
-		else
-			open_cmdline(c, "save ");
-		break;
-	case ACT_TRACK_NEXT: switch_track(c, c->cur + 1); break;
-	case ACT_TRACK_PREV: switch_track(c, c->cur - 1); break;
-	case ACT_REFERENCE: set_reference(c, !c->mo.ref_on); break;
-	case ACT_COPY_ALL: copy_settings(c, -1); break;
-	case ACT_COUNT: break;
-	}
-}
-
-static double parse_time(const char *s, int *ok)
-{
-	double m = 0, sec;
-	const char *colon = strchr(s, ':');
-	char buf[32];
-
-	*ok = 0;
-	if (colon) {
-		size_t n = (size_t)(colon - s);
-		if (n >= sizeof buf)
-			return 0;
-		memcpy(buf, s, n);
-		buf[n] = 0;
-		if (parse_double(buf, &m) != 0)
-			return 0;
-		s = colon + 1;
-	}
-	if (parse_double(s, &sec) != 0)
-		return 0;
-	*ok = 1;
-	return m * 60 + sec;
-}
-
-static void exec_cmdline(struct console *c, char *line)
-{
-	char *cmd, *arg, *save;
-	char err[ERRLEN];
-
-	cmd = strtok_r(line, " \t", &save);
-	if (!cmd)
-		return;
-	arg = strtok_r(NULL, "", &save);
-	while (arg && (*arg == ' ' || *arg == '\t'))
-		arg++;
-	if (arg) {
-		char *end = arg + strlen(arg);
-		while (end > arg && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = 0;
-	}
-	logmsg(c, "command: %s %s", cmd, arg ? arg : "");
-	c->last_edit_id = -1;
-
-	if (!strcmp(cmd, "set")) {
-		char assign[300];
-		double v[P_COUNT];
-		char *sp;
-		if (!arg) {
-			status(c, 1, "usage: set MODULE.PARAM VALUE");
-			return;
-		}
-		snprintf(assign, sizeof assign, "%s", arg);
-		sp = strpbrk(assign, " \t");
-		if (sp && !strchr(assign, '='))
-			*sp = '=';
-		memcpy(v, c->mo.v, sizeof v);
-		if (param_set_from_string(assign, v, err, sizeof err) != ST_OK) {
-			status(c, 1, "%s", err);
-			return;
-		}
-		apply_params(c, v, 1);
-		char *eq = strchr(assign, '=');
-		if (eq)
-			*eq = 0;
-		int id = param_find_dotted(assign);
-		if (eq)
-			*eq = '=';
-		if (id >= 0 && id != param_bypass(param_table[id].module))
-			select_param(c, id);
-		status(c, 0, "%s", assign);
-	} else if (!strcmp(cmd, "save") || !strcmp(cmd, "w")) {
-		save_preset(c, arg ? arg : c->mo.preset);
-	} else if (!strcmp(cmd, "wq")) {
-		save_preset(c, arg ? arg : c->mo.preset);
-		if (!c->mo.dirty)
-			c->quit = 1;
-	} else if (!strcmp(cmd, "load") || !strcmp(cmd, "e")) {
-		load_preset(c, arg);
-	} else if (!strcmp(cmd, "render")) {
-		if (!arg) {
-			status(c, 1, "usage: render PATH (wav, flac or aiff)");
-			return;
-		}
-		start_job(c, JOB_RENDER, arg, 0);
-	} else if (!strcmp(cmd, "target")) {
-		double t, I = c->mo.m.integrated_lufs;
-		if (!arg || parse_double(arg, &t) != 0 || t > 0 || t < -40) {
-			status(c, 1, "usage: target LUFS (e.g. target -14)");
-			return;
-		}
-		/* Right away from what the meters measured; then refined by
-		 * measuring the whole file through the chain in the background. */
-		if (c->mo.have_meters && isfinite(I) && I > -70) {
-			double d = c->mo.v[P_LIMITER_DRIVE] + (t - I);
-			c->last_edit_id = -1;
-			set_value(c, P_LIMITER_DRIVE, d);
-			status(c, 0, "target %.1f: drive %.1f dB from %.1f LUFS measured; refining",
-			       t, c->mo.v[P_LIMITER_DRIVE], I);
-		}
-		start_job(c, JOB_TARGET, NULL, t);
-	} else if (!strcmp(cmd, "bypass")) {
-		int m = arg ? module_find(arg) : c->mo.module;
-		if (m < 0) {
-			status(c, 1, "no module '%s' (input hpf eq comp imager limiter output)", arg);
-			return;
-		}
-		int b = param_bypass(m);
-		c->last_edit_id = -1;
-		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
-	} else if (!strcmp(cmd, "monitor")) {
-		for (int m = 0; m < MON_COUNT; m++)
-			if (arg && !strcmp(arg, monitor_names[m])) {
-				set_monitor(c, m);
-				return;
-			}
-		status(c, 1, "monitor: stereo mono side left right small platform");
-	} else if (!strcmp(cmd, "seek")) {
-		int ok;
-		double t = arg ? parse_time(arg, &ok) : 0;
-		if (!arg || !ok) {
-			status(c, 1, "usage: seek SECONDS or M:SS");
-			return;
-		}
-		engine_seek(c->e, t, 0);
-	} else if (!strcmp(cmd, "loop")) {
-		char *b = arg ? strpbrk(arg, " \t") : NULL;
-		int oka = 0, okb = 0;
-		if (arg && !strcmp(arg, "off")) {
-			c->mo.loop_a = c->mo.loop_b = 0;
-		} else if (b) {
-			*b++ = 0;
-			double ta = parse_time(arg, &oka), tb = parse_time(b + strspn(b, " \t"), &okb);
-			if (!oka || !okb || tb <= ta) {
-				status(c, 1, "usage: loop START END (seconds or M:SS), or loop off");
-				return;
-			}
-			c->mo.loop_a = ta;
-			c->mo.loop_b = tb;
-		} else {
-			status(c, 1, "usage: loop START END, or loop off");
-			return;
-		}
-		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
-		c->pending |= VP_HEADER;
-	} else if (!strcmp(cmd, "reset")) {
-		double v[P_COUNT];
-		params_defaults(v);
-		apply_params(c, v, 1);
-		status(c, 0, "every parameter at its default (u undoes)");
-	} else if (!strcmp(cmd, "q") || !strcmp(cmd, "quit")) {
-		request_quit(c);
-	} else if (!strcmp(cmd, "q!")) {
-		c->quit = 1;
-	} else if (!strcmp(cmd, "next") || !strcmp(cmd, "prev")) {
-		switch_track(c, c->cur + (!strcmp(cmd, "next") ? 1 : -1));
-	} else if (!strcmp(cmd, "track") || !strcmp(cmd, "copy")) {
-		double x;
-		int all = !strcmp(cmd, "copy") && arg && !strcmp(arg, "all");
-		if (!all && (!arg || parse_double(arg, &x) != 0 || x != floor(x))) {
-			status(c, 1, "usage: %s", !strcmp(cmd, "track") ? "track N" : "copy all | copy N");
-			return;
-		}
-		if (!strcmp(cmd, "track"))
-			switch_track(c, (int)x - 1);
-		else
-			copy_settings(c, all ? -1 : (int)x - 1);
-	} else if (!strcmp(cmd, "ref") || !strcmp(cmd, "reference")) {
-		if (!arg)
-			set_reference(c, !c->mo.ref_on);
-		else if (!strcmp(arg, "on") || !strcmp(arg, "off"))
-			set_reference(c, !strcmp(arg, "on"));
-		else
-			status(c, 1, "usage: ref [on|off]");
-	} else if (!strcmp(cmd, "help")) {
-		run_command(c, ACT_HELP);
-	} else if (!strcmp(cmd, "presets")) {
-		struct preset_entry *list;
-		int n;
-		char buf[256] = "presets:";
-		if (preset_list(&list, &n, err, sizeof err) != ST_OK) {
-			status(c, 1, "%s", err);
-			return;
-		}
-		for (int i = 0; i < n; i++) {
-			size_t len = strlen(buf);
-			snprintf(buf + len, sizeof buf - len, " %s", list[i].name);
-		}
-		free(list);
-		status(c, 0, "%s", buf);
-	} else {
-		status(c, 1, "unknown command '%s' (? lists them)", cmd);
-	}
-}
-
-static void cmdline_key(struct console *c, int ch)
-{
-	struct ui_model *mo = &c->mo;
-
-	c->pending |= VP_STATUS;
-	if (ch == 27 || ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && mo->cmd_len == 0)) {
-		mo->cmdline = 0;
-	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
-		char line[sizeof mo->cmd];
-		memcpy(line, mo->cmd, sizeof line);
-		mo->cmdline = 0;
-		mo->status[0] = 0;
-		exec_cmdline(c, line);
-	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
-		mo->cmd[--mo->cmd_len] = 0;
-	} else if (ch == ('u' & 0x1f)) {
-		mo->cmd_len = 0;
-		mo->cmd[0] = 0;
-	} else if (ch >= 32 && ch < 127 && mo->cmd_len < (int)sizeof mo->cmd - 1) {
-		mo->cmd[mo->cmd_len++] = (char)ch;
-		mo->cmd[mo->cmd_len] = 0;
-	}
+		con_status(c, 0, "master");
 }
 
 static void drop_restore(struct console *c)
@@ -1143,9 +634,9 @@ static void restore_session(struct console *c)
 	changed(c);
 	drop_restore(c);
 	if (n > 1)
-		status(c, 0, "sessions of %d tracks restored", n);
+		con_status(c, 0, "sessions of %d tracks restored", n);
 	else
-		status(c, 0, "session restored");
+		con_status(c, 0, "session restored");
 	c->pending |= VP_ALL;
 }
 
@@ -1160,7 +651,7 @@ static void prompt_key(struct console *c, int ch)
 	else if (c->prompt == PR_RESTORE && yes)
 		restore_session(c);
 	else if (c->prompt == PR_RESTORE)
-		status(c, 0, "started fresh; the old session is replaced at the next save");
+		con_status(c, 0, "started fresh; the old session is replaced at the next save");
 	if (c->prompt == PR_RESTORE)
 		drop_restore(c);
 	c->prompt = PR_NONE;
@@ -1651,10 +1142,10 @@ int console_main(const struct cli *cli)
 	engine_play(c->e);
 	c->now = now_s();
 	if (c->ntracks > 1 && !c->prompt)
-		status(c, 0, "track 1/%d: n and p switch, C copies these settings to all%s",
+		con_status(c, 0, "track 1/%d: n and p switch, C copies these settings to all%s",
 		       c->ntracks, c->mo.ref_loaded ? ", r: reference" : "");
 	else if (c->mo.ref_loaded && !c->prompt)
-		status(c, 0, "r switches to the reference %s (%.1f LUFS) at matched loudness",
+		con_status(c, 0, "r switches to the reference %s (%.1f LUFS) at matched loudness",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
 	if (cli->has_target) {
 		c->now = now_s();
