@@ -75,10 +75,10 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS) $(TEST_LIBS)
 
 # Signal generators and comparators the shell tests use.
-$(BUILD)/tests/tools/%: tests/tools/%.c
+$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/liblathe.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS)
 
 tests: check-cmocka $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
 

@@ -4,6 +4,8 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iniparser.h>
+
+#include "iniload.h"
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -310,23 +312,6 @@ static int cmp_sec(const void *a, const void *b)
 	return (x->num > y->num) - (x->num < y->num);
 }
 
-static _Thread_local char ini_msg[256];
-
-__attribute__((format(printf, 1, 2)))
-static int ini_error(const char *fmt, ...)
-{
-	va_list ap;
-	if (ini_msg[0])
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(ini_msg, sizeof ini_msg, fmt, ap);
-	va_end(ap);
-	for (char *p = ini_msg; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
-
 static int album_values(struct album *al, const struct scan *sc, dictionary *d,
 			const char *default_preset, char *err, int errlen)
 {
@@ -503,6 +488,7 @@ static int album_values(struct album *al, const struct scan *sc, dictionary *d,
 int album_load(const char *path, const char *default_preset, struct album *al,
 	       char *err, int errlen)
 {
+	char ini_msg[256];
 	struct scan sc = { 0 };
 	struct stat st;
 	dictionary *d = NULL;
@@ -534,9 +520,7 @@ int album_load(const char *path, const char *default_preset, struct album *al,
 	if (rc)
 		goto out;
 	qsort(sc.secs, (size_t)sc.nsecs, sizeof *sc.secs, cmp_sec);
-	ini_msg[0] = 0;
-	iniparser_set_error_callback(ini_error);
-	d = iniparser_load(path);
+	d = ini_load_quiet(path, ini_msg, sizeof ini_msg);
 	if (!d) {
 		snprintf(err, (size_t)errlen, "%s: cannot be read%s%s", path, ini_msg[0] ? ": " : "", trim(ini_msg));
 		rc = ST_INPUT;

@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <iniparser.h>
+
+#include "iniload.h"
 #include <math.h>
 #include <pwd.h>
 #include <stdarg.h>
@@ -368,25 +370,6 @@ static int scan_file(FILE *f, struct scan *sc, const char *path, char *err, int 
 	return ST_OK;
 }
 
-/* iniparser reports through a global printf-like callback with no user
- * pointer; keep its first message for this thread instead of stderr. */
-static _Thread_local char ini_msg[256];
-
-__attribute__((format(printf, 1, 2)))
-static int ini_error(const char *fmt, ...)
-{
-	va_list ap;
-	if (ini_msg[0])
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(ini_msg, sizeof ini_msg, fmt, ap);
-	va_end(ap);
-	for (char *p = ini_msg; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return 0;
-}
-
 static void name_from_path(char *name, int namelen, const char *path)
 {
 	const char *base = strrchr(path, '/');
@@ -401,6 +384,7 @@ static void name_from_path(char *name, int namelen, const char *path)
 int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 		char *notes, int noteslen, char *err, int errlen)
 {
+	char ini_msg[256];
 	struct scan *sc;
 	struct stat st;
 	dictionary *d;
@@ -441,9 +425,7 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 		return rc;
 	}
 
-	ini_msg[0] = 0;
-	iniparser_set_error_callback(ini_error);
-	d = iniparser_load(path);
+	d = ini_load_quiet(path, ini_msg, sizeof ini_msg);
 	if (!d) {
 		if (ini_msg[0])
 			snprintf(err, (size_t)errlen, "%s: cannot be read: %s", path, trim(ini_msg));

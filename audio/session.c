@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <iniparser.h>
+
+#include "iniload.h"
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -131,11 +133,6 @@ int session_save(const struct session *s, char *err, int errlen)
 	return atomicfile_commit(&af, err, errlen);
 }
 
-static int quiet_errback(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
-}
 
 int session_load(const char *file, struct session *s, char *err, int errlen)
 {
@@ -148,9 +145,7 @@ int session_load(const char *file, struct session *s, char *err, int errlen)
 		snprintf(err, (size_t)errlen, "no session for %s", file && *file ? file : "the demo mix");
 		return ST_INPUT;
 	}
-	iniparser_set_error_callback(quiet_errback);
-	d = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
+	d = ini_load_quiet(path, NULL, 0);
 	if (!d) {
 		snprintf(err, (size_t)errlen, "%s: not a valid session file", path);
 		return ST_INPUT;

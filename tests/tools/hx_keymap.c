@@ -1,8 +1,10 @@
 /* Loads a keymap file over the defaults the way the console does and
  * prints the outcome: "ok" or the error line.  Exit status: the ST_* that
- * keymap_load returned.  usage: hx_keymap FILE
- * The tools are linked without liblathe.a, so the loader is compiled in. */
-#include "tui/keymap.c"
+ * keymap_load returned.  usage: hx_keymap FILE */
+#include <stdio.h>
+
+#include "audio/status.h"
+#include "tui/keymap.h"
 
 int main(int argc, char **argv)
 {

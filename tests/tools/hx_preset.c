@@ -1,5 +1,4 @@
-/* Drives preset_save and preset_load for the fault tests.  The tools are
- * linked without liblathe.a, so the preset code is compiled in.
+/* Drives preset_save and preset_load for the fault tests.
  *
  *	hx_preset save PATH A|B      save preset A or B once; exit: the ST_*
  *	hx_preset loop PATH          save A, B, A, B, ... until killed
@@ -8,9 +7,13 @@
  *
  * A and B differ in every parameter that has room to, and carry long notes,
  * so a torn or mixed file cannot pass for either. */
-#include "dsp/params.c"
-#include "audio/atomicfile.c"
-#include "audio/preset.c"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audio/preset.h"
+#include "audio/status.h"
+#include "dsp/params.h"
 
 static void make(double v[P_COUNT], int which, char *notes, size_t size)
 {
