@@ -313,15 +313,12 @@ static void meter(struct chain *c, const float *L, const float *R, int n)
 	const float *ch[2] = { L, R };
 
 	for (int k = 0; k < 2; k++) {
-		float p = c->peak[k], t = c->tpeak[k];
+		float p = c->peak[k];
 		for (int i = 0; i < n; i++) {
 			float a = fabsf(ch[k][i]);
-			float q = tpdet_push(c->tp[k], ch[k][i]);
-			if (a > p)
-				p = a;
-			if (q > t)
-				t = q;
+			p = a > p ? a : p;
 		}
+		float t = tpdet_run(c->tp[k], ch[k], n, c->tpeak[k]);
 		c->peak[k] = p;
 		c->tpeak[k] = t > p ? t : p;
 	}

@@ -9,5 +9,8 @@ void tpdet_reset(struct tpdet *t);
 /* Push one sample; returns the largest |x| of the reconstructed waveform
  * around a sample tpdet_latency() samples in the past. */
 float tpdet_push(struct tpdet *t, float x);
+/* Push n samples; returns the larger of peak and every value tpdet_push
+ * would have returned for them. */
+float tpdet_run(struct tpdet *t, const float *x, int n, float peak);
 int tpdet_latency(void);
 #endif

@@ -110,6 +110,44 @@ static void test_nan(void **state)
 	tpdet_free(t);
 }
 
+/* The block path (the output meter's) reads exactly what pushing the same
+ * samples one at a time reads, in blocks of any size, hostile values
+ * included. */
+static void test_block_same_as_push(void **state)
+{
+	(void)state;
+	struct tpdet *a = tpdet_new(), *b = tpdet_new();
+	enum { N = 6000 };
+	static float x[N];
+	unsigned r = 12345;
+	for (int i = 0; i < N; i++) {
+		r = r * 1103515245u + 12345u;
+		x[i] = (float)(0.7 * sin(i * 1.3) + 0.3 * ((double)(r >> 8) / (1 << 24) - 0.5));
+	}
+	x[777] = NAN;
+	x[778] = INFINITY;
+	x[779] = 1e-40f;
+	x[3000] = 1.0f;
+	const int sizes[] = { 1, 7, 64, 240, 1000 };
+	int i = 0, s = 0;
+	while (i < N) {
+		int n = sizes[s++ % 5];
+		if (n > N - i)
+			n = N - i;
+		float want = 0.0f;
+		for (int j = 0; j < n; j++) {
+			float v = tpdet_push(a, x[i + j]);
+			want = v > want ? v : want;
+		}
+		float got = tpdet_run(b, x + i, n, 0.0f);
+		assert_true(got == want);
+		assert_true(tpdet_run(b, x, 0, got) == got);
+		i += n;
+	}
+	tpdet_free(a);
+	tpdet_free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -117,6 +155,7 @@ int main(void)
 		cmocka_unit_test(test_accuracy_96k),
 		cmocka_unit_test(test_latency_and_impulse),
 		cmocka_unit_test(test_nan),
+		cmocka_unit_test(test_block_same_as_push),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
