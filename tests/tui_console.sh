@@ -52,6 +52,21 @@ check 'comp\.bogus' "':set comp.bogus 1' is refused, naming the parameter"
 tm send-keys : 'load x' Enter
 check 'loaded x' "':load x' reports the preset"
 check 'ceiling +-1\.0dBTP' "':load x' brings the ceiling back to -1.0"
+# History (Up walks back as in a shell) and Tab completion of commands
+# and parameter names.
+tm send-keys : Up Up Up
+check '^:set limiter\.ceiling -2 *$' "Up Up Up on ':' brings back the third-last command"
+tm send-keys Enter
+check '\[ceiling +-2\.0dBTP\]' "the recalled command runs again"
+tm send-keys : 'pres' Tab
+check '^:presets *$' "Tab completes 'pres' to presets"
+tm send-keys C-u 'set limiter.c' Tab
+check '^:set limiter\.ceiling *$' "Tab completes 'limiter.c' to limiter.ceiling"
+tm send-keys C-u 'set li' Tab
+check '^:set limiter\..*ceiling' "Tab on an ambiguous prefix extends it and lists the matches"
+tm send-keys 'ceiling -1' Enter
+check '\[ceiling +-1\.0dBTP\]' "the completed command runs"
+
 tm send-keys h h
 check '\[ratio +2\.1:1\]' "h h goes back to comp, on the parameter last used there"
 

@@ -46,6 +46,8 @@ struct undo_entry {
 	double v[P_COUNT];
 };
 
+#define CMD_HISTORY 64
+
 struct console {
 	const struct cli *cli;
 	struct engine *e;
@@ -80,6 +82,12 @@ struct console {
 	int quit, exit_code;
 
 	enum prompt_kind prompt;
+
+	/* ':' history, oldest first; hist_at is the entry shown while
+	 * browsing (nhist: the line being typed, kept in hist_edit). */
+	char hist[CMD_HISTORY][256];
+	int nhist, hist_at;
+	char hist_edit[256];
 
 	unsigned long change_seq, saved_seq;
 	double last_autosave;

@@ -35,6 +35,7 @@
 
 static void open_cmdline(struct console *c, const char *text)
 {
+	c->hist_at = c->nhist;
 	c->mo.cmdline = 1;
 	snprintf(c->mo.cmd, sizeof c->mo.cmd, "%s", text);
 	c->mo.cmd_len = (int)strlen(c->mo.cmd);
@@ -329,11 +330,109 @@ static void exec_cmdline(struct console *c, char *line)
 	}
 }
 
+/* The words the command line understands, for Tab. */
+static const char *const cmd_words[] = {
+	"set", "save", "load", "render", "target", "bypass", "monitor", "seek",
+	"loop", "reset", "presets", "track", "next", "prev", "copy", "ref",
+	"help", "w", "wq", "e", "quit", "q!",
+};
+
+static void remember(struct console *c, const char *line)
+{
+	if (!line[0] || (c->nhist && !strcmp(c->hist[c->nhist - 1], line)))
+		return;
+	if (c->nhist == CMD_HISTORY) {
+		memmove(c->hist[0], c->hist[1], sizeof c->hist[0] * (CMD_HISTORY - 1));
+		c->nhist--;
+	}
+	snprintf(c->hist[c->nhist++], sizeof c->hist[0], "%s", line);
+}
+
+static void show_line(struct ui_model *mo, const char *text)
+{
+	snprintf(mo->cmd, sizeof mo->cmd, "%s", text);
+	mo->cmd_len = (int)strlen(mo->cmd);
+}
+
+/* Up and Down walk the history as in a shell; the line being typed is
+ * kept and comes back below the newest entry. */
+static void browse(struct console *c, int dir)
+{
+	int to = c->hist_at + dir;
+
+	if (to < 0 || to > c->nhist)
+		return;
+	if (c->hist_at == c->nhist)
+		snprintf(c->hist_edit, sizeof c->hist_edit, "%s", c->mo.cmd);
+	c->hist_at = to;
+	show_line(&c->mo, to == c->nhist ? c->hist_edit : c->hist[to]);
+}
+
+/* Tab completes the word under the cursor: a command name first, then a
+ * parameter for set (and a module for bypass).  With several matches it
+ * extends to their common prefix and lists them on the status line. */
+static void complete(struct console *c)
+{
+	struct ui_model *mo = &c->mo;
+	char *word = strrchr(mo->cmd, ' ');
+	int first = !word;
+	const char *cands[P_COUNT + MOD_COUNT + 32];
+	char names[P_COUNT][48];
+	int n = 0;
+
+	word = word ? word + 1 : mo->cmd;
+	if (first) {
+		for (size_t i = 0; i < sizeof cmd_words / sizeof *cmd_words; i++)
+			cands[n++] = cmd_words[i];
+	} else if (!strncmp(mo->cmd, "set ", 4) && word == mo->cmd + 4) {
+		for (int i = 0; i < P_COUNT; i++) {
+			snprintf(names[i], sizeof names[i], "%s.%s",
+				 module_names[param_table[i].module], param_table[i].name);
+			cands[n++] = names[i];
+		}
+	} else if (!strncmp(mo->cmd, "bypass ", 7) && word == mo->cmd + 7) {
+		for (int m = 0; m < MOD_COUNT; m++)
+			cands[n++] = module_names[m];
+	} else {
+		return;
+	}
+
+	size_t wl = strlen(word), common = 0;
+	int hits = 0;
+	const char *one = NULL;
+	char list[sizeof mo->cmd_hint] = "";
+	for (int i = 0; i < n; i++) {
+		if (strncmp(cands[i], word, wl))
+			continue;
+		if (!hits++) {
+			one = cands[i];
+			common = strlen(one);
+		} else {
+			size_t k = 0;
+			while (k < common && one[k] == cands[i][k])
+				k++;
+			common = k;
+		}
+		size_t len = strlen(list);
+		snprintf(list + len, sizeof list - len, "%s%s", len ? " " : "", cands[i]);
+	}
+	if (!hits)
+		return;
+	size_t at = (size_t)(word - mo->cmd);
+	char next[sizeof mo->cmd];
+	snprintf(next, sizeof next, "%.*s%.*s%s", (int)at, mo->cmd, (int)common, one,
+		 hits == 1 ? " " : "");
+	show_line(mo, next);
+	if (hits > 1)
+		snprintf(mo->cmd_hint, sizeof mo->cmd_hint, "%s", list);
+}
+
 void cmdline_key(struct console *c, int ch)
 {
 	struct ui_model *mo = &c->mo;
 
 	c->pending |= VP_STATUS;
+	mo->cmd_hint[0] = 0;
 	if (ch == 27 || ((ch == KEY_BACKSPACE || ch == 127 || ch == 8) && mo->cmd_len == 0)) {
 		mo->cmdline = 0;
 	} else if (ch == '\n' || ch == '\r' || ch == KEY_ENTER) {
@@ -341,9 +440,14 @@ void cmdline_key(struct console *c, int ch)
 		memcpy(line, mo->cmd, sizeof line);
 		mo->cmdline = 0;
 		mo->status[0] = 0;
+		remember(c, line);
 		exec_cmdline(c, line);
 	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
 		mo->cmd[--mo->cmd_len] = 0;
+	} else if (ch == KEY_UP || ch == KEY_DOWN) {
+		browse(c, ch == KEY_UP ? -1 : 1);
+	} else if (ch == '\t') {
+		complete(c);
 	} else if (ch == ('u' & 0x1f)) {
 		mo->cmd_len = 0;
 		mo->cmd[0] = 0;

@@ -802,6 +802,8 @@ static void draw_status(struct view *v, const struct ui_model *mo)
 		rw = v->w / 2;
 	if (mo->cmdline) {
 		putn(y, 0, v->w, R_NORMAL, ":%s", mo->cmd);
+		if (mo->cmd_hint[0] && mo->cmd_len + 4 < v->w)
+			putn(y, mo->cmd_len + 3, v->w - mo->cmd_len - 3, R_DIM, "%s", mo->cmd_hint);
 		move(y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
 		return;
 	}

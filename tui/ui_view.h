@@ -47,6 +47,7 @@ struct ui_model {
 	int cmdline;               /* 1: typing a ':' command */
 	char cmd[256];
 	int cmd_len;
+	char cmd_hint[256];        /* Tab's matches, shown after the line */
 	char job[160];             /* background render / target progress */
 
 	int help, help_top;
