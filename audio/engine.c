@@ -139,6 +139,11 @@ struct engine {
 	_Atomic uint64_t frames_written;
 	_Atomic int64_t first_write_ns;
 	_Atomic int64_t cpu_ns;   /* audio thread CPU time since the load */
+	/* The part of it spent producing audio (decoded frames through the
+	 * chain, monitors and meters); the rest is waiting on and writing to
+	 * the device, i.e. the kernel, whose share varies with the machine's
+	 * load and power state far more than ours. */
+	_Atomic int64_t work_ns;
 	int64_t cpu_start;        /* audio thread's */
 	char lost_msg[512];       /* written before lost is set */
 	struct tbuf meters;
@@ -885,7 +890,10 @@ static void *audio_main(void *arg)
 			continue;
 		}
 		int starved;
+		int64_t w0 = now_ns(CLOCK_THREAD_CPUTIME_ID);
 		int n = produce(e, e->blk, &starved);
+		atomic_store_explicit(&e->work_ns, atomic_load_explicit(&e->work_ns, memory_order_relaxed) +
+				      now_ns(CLOCK_THREAD_CPUTIME_ID) - w0, memory_order_relaxed);
 		if (n > 0) {
 			write_out(e, e->out, n);
 			meter_frames += n;
@@ -1137,6 +1145,7 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	atomic_store(&e->frames_written, 0);
 	atomic_store(&e->first_write_ns, 0);
 	atomic_store(&e->cpu_ns, 0);
+	atomic_store(&e->work_ns, 0);
 	atomic_store(&e->end_frame, 0);
 	/* From the call of engine_load when it came through there: the time
 	 * to the first sample includes opening the file. */
@@ -1359,4 +1368,5 @@ void engine_get_stats(struct engine *e, struct engine_stats *s)
 	s->first_sample_ms = f ? (double)(f - e->load_ns) * 1e-6 : -1;
 	s->latency_frames = e->lat;
 	s->cpu_s = (double)atomic_load_explicit(&e->cpu_ns, memory_order_relaxed) * 1e-9;
+	s->work_s = (double)atomic_load_explicit(&e->work_ns, memory_order_relaxed) * 1e-9;
 }

@@ -102,6 +102,7 @@ struct engine_stats {
 	double first_sample_ms;   /* from the load to the first write; -1: none yet */
 	int latency_frames;       /* the chain's, compensated */
 	double cpu_s;             /* audio thread CPU time since the load */
+	double work_s;            /* the part of it producing audio (not in the device) */
 };
 void engine_get_stats(struct engine *e, struct engine_stats *s);
 

@@ -52,9 +52,14 @@ float tpdet_push(struct tpdet *t, float x)
 	return os_refine(p);
 }
 
-/* The output meter's path: the same steps as tpdet_push, inlined into a
- * loop the compiler can build for AVX2 (the 48-tap dot product is most of
- * the cost, and the same summation order gives the same values). */
+/* The output meter's path: the same steps as tpdet_push, on a linear copy
+ * of the history plus the block.  Pushing one sample at a time stores it
+ * and at once reads it back inside a vector load, which the CPU cannot
+ * forward from the store (a stall per sample, most of the cost); here
+ * every sample is stored before any is read, so the 48-tap dot products
+ * of neighbouring samples overlap.  Same summation order: same values. */
+#define CHUNK 256
+
 #if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
 #if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("avx2", "default")))
@@ -62,17 +67,30 @@ __attribute__((target_clones("avx2", "default")))
 #endif
 float tpdet_run(struct tpdet *t, const float *x, int n, float peak)
 {
-	for (int i = 0; i < n; i++) {
-		float v = x[i], ax = fabsf(v);
-		if (!(ax >= 1e-30f && ax <= 1e30f))
-			v = 0.0f;
-		unsigned k = t->n++, w = k & (HSIZE - 1);
-		float p[6];
-		t->hist[w] = v;
-		t->hist[w + HSIZE] = v;
-		os_step(&t->oc, &t->ch, &t->hist[w + HSIZE - OS_H1 + 1], k, p);
-		float q = os_refine(p);
-		peak = q > peak ? q : peak;
+	float buf[OS_H1 - 1 + CHUNK];
+
+	while (n > 0) {
+		int k = n < CHUNK ? n : CHUNK;
+		/* The last OS_H1 - 1 samples pushed (zeros before the first). */
+		unsigned last = (t->n - 1) & (HSIZE - 1);
+		memcpy(buf, &t->hist[last + HSIZE - (OS_H1 - 1) + 1], (OS_H1 - 1) * sizeof *buf);
+		for (int i = 0; i < k; i++) {
+			float v = x[i], ax = fabsf(v);
+			buf[OS_H1 - 1 + i] = ax >= 1e-30f && ax <= 1e30f ? v : 0.0f;
+		}
+		for (int i = 0; i < k; i++) {
+			float p[6];
+			os_step(&t->oc, &t->ch, &buf[i], t->n + (unsigned)i, p);
+			float q = os_refine(p);
+			peak = q > peak ? q : peak;
+		}
+		for (int i = 0; i < k; i++) {
+			unsigned w = (t->n + (unsigned)i) & (HSIZE - 1);
+			t->hist[w] = t->hist[w + HSIZE] = buf[OS_H1 - 1 + i];
+		}
+		t->n += (unsigned)k;
+		x += k;
+		n -= k;
 	}
 	return peak;
 }

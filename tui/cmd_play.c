@@ -135,9 +135,10 @@ int play_main(const struct cli *c)
 	} else if (!c->quiet) {
 		double played = (double)st.frames_written / info.rate;
 		fprintf(stderr, "lathe: played %.1f s on %s at %u Hz (period %u, buffer %u frames): "
-			"first sample %.0f ms after loading, audio thread %.2f%% of a core, %u underruns\n",
+			"first sample %.0f ms after loading, audio thread %.2f%% of a core (%.2f%% producing audio), %u underruns\n",
 			played, info.device, info.rate, info.period_frames, info.buffer_frames,
-			st.first_sample_ms, played > 0 ? 100.0 * st.cpu_s / played : 0.0, m.underruns);
+			st.first_sample_ms, played > 0 ? 100.0 * st.cpu_s / played : 0.0,
+			played > 0 ? 100.0 * st.work_s / played : 0.0, m.underruns);
 	}
 	engine_close(e);
 	return rc;
