@@ -188,6 +188,7 @@ static int scan_file(const char *path, struct scan *sc, char *err, int errlen)
 		snprintf(err, (size_t)errlen, "%s: cannot open: %s", path, strerror(errno));
 		return ST_INPUT;
 	}
+	ini_skip_bom(f);
 	while (rc == ST_OK && c != EOF) {
 		size_t len = 0;
 		line++;

@@ -418,6 +418,7 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 		snprintf(err, (size_t)errlen, "%s: out of memory", path);
 		return ST_INPUT;
 	}
+	ini_skip_bom(f);
 	rc = scan_file(f, sc, path, err, errlen);
 	fclose(f);
 	if (rc) {
