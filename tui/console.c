@@ -531,6 +531,7 @@ void switch_track(struct console *c, int i)
 		engine_play(c->e);
 	c->mo.have_meters = 0;
 	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	changed(c);
 	c->pending |= VP_ALL;
 	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
@@ -743,6 +744,15 @@ static void update_meters(struct console *c)
 		if (!(mo->hold_tp[ch] >= m.true_peak_db[ch]) || c->now - c->hold_t[ch] > HOLD_TIME) {
 			mo->hold_tp[ch] = m.true_peak_db[ch];
 			c->hold_t[ch] = c->now;
+		}
+	}
+	/* GR holds too: the deepest bite of the last seconds stays on the
+	 * bar, so a fast limiter's catches are seen, not just read. */
+	for (int i = 0; i < 2; i++) {
+		float gr = i ? m.limiter_gr_db : m.comp_gr_db;
+		if (!(mo->hold_gr[i] >= gr) || c->now - c->hold_gr_t[i] > HOLD_TIME) {
+			mo->hold_gr[i] = gr;
+			c->hold_gr_t[i] = c->now;
 		}
 	}
 	if (m.transport == TR_PLAYING) {
@@ -1115,6 +1125,7 @@ int console_main(const struct cli *cli)
 	c->mo.param = c->mod_param[MOD_INPUT];
 	c->mo.keys = &c->keys;
 	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	engine_get_info(c->e, &c->mo.info);
 	c->tracks[0].dur_s = c->mo.info.duration_s;
 	for (int i = 1; i < c->ntracks; i++)

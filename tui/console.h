@@ -74,7 +74,7 @@ struct console {
 	int last_edit_id;
 	double last_edit_t;
 
-	double now, last_frame, last_meter_draw, hold_t[2], gr_t0, num_t;
+	double now, last_frame, last_meter_draw, hold_t[2], hold_gr_t[2], gr_t0, num_t;
 	float gr_acc_comp, gr_acc_lim;
 	float num_peak[2], num_comp, num_lim; /* largest since the last readout */
 	unsigned pending;

@@ -520,7 +520,8 @@ static void draw_meters(struct view *v, const struct ui_model *mo)
 		if (!mo->have_meters)
 			gr = 0;
 		putn(y + 5 + i, x, 4, R_LABEL, "%s", i ? "lim " : "cmp ");
-		draw_bar(y + 5 + i, x + 4, bar, gr, 0, GR_FULL, NAN, NAN, 1e9, 1e9, R_GR);
+		double hold = mo->have_meters && mo->hold_gr[i] > 0.05 ? fmin(mo->hold_gr[i], GR_FULL) : NAN;
+		draw_bar(y + 5 + i, x + 4, bar, gr, 0, GR_FULL, hold, NAN, 1e9, 1e9, R_GR);
 		putn(y + 5 + i, x + 4 + bar, nw, R_NORMAL, " %5.1f dB GR",
 		     mo->have_meters ? (i ? num->limiter_gr_db : num->comp_gr_db) : 0.0);
 	}

@@ -37,6 +37,7 @@ struct ui_model {
 	int param;                 /* selected parameter (never a bypass) */
 
 	float hold_tp[2];          /* true-peak hold, dBTP */
+	float hold_gr[2];          /* GR hold of the compressor and limiter, dB */
 	float gr_comp[GR_HIST_LEN], gr_lim[GR_HIST_LEN];
 	uint64_t gr_count;         /* history samples written in total */
 	double platform_target;    /* LUFS, for the over-loud warning */
