@@ -1272,6 +1272,16 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
 		source_close(s);
 		return ST_INPUT;
 	}
+	/* A reference at another rate (a CD-rate master against a 48 or
+	 * 96 kHz mix, say) is converted once, here, to the track's rate. */
+	if (e->src_rate && (unsigned)source_rate(s) != e->src_rate) {
+		struct source *conv;
+		st = source_resample(s, (int)e->src_rate, &conv, err, errlen);
+		source_close(s);
+		if (st != ST_OK)
+			return st;
+		s = conv;
+	}
 	rd = reader_new(s);
 	if (!rd) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", path);

@@ -1,6 +1,7 @@
 /* Sources: audio files through libsndfile, or a buffer in memory.  Both
  * hand out interleaved stereo float; mono files play as dual mono. */
 #include "source.h"
+#include "resample.h"
 
 #include <errno.h>
 #include <sndfile.h>
@@ -179,4 +180,51 @@ void source_close(struct source *s)
 	free(s->mem);
 	free(s->mono);
 	free(s);
+}
+
+/* Minutes of audio a converted reference may take in memory: at 192 kHz
+ * the decoded input alone is 3 GB an hour. */
+#define RESAMPLE_MAX_MINUTES 20
+
+int source_resample(struct source *s, int rate, struct source **out, char *err, int errlen)
+{
+	int64_t n = s->frames, m, got = 0, k = 0;
+	float *in, *res;
+
+	if (n > (int64_t)RESAMPLE_MAX_MINUTES * 60 * s->rate) {
+		snprintf(err, (size_t)errlen, "%s: longer than %d minutes: too long to convert from %d to %d Hz",
+			 s->name, RESAMPLE_MAX_MINUTES, s->rate, rate);
+		return ST_INPUT;
+	}
+	m = resample_frames(n, s->rate, rate);
+	in = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *in);
+	res = malloc((size_t)(m > 0 ? m : 1) * 2 * sizeof *res);
+	if (!in || !res || source_seek(s, 0) != 0) {
+		snprintf(err, (size_t)errlen, "%s: %s", s->name, in && res ? "cannot seek" : "out of memory");
+		goto fail;
+	}
+	while (got < n && (k = source_read(s, in + 2 * got, n - got)) > 0)
+		got += k;
+	if (k < 0) {
+		snprintf(err, (size_t)errlen, "%s", source_error(s));
+		goto fail;
+	}
+	m = resample_frames(got, s->rate, rate);
+	if (resample_stereo(in, got, s->rate, res, rate) != 0) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", s->name);
+		goto fail;
+	}
+	free(in);
+	*out = source_from_memory(res, m, rate, s->name);
+	if (!*out) {
+		free(res);
+		snprintf(err, (size_t)errlen, "%s: out of memory", s->name);
+		return ST_INPUT;
+	}
+	(*out)->channels = s->channels;
+	return ST_OK;
+fail:
+	free(in);
+	free(res);
+	return ST_INPUT;
 }

@@ -524,6 +524,13 @@ void switch_track(struct console *c, int i)
 	c->last_edit_id = -1;
 	c->mo.loop_a = c->mo.loop_b = 0;
 	engine_get_info(c->e, &c->mo.info);
+	if (c->mo.ref_loaded && !c->mo.info.reference_usable && c->cli->reference) {
+		/* A track at another rate: convert the reference again. */
+		if (engine_load_reference(c->e, c->cli->reference, err, sizeof err) == ST_OK)
+			engine_get_info(c->e, &c->mo.info);
+		else
+			logmsg(c, "reference: %s", err);
+	}
 	nt->dur_s = c->mo.info.duration_s;
 	if (frac > 0)
 		engine_seek(c->e, frac * nt->dur_s, 0);

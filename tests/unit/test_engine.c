@@ -503,14 +503,19 @@ static void test_ab_matched(void **state)
 }
 
 /* A float WAV of interleaved stereo, for engine_load_reference. */
-static void write_wav(const char *path, const float *b, int64_t n)
+static void write_wav_rate(const char *path, const float *b, int64_t n, int rate)
 {
-	SF_INFO fi = { .samplerate = RATE, .channels = 2,
+	SF_INFO fi = { .samplerate = rate, .channels = 2,
 		       .format = SF_FORMAT_WAV | SF_FORMAT_FLOAT };
 	SNDFILE *f = sf_open(path, SFM_WRITE, &fi);
 	assert_non_null(f);
 	assert_int_equal(sf_writef_float(f, b, n), n);
 	sf_close(f);
+}
+
+static void write_wav(const char *path, const float *b, int64_t n)
+{
+	write_wav_rate(path, b, n, RATE);
 }
 
 static double lufs_of(const float *b, int64_t from, int64_t frames)
@@ -594,6 +599,58 @@ static double tone_amp(const float *x, int64_t a, int64_t b, double w)
 	return 2 * sqrt(re * re + im * im) / (double)(b - a);
 }
 
+/* A reference at 44.1 kHz against a 48 kHz track (a CD master as the
+ * reference for a 48 kHz mix): it is converted on load, so it plays at its
+ * own pitch and level.  Played at the track's rate unconverted, its 1 kHz
+ * tone would come out at 1088 Hz. */
+static void test_reference_other_rate(void **state)
+{
+	(void)state;
+	const int rr = 44100;
+	int64_t n = 20 * RATE, nr = 12 * rr, got;
+	float *in = music(n), *ref = malloc((size_t)nr * 2 * sizeof *ref);
+	char path[160], err[ERRLEN];
+	double v[P_COUNT];
+	assert_non_null(ref);
+	for (int64_t i = 0; i < nr; i++)
+		ref[2 * i] = ref[2 * i + 1] = (float)(0.1 * sin(2 * M_PI * 1000 * (double)i / rr));
+	busy(v);
+	v[P_LIMITER_DRIVE] = 9;
+	snprintf(path, sizeof path, "%s/ref441.wav", dir);
+	write_wav_rate(path, ref, nr, rr);
+	struct engine *e = open_tap();
+	struct engine_stats st;
+	struct engine_info info;
+
+	load(e, in, n, v);
+	assert_int_equal(engine_load_reference(e, path, err, sizeof err), ST_OK);
+	engine_get_info(e, &info);
+	assert_true(info.reference_usable);
+	assert_true(fabs(info.reference_s - 12.0) < 0.01);
+	engine_set_reference(e, 1);
+	engine_play(e);
+	do {
+		sleep_ms(1);
+		engine_get_stats(e, &st);
+	} while (st.frames_written < (uint64_t)(8 * RATE));
+	engine_set_reference(e, 0);
+	wait_stopped(e, 30);
+	engine_close(e);
+	unlink(path);
+	float *out = read_raw(&got);
+	assert_int_equal(got, n);
+	/* 2 to 6 s: the reference, the quieter one, at its own level */
+	double amp = tone_amp(out, 2 * RATE, 6 * RATE, 2 * M_PI * 1000 / RATE);
+	double wrong = tone_amp(out, 2 * RATE, 6 * RATE, 2 * M_PI * 1000 * 48000.0 / 44100 / RATE);
+	printf("  reference heard: 1 kHz at %.2f dB of its level, 1088 Hz at %.1f dB\n",
+	       20 * log10(amp / 0.1), 20 * log10(wrong / 0.1 + 1e-12));
+	assert_true(fabs(20 * log10(amp / 0.1)) < 0.1);
+	assert_true(20 * log10(wrong / 0.1 + 1e-12) < -40);
+	free(in);
+	free(ref);
+	free(out);
+}
+
 /* Switching between master and reference crossfades: the output's
  * curvature never exceeds what the two sines have on their own (a cut
  * would, by 20x and more). */
@@ -665,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_ab_matched),
 		cmocka_unit_test(test_reference_matched),
 		cmocka_unit_test(test_reference_no_click),
+		cmocka_unit_test(test_reference_other_rate),
 		cmocka_unit_test(test_silent_sink_underrun),
 	};
 	return cmocka_run_group_tests(tests, setup_alsa, teardown_alsa);
