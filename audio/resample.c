@@ -13,22 +13,12 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "dsp/kaiser.h"
+
 #define PHASES 4096
 #define BASE_H 48    /* taps each side at ratio 1; more when reducing */
 #define BETA 6.5
 #define CUTOFF 0.95
-
-static double bessel_i0(double x)
-{
-	double s = 1.0, t = 1.0;
-	for (int k = 1; k < 60; k++) {
-		t *= (x / (2.0 * k)) * (x / (2.0 * k));
-		s += t;
-		if (t < 1e-17 * s)
-			break;
-	}
-	return s;
-}
 
 int64_t resample_frames(int64_t frames, int from, int to)
 {
@@ -52,7 +42,7 @@ int resample_stereo(const float *in, int64_t frames, int from, float *out, int t
 		float *c = tab + (size_t)p * (size_t)T;
 		for (int m = 0; m < T; m++) {
 			double d = (m - H + 1) - frac, u = d / H;
-			double w = fabs(u) < 1 ? bessel_i0(BETA * sqrt(1 - u * u)) / bessel_i0(BETA) : 0;
+			double w = fabs(u) < 1 ? kaiser(u, BETA) : 0;
 			double s = d == 0 ? 1 : sin(M_PI * fc * d) / (M_PI * fc * d);
 			c[m] = (float)(s * w);
 			sum += s * w;

@@ -1,19 +1,7 @@
 #include <math.h>
 
+#include "kaiser.h"
 #include "oversample.h"
-
-/* Modified Bessel function of the first kind, order 0 (Kaiser window). */
-static double bessel_i0(double x)
-{
-	double s = 1.0, t = 1.0;
-	for (int k = 1; k < 60; k++) {
-		t *= (x / (2.0 * k)) * (x / (2.0 * k));
-		s += t;
-		if (t < 1e-17 * s)
-			break;
-	}
-	return s;
-}
 
 /* Weights of the half-sample point from the K nearest samples each side,
  * a[k] for the pair at distance k - 1/2, normalised to unit DC gain. */
@@ -22,7 +10,7 @@ static void halfband(double *a, int K, double beta)
 	double sum = 0.0;
 	for (int k = 1; k <= K; k++) {
 		double t = k - 0.5, u = t / K;
-		double w = bessel_i0(beta * sqrt(1.0 - u * u)) / bessel_i0(beta);
+		double w = kaiser(u, beta);
 		a[k - 1] = sin(M_PI * t) / (M_PI * t) * w;
 		sum += 2.0 * a[k - 1];
 	}
@@ -44,7 +32,7 @@ void os_init(struct os_coefs *oc)
 	double sum = 0.0, w[OS_NQ];
 	for (int k = 0; k < OS_NQ; k++) {
 		double u = (k - (OS_NQ - 1) / 2.0) / (OS_NQ / 2.0);
-		w[k] = bessel_i0(5.0 * sqrt(1.0 - u * u)) / bessel_i0(5.0);
+		w[k] = kaiser(u, 5.0);
 		sum += w[k];
 	}
 	for (int k = 0; k < OS_NQ; k++)

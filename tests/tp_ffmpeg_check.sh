@@ -14,7 +14,7 @@ RATE=${1:-44100} CEIL=${2:--1} DRIVE=${3:-0} REL=${4:-60} LA=${5:-2}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 ${CC:-cc} -std=c11 -D_GNU_SOURCE -O2 -I. -o "$tmp/tp_wav" tests/tp_wav.c \
-	dsp/limiter.c dsp/oversample.c dsp/params.c \
+	dsp/limiter.c dsp/oversample.c dsp/kaiser.c dsp/params.c \
 	$(pkg-config --cflags --libs sndfile libebur128) -lm
 "$tmp/tp_wav" "$tmp" "$RATE" "$CEIL" "$DRIVE" "$REL" "$LA" > "$tmp/list"
 fail=0

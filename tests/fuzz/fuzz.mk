@@ -17,9 +17,9 @@ FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs sndfile 2>/dev/null) -liniparser -lm -p
 
 FUZZ_SRC_preset = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c
 FUZZ_SRC_keymap = tui/keymap.c
-FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/album.c audio/source.c audio/resample.c audio/tonal.c
+FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/album.c audio/source.c audio/resample.c dsp/kaiser.c audio/tonal.c
 FUZZ_SRC_cli = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c tui/cli.c
-FUZZ_SRC_source = audio/source.c audio/resample.c
+FUZZ_SRC_source = audio/source.c audio/resample.c dsp/kaiser.c
 
 # Extra flags per harness: the command-line parser prints its refusals;
 # audio seeds are bigger than text ones.
