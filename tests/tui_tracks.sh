@@ -165,6 +165,27 @@ wait_exit
 [ -s "$T/stderr" ] && fail "stderr while curses owned the screen: $(head -c 300 "$T/stderr")"
 tm kill-server 2>/dev/null
 
+# 6. --target at start-up: every track is searched in the background,
+# one after the other, each getting its own drive (b.wav is 8 dB quieter,
+# so it needs about 8 dB more).
+start --target -14 a.wav b.wav
+check 'target -14\.0 track 2: drive' "--target: the search reaches track 2 in the background" 300
+drive() { tm capture-pane -p | sed -n 's/^.limiter .*drive *\([-+][0-9.]*\)dB.*/\1/p' | head -1; }
+d1=$(drive); tm send-keys n
+check '2/2 b\.wav' "n switches to track 2"
+sleep 0.3; d2=$(drive)
+if [ -n "$d1" ] && [ -n "$d2" ] && le 4 "$(awk -v a="$d1" -v b="$d2" 'BEGIN { print b - a }')" &&
+   le "$(awk -v a="$d1" -v b="$d2" 'BEGIN { print b - a }')" 12; then
+	ok "each track has its own drive for -14 LUFS: track 1 $d1 dB, track 2 $d2 dB"
+else
+	fail "drives after --target: track 1 '$d1', track 2 '$d2' (want track 2 about 8 dB more)"
+fi
+tm send-keys q
+wait_for 'Quit with unsaved' && tm send-keys y
+wait_exit
+[ "$(cat "$T/exit" 2>/dev/null)" = "EXIT=0" ] && ok "target: q exits 0" || fail "target exit: $(cat "$T/exit" 2>&1)"
+tm kill-server 2>/dev/null
+
 # A reference that is not audio: one line, exit 2, before the screen.
 echo "not audio" >"$T/bad.wav"
 new_sock; rm -f "$T/exit"

@@ -576,6 +576,26 @@ void copy_settings(struct console *c, int to)
 		       n == 1 ? "" : "s");
 }
 
+/* One parameter of any track, undoable; a background job's result may
+ * arrive after the engineer has moved to another track. */
+void set_track_value(struct console *c, int track, int id, double val)
+{
+	double v[P_COUNT];
+
+	if (track == c->cur) {
+		set_value(c, id, val);
+		return;
+	}
+	memcpy(v, c->tracks[track].v, sizeof v);
+	v[id] = param_clamp(id, val);
+	if (v[id] == c->tracks[track].v[id])
+		return;
+	push_undo_track(c, track, ++c->group);
+	put_track_v(c, track, v);
+	c->change_seq++;
+	c->pending |= VP_TRACKS | VP_STATUS;
+}
+
 void set_reference(struct console *c, int on)
 {
 	if (!c->mo.ref_loaded) {
@@ -1166,7 +1186,10 @@ int console_main(const struct cli *cli)
 		con_status(c, 0, "r switches to the reference %s (%.1f LUFS) at matched loudness",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
 	if (cli->has_target) {
+		/* Every track to the target, one after the other, in the
+		 * background while the first one plays. */
 		c->now = now_s();
+		c->target_next = 1;
 		start_job(c, JOB_TARGET, NULL, cli->target);
 	}
 	if (c->view)

@@ -96,6 +96,8 @@ struct console {
 	 * rest is read only after job_done is seen (acquire). */
 	pthread_t job;
 	int job_kind;
+	int job_track;                /* the track it works on */
+	int target_next;              /* start-up --target: next track to search (0: none) */
 	atomic_int job_done, job_permille, job_cancel;
 	int job_status;
 	char job_in[4200], job_out[4096], job_err[ERRLEN];
@@ -113,6 +115,8 @@ void apply_params(struct console *c, const double nv[P_COUNT], int undoable);
 void set_value(struct console *c, int id, double val);
 void undo_redo(struct console *c, int redo);
 int start_job(struct console *c, int kind, const char *out, double target);
+int start_job_track(struct console *c, int kind, const char *out, double target, int track);
+void set_track_value(struct console *c, int track, int id, double val);
 void poll_job(struct console *c);
 void stop_job(struct console *c);
 void save_preset(struct console *c, const char *name);

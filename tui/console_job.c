@@ -64,7 +64,7 @@ static void *job_main(void *arg)
 				 .cancel = &c->job_cancel };
 	int st = ST_OK;
 
-	if (!c->file)
+	if (!c->job_in[0])
 		st = demo_file(c->job_in, sizeof c->job_in, c->job_err, sizeof c->job_err);
 	if (st == ST_OK && c->job_kind == JOB_RENDER)
 		st = render_file(c->job_in, c->job_out, c->job_v, &o, NULL,
@@ -79,15 +79,22 @@ static void *job_main(void *arg)
 
 int start_job(struct console *c, int kind, const char *out, double target)
 {
+	return start_job_track(c, kind, out, target, c->cur);
+}
+
+int start_job_track(struct console *c, int kind, const char *out, double target, int track)
+{
 	if (c->job_kind != JOB_NONE) {
 		con_status(c, 1, "a %s is still running", c->job_kind == JOB_RENDER ? "render" : "target search");
 		return -1;
 	}
 	c->job_kind = kind;
-	if (c->file)
-		snprintf(c->job_in, sizeof c->job_in, "%s", c->file);
+	c->job_track = track;
+	/* The track's file and settings as they are now: "" is the demo. */
+	snprintf(c->job_in, sizeof c->job_in, "%s",
+		 track == c->cur ? (c->file ? c->file : "") : c->tracks[track].path);
 	snprintf(c->job_out, sizeof c->job_out, "%s", out ? out : "");
-	memcpy(c->job_v, c->mo.v, sizeof c->job_v);
+	memcpy(c->job_v, track == c->cur ? c->mo.v : c->tracks[track].v, sizeof c->job_v);
 	c->job_target = target;
 	c->job_err[0] = 0;
 	atomic_store(&c->job_done, 0);
@@ -111,6 +118,9 @@ void poll_job(struct console *c)
 		int pm = atomic_load_explicit(&c->job_permille, memory_order_relaxed);
 		if (c->job_kind == JOB_RENDER)
 			snprintf(buf, sizeof buf, "rendering %.120s  %3d%%", c->job_out, pm / 10);
+		else if (c->ntracks > 1)
+			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring track %d %3d%%",
+				 c->job_target, c->job_track + 1, pm / 10);
 		else
 			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring %3d%%", c->job_target, pm / 10);
 		if (strcmp(buf, c->mo.job) != 0) {
@@ -121,19 +131,26 @@ void poll_job(struct console *c)
 	}
 	pthread_join(c->job, NULL);
 	c->mo.job[0] = 0;
+	char which[32] = "";
+	if (c->ntracks > 1)
+		snprintf(which, sizeof which, " track %d", c->job_track + 1);
 	if (c->job_kind == JOB_RENDER) {
 		if (c->job_status == ST_OK)
 			con_status(c, 0, "rendered %s", c->job_out);
 		else
 			con_status(c, 1, "render failed: %s", c->job_err);
 	} else if (c->job_status == ST_OK) {
-		set_value(c, P_LIMITER_DRIVE, c->job_v[P_LIMITER_DRIVE]);
-		con_status(c, 0, "target %.1f: drive %.1f dB, lands at %.2f LUFS, GR max %.1f dB",
-		       c->job_target, c->job_v[P_LIMITER_DRIVE], c->job_lufs, c->job_gr);
+		set_track_value(c, c->job_track, P_LIMITER_DRIVE, c->job_v[P_LIMITER_DRIVE]);
+		con_status(c, 0, "target %.1f%s: drive %.1f dB, lands at %.2f LUFS, GR max %.1f dB",
+		       c->job_target, which, c->job_v[P_LIMITER_DRIVE], c->job_lufs, c->job_gr);
 	} else {
-		con_status(c, 1, "target: %s", c->job_err);
+		con_status(c, 1, "target%s: %s", which, c->job_err);
 	}
 	c->job_kind = JOB_NONE;
+	if (c->target_next > 0 && c->target_next < c->ntracks) {
+		int next = c->target_next++;
+		start_job_track(c, JOB_TARGET, NULL, c->job_target, next);
+	}
 }
 
 void stop_job(struct console *c)
