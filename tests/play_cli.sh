@@ -50,4 +50,13 @@ wait $pid; rc=$?
 t1=$(date +%s.%N)
 el=$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')
 [ "$rc" = 0 ] && le "$el" 1 && ok "SIGINT: exit 0 after ${el}s" || fail "SIGINT: exit $rc after ${el}s: $(cat "$T/err")"
+# --latency sets the device buffer, read back from ALSA (and from the
+# silent sink); out of range is a usage error.
+for ms in 10 50; do
+	"$LATHE" play -d tap --latency $ms --seconds 0.2 "$T/music.wav" 2>"$T/err"
+	want=$((48 * ms))
+	grep -q "buffer $want frames" "$T/err" && ok "--latency $ms: a $want-frame buffer" ||
+		fail "--latency $ms: want buffer $want frames: $(cat "$T/err")"
+done
+expect_status 1 "--latency 0.5 (below 2 ms)" "$LATHE" play -d tap --latency 0.5 "$T/music.wav"
 finish

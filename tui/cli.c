@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"      --ceiling DBTP       true-peak ceiling of the limiter (default -1.0)\n"
 	"  -d, --device PCM         ALSA PCM name (default: default)\n"
 	"      --seconds N          play: stop after N seconds of audio\n"
+	"      --latency MS         play, console: device buffer (default 20 ms)\n"
 	"  -o, --output PATH        render: output file, or a folder for several inputs\n"
 	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
 	"      --album              render: several inputs as one album\n"
@@ -53,7 +54,7 @@ static void usage(void)
 }
 
 enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
-       O_JOBS, O_REFERENCE, O_VERSION };
+       O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY };
 
 static const struct option long_opts[] = {
 	{ "preset", required_argument, NULL, 'p' },
@@ -62,6 +63,7 @@ static const struct option long_opts[] = {
 	{ "ceiling", required_argument, NULL, O_CEILING },
 	{ "device", required_argument, NULL, 'd' },
 	{ "seconds", required_argument, NULL, O_SECONDS },
+	{ "latency", required_argument, NULL, O_LATENCY },
 	{ "output", required_argument, NULL, 'o' },
 	{ "bits", required_argument, NULL, O_BITS },
 	{ "album", no_argument, NULL, O_ALBUM },
@@ -147,6 +149,12 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case O_SECONDS:
 			if (number("--seconds", optarg, 0.001, 1e7, &c->seconds))
+				return ST_USAGE;
+			break;
+		case O_LATENCY:
+			/* Below a few ms no scheduler keeps up; above half a
+			 * second a tweak is no longer heard as one. */
+			if (number("--latency", optarg, 2, 500, &c->latency_ms))
 				return ST_USAGE;
 			break;
 		case O_BITS:

@@ -17,6 +17,7 @@ struct cli {
 	int has_ceiling; double ceiling;  /* --ceiling dBTP */
 	const char *device;          /* -d; NULL: default */
 	double seconds;              /* --seconds; 0: whole file */
+	double latency_ms;           /* --latency; 0: the engine's default */
 	const char *output;          /* -o */
 	int bits;                    /* 16, 24 or 32 (float) */
 	int album, json, quiet;

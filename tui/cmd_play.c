@@ -78,7 +78,7 @@ int play_main(const struct cli *c)
 			return rc;
 		}
 	}
-	struct engine_opts o = { c->device, c->device != NULL, 0 };
+	struct engine_opts o = { c->device, c->device != NULL, c->latency_ms };
 	if ((rc = engine_open(&e, &o, err, sizeof err)) != ST_OK) {
 		fprintf(stderr, "lathe: %s\n", err);
 		return rc;

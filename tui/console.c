@@ -1100,6 +1100,7 @@ int console_main(const struct cli *cli)
 	}
 	eo.device = cli->device;
 	eo.explicit_device = cli->device != NULL;
+	eo.latency_ms = cli->latency_ms;
 	st = engine_open(&c->e, &eo, err, sizeof err);
 	if (st != ST_OK) {
 		fprintf(stderr, "lathe: %s\n", err);
