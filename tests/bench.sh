@@ -13,10 +13,20 @@ SECONDS_AUDIO=300
 echo "generating ${SECONDS_AUDIO} s of 44.1 kHz stereo..."
 "$TOOLS/siggen" --seconds $SECONDS_AUDIO --level -3 music "$T/in.wav" || exit 1
 
-# run NAME CMD...: prints one line of figures, keeps wall/cpu in $T/NAME
+# run NAME CMD...: prints one line of figures, keeps wall/cpu in $T/NAME.
+# With REPEAT=N the best of N runs counts (the least disturbed by whatever
+# else the shared machine is doing); each peer gets the same treatment.
 run() {
 	name=$1; shift
-	"$TOOLS/runstat" "$@" >"$T/$name.out" 2>"$T/$name.err"
+	best=
+	for k in $(seq "${REPEAT:-1}"); do
+		"$TOOLS/runstat" "$@" >"$T/$name.out" 2>"$T/$name.err.$k"
+		l=$(grep '^runstat' "$T/$name.err.$k" | tail -1)
+		c=$(echo "$l" | sed 's/.*cpu=\([^ ]*\).*/\1/')
+		if [ -z "$best" ] || awk -v a="$c" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+			best=$c; cp "$T/$name.err.$k" "$T/$name.err"
+		fi
+	done
 	line=$(grep '^runstat' "$T/$name.err" | tail -1)
 	wall=$(echo "$line" | sed 's/.*wall=\([^ ]*\).*/\1/')
 	cpu=$(echo "$line" | sed 's/.*cpu=\([^ ]*\).*/\1/')
@@ -33,7 +43,7 @@ ratio() {
 }
 
 SETS="--set hpf.freq=25 --set eq.mid2_gain=2 --set eq.high_gain=1.5 --set comp.threshold=-18 --set comp.ratio=2 --set limiter.drive=4"
-run lathe_chain "$LATHE" render -q $SETS "$T/in.wav" -o "$T/lathe.wav"
+REPEAT=3; run lathe_chain "$LATHE" render -q $SETS "$T/in.wav" -o "$T/lathe.wav"
 if command -v ffmpeg >/dev/null; then
 	run ffmpeg_chain ffmpeg -nostdin -v error -y -filter_threads 1 -i "$T/in.wav" \
 		-af "highpass=f=25,equalizer=f=1000:t=q:w=0.7:g=2,acompressor=threshold=-18dB:ratio=2,alimiter=limit=0.89" \
@@ -42,6 +52,7 @@ if command -v ffmpeg >/dev/null; then
 else
 	echo "  (ffmpeg not installed: no peer figures; apt-get install ffmpeg)"
 fi
+REPEAT=1
 
 run lathe_target "$LATHE" render -q --target -14 "$T/in.wav" -o "$T/lathe-14.wav"
 if command -v ffmpeg >/dev/null; then
