@@ -180,6 +180,15 @@ if [ -n "$d1" ] && [ -n "$d2" ] && le 4 "$(awk -v a="$d1" -v b="$d2" 'BEGIN { pr
 else
 	fail "drives after --target: track 1 '$d1', track 2 '$d2' (want track 2 about 8 dB more)"
 fi
+# ':target T all' from track 2: this track first, then the others.
+tm send-keys : 'target -11 all' Enter
+check 'target -11\.0 track 1: drive' "':target -11 all' reaches track 1 after track 2" 300
+d2b=$(drive)
+if [ -n "$d2b" ] && le 2 "$(awk -v a="$d2" -v b="$d2b" 'BEGIN { print b - a }')"; then
+	ok "track 2's drive rose for -11 LUFS: $d2 -> $d2b dB"
+else
+	fail "track 2's drive after ':target -11 all': '$d2' -> '$d2b'"
+fi
 tm send-keys q
 wait_for 'Quit with unsaved' && tm send-keys y
 wait_exit

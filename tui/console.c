@@ -1190,8 +1190,8 @@ int console_main(const struct cli *cli)
 		/* Every track to the target, one after the other, in the
 		 * background while the first one plays. */
 		c->now = now_s();
-		c->target_next = 1;
-		start_job(c, JOB_TARGET, NULL, cli->target);
+		if (start_job(c, JOB_TARGET, NULL, cli->target) == 0)
+			c->target_todo = c->ntracks - 1;
 	}
 	if (c->view)
 		sig = console_run(c);

@@ -97,7 +97,7 @@ struct console {
 	pthread_t job;
 	int job_kind;
 	int job_track;                /* the track it works on */
-	int target_next;              /* start-up --target: next track to search (0: none) */
+	int target_todo;              /* tracks still to search after this one, in order */
 	atomic_int job_done, job_permille, job_cancel;
 	int job_status;
 	char job_in[4200], job_out[4096], job_err[ERRLEN];

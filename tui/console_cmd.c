@@ -222,8 +222,19 @@ static void exec_cmdline(struct console *c, char *line)
 		start_job(c, JOB_RENDER, arg, 0);
 	} else if (!strcmp(cmd, "target")) {
 		double t, I = c->mo.m.integrated_lufs;
+		/* "target -14 all": every track, this one first, then the
+		 * others in turn in the background. */
+		char *all = arg ? strstr(arg, " all") : NULL;
+		if (all && strcmp(all, " all") == 0)
+			*all = 0;
+		else
+			all = NULL;
 		if (!arg || parse_double(arg, &t) != 0 || t > 0 || t < -40) {
-			con_status(c, 1, "usage: target LUFS (e.g. target -14)");
+			con_status(c, 1, "usage: target LUFS [all] (e.g. target -14)");
+			return;
+		}
+		if (c->job_kind != JOB_NONE) {
+			con_status(c, 1, "a %s is still running", c->job_kind == JOB_RENDER ? "render" : "target search");
 			return;
 		}
 		/* Right away from what the meters measured; then refined by
@@ -235,7 +246,8 @@ static void exec_cmdline(struct console *c, char *line)
 			con_status(c, 0, "target %.1f: drive %.1f dB from %.1f LUFS measured; refining",
 			       t, c->mo.v[P_LIMITER_DRIVE], I);
 		}
-		start_job(c, JOB_TARGET, NULL, t);
+		if (start_job(c, JOB_TARGET, NULL, t) == 0)
+			c->target_todo = all ? c->ntracks - 1 : 0;
 	} else if (!strcmp(cmd, "bypass")) {
 		int m = arg ? module_find(arg) : c->mo.module;
 		if (m < 0) {

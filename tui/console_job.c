@@ -147,9 +147,9 @@ void poll_job(struct console *c)
 		con_status(c, 1, "target%s: %s", which, c->job_err);
 	}
 	c->job_kind = JOB_NONE;
-	if (c->target_next > 0 && c->target_next < c->ntracks) {
-		int next = c->target_next++;
-		start_job_track(c, JOB_TARGET, NULL, c->job_target, next);
+	if (c->job_kind == JOB_NONE && c->target_todo > 0 && c->ntracks > 1) {
+		c->target_todo--;
+		start_job_track(c, JOB_TARGET, NULL, c->job_target, (c->job_track + 1) % c->ntracks);
 	}
 }
 

@@ -827,7 +827,7 @@ static const char *const cmdline_help[] = {
 	":save NAME           save a preset",
 	":load NAME|PATH      load a preset",
 	":render PATH         render offline",
-	":target -14          land on LUFS",
+	":target -14 [all]    land on LUFS",
 	":bypass MOD  :monitor NAME",
 	":seek 1:20  :loop A B|off  :reset",
 	":next :prev :track N  switch track",
