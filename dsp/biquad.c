@@ -24,6 +24,7 @@
  * inverted for a boost: the poles then always sit at or below f0, never
  * above Nyquist. */
 #include "biquad.h"
+#include "clones.h"
 
 #include <float.h>
 #include <math.h>
@@ -474,15 +475,6 @@ void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
 /* Two lanes, L and R: GCC and clang vector extensions. */
 typedef double v2d __attribute__((vector_size(16)));
 #define ALWAYS_INLINE inline __attribute__((always_inline))
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-/* The same IEEE operations in both (no FMA in either): the same samples. */
-#define BQ_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef BQ_CLONES
-#define BQ_CLONES
-#endif
 
 /* ns is a constant after inlining: the sections' states live in
  * registers instead of memory, which would add a store-to-load delay to
@@ -528,7 +520,7 @@ static ALWAYS_INLINE void cascade_n(const struct bq *const *c, struct bq_df1 *co
 	}
 }
 
-BQ_CLONES
+DSP_CLONES
 void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_sec,
                     float *L, float *R, int n)
 {

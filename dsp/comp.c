@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "clones.h"
 #include "comp.h"
 
 /* Floating-point exceptions are never looked at; without this GCC will
@@ -174,15 +175,6 @@ static inline float flush(float v, float tiny)
 	return fabsf(v) < tiny ? 0.0f : v;
 }
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-/* The same IEEE operations in both (no FMA in either): the same samples. */
-#define COMP_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef COMP_CLONES
-#define COMP_CLONES
-#endif
 
 /* Frames per pass: the recursions run scalar, the logs, the curve and the
  * exponentials vectorised over a block in between (each sample's value is
@@ -192,7 +184,7 @@ static inline float flush(float v, float tiny)
 
 typedef double v2d __attribute__((vector_size(16)));
 
-COMP_CLONES
+DSP_CLONES
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	const v2d b0 = { m->c.b0, m->c.b0 }, b1 = { m->c.b1, m->c.b1 }, b2 = { m->c.b2, m->c.b2 };

@@ -1,4 +1,5 @@
 #include "dither.h"
+#include "clones.h"
 
 #include <math.h>
 #include <string.h>
@@ -71,14 +72,8 @@ static inline void group(uint32_t *lane, const float *x, int *out, double scale,
 	}
 }
 
-/* With AVX2 the groups run four doubles wide (the same samples either
- * way: no FMA is contracted under -std=c11).  No ifunc under the
- * sanitizers: their instrumented resolvers run too early. */
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
+/* With AVX2 the groups run four doubles wide (see clones.h). */
+DSP_CLONES
 void dither_run(struct dither *d, const float *x, int *out, int n)
 {
 	const double scale = d->bits == 16 ? 32768.0 : 8388608.0;

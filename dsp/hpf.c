@@ -13,6 +13,7 @@
  * The sections run in direct form I, double (see biquad.h), each on an
  * L/R vector pair, all three in one loop so their recursions overlap. */
 #include "hpf.h"
+#include "clones.h"
 
 #include <float.h>
 #include <math.h>
@@ -109,15 +110,6 @@ void hpf_set(struct hpf *m, const double p[P_COUNT])
 
 typedef double v2d __attribute__((vector_size(16)));
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-/* The same IEEE operations in both (no FMA in either): the same samples. */
-#define HPF_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef HPF_CLONES
-#define HPF_CLONES
-#endif
 
 /* One direct form I section on an L/R pair. */
 struct sec {
@@ -186,7 +178,7 @@ void run3(struct hpf *m, const int mode, float *L, float *R,
 	sec_store(&r, &m->s24b);
 }
 
-HPF_CLONES
+DSP_CLONES
 static void run_steady(struct hpf *m, int s24, float *L, float *R, int n)
 {
 	if (s24)
@@ -196,7 +188,7 @@ static void run_steady(struct hpf *m, int s24, float *L, float *R, int n)
 }
 
 /* Runs the idle cascade over the kept input, oldest first, from zero. */
-HPF_CLONES
+DSP_CLONES
 static void warm_up(struct hpf *m, int s24)
 {
 	struct bq_df1 *st[2] = { s24 ? &m->s24a : &m->s12, &m->s24b };

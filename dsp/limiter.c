@@ -47,6 +47,7 @@
 #include <string.h>
 
 #include "limiter.h"
+#include "clones.h"
 #include "oversample.h"
 
 /* Floating-point exceptions are never looked at; without this GCC keeps
@@ -393,14 +394,6 @@ static inline float sanitize(float x)
 }
 
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-#define DETECT_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef DETECT_CLONES
-#define DETECT_CLONES
-#endif
 
 /* One channel of a block of nc intervals.  X holds x from time
  * n0 - OS_H1 - 4 up to n0 + nc - 1; the block's intervals are
@@ -408,7 +401,7 @@ static inline float sanitize(float x)
  * x[m - 3 + s]), P2[t] and P4[t + 1] (the 1/4 and 3/4 points of interval
  * t, P4[0] that of the interval before) and q[t], the grid peak plus the
  * near-Nyquist share. */
-DETECT_CLONES
+DSP_CLONES
 static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
                         float *u, float *P2, float *P4, float *q)
 {
@@ -469,7 +462,7 @@ static inline float bits_float(uint32_t u)
 
 /* Upper bound of q over a block's nc intervals (skip_bound), X as for
  * detect_chan: interval t reads x[m - 25 .. m + 26], X[1 + t .. 52 + t]. */
-DETECT_CLONES
+DSP_CLONES
 static float block_bound(const struct limiter *m, const float *X, int nc)
 {
 	uint32_t al = 0, aw = 0, d1 = 0, d2 = 0;
@@ -530,7 +523,7 @@ static void ring_write2(float *restrict buf, unsigned size, unsigned w,
 	}
 }
 
-DETECT_CLONES
+DSP_CLONES
 void limiter_process(struct limiter *m, float *L, float *R, int nf)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "oversample.h"
+#include "clones.h"
 #include "truepeak.h"
 
 /* History ring written twice (at w and w + HSIZE) so the interpolator
@@ -60,11 +61,7 @@ float tpdet_push(struct tpdet *t, float x)
  * of neighbouring samples overlap.  Same summation order: same values. */
 #define CHUNK 256
 
-#if defined(__x86_64__) && defined(__GNUC__) && defined(__has_attribute)
-#if __has_attribute(target_clones) && !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
-__attribute__((target_clones("avx2", "default")))
-#endif
-#endif
+DSP_CLONES
 float tpdet_run(struct tpdet *t, const float *x, int n, float peak)
 {
 	float buf[OS_H1 - 1 + CHUNK];
