@@ -61,16 +61,6 @@ static int fail(char *err, int errlen, const char *fmt, ...)
 	return ST_USAGE;
 }
 
-static char *trim(char *s)
-{
-	char *e = s + strlen(s);
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = 0;
-	return s;
-}
-
 static void quote(char *buf, size_t size, const char *s)
 {
 	if (strlen(s) > 40)
@@ -107,17 +97,17 @@ static int scan_line(struct scan *sc, char *s, int line, const char *path,
 	char q[48], hint[256];
 	struct sec *cur = sc->nsecs ? &sc->secs[sc->nsecs - 1] : NULL;
 
-	s = trim(s);
+	s = ini_trim(s);
 	if (!*s || *s == ';' || *s == '#')
 		return ST_OK;
 	if (*s == '[') {
 		char *close = strchr(s, ']');
-		if (!close || trim(close + 1)[0] || strchr(s + 1, '[')) {
+		if (!close || ini_trim(close + 1)[0] || strchr(s + 1, '[')) {
 			quote(q, sizeof q, s);
 			return fail(err, errlen, "%s:%d: syntax error: %s is not a [section] line", path, line, q);
 		}
 		*close = 0;
-		s = trim(s + 1);
+		s = ini_trim(s + 1);
 		for (char *p = s; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		quote(q, sizeof q, s);
@@ -144,7 +134,7 @@ static int scan_line(struct scan *sc, char *s, int line, const char *path,
 			    path, line, q);
 	}
 	*eq = 0;
-	s = trim(s);
+	s = ini_trim(s);
 	for (char *p = s; *p; p++)
 		*p = (char)tolower((unsigned char)*p);
 	quote(q, sizeof q, s);
@@ -218,7 +208,7 @@ static int scan_file(const char *path, struct scan *sc, char *err, int errlen)
 		}
 		buf[len] = 0;
 		/* iniparser would join this line with the next. */
-		char *t = trim(buf);
+		char *t = ini_trim(buf);
 		if (*t && *t != ';' && *t != '#' && t[strlen(t) - 1] == '\\') {
 			rc = fail(err, errlen, "%s:%d: a line may not end in '\\' (continuations are not allowed)",
 				  path, line);
@@ -258,7 +248,7 @@ static int apply_sets(const char *list_text, double v[P_COUNT], const char *path
 
 	snprintf(buf, sizeof buf, "%s", list_text);
 	for (item = strtok_r(buf, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
-		item = trim(item);
+		item = ini_trim(item);
 		if (!*item)
 			continue;
 		any = 1;
@@ -523,7 +513,7 @@ int album_load(const char *path, const char *default_preset, struct album *al,
 	qsort(sc.secs, (size_t)sc.nsecs, sizeof *sc.secs, cmp_sec);
 	d = ini_load_quiet(path, ini_msg, sizeof ini_msg);
 	if (!d) {
-		snprintf(err, (size_t)errlen, "%s: cannot be read%s%s", path, ini_msg[0] ? ": " : "", trim(ini_msg));
+		snprintf(err, (size_t)errlen, "%s: cannot be read%s%s", path, ini_msg[0] ? ": " : "", ini_trim(ini_msg));
 		rc = ST_INPUT;
 		goto out;
 	}

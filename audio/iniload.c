@@ -2,6 +2,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -23,6 +24,16 @@ static int ini_error(const char *fmt, ...)
 		if (*p == '\n')
 			*p = ' ';
 	return 0;
+}
+
+char *ini_trim(char *s)
+{
+	char *e = s + strlen(s);
+	while (*s == ' ' || *s == '\t' || *s == '\r')
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = 0;
+	return s;
 }
 
 int ini_skip_bom(FILE *f)

@@ -14,4 +14,8 @@ dictionary *ini_load_quiet(const char *path, char *msg, int msglen);
  * iniparser takes for part of the first line.  Moves f past one if it
  * has one (f at the start of a regular file); 1 when it did. */
 int ini_skip_bom(FILE *f);
+
+/* s without leading and trailing blanks (space, tab, and the CR of a
+ * Windows line ending); cuts s in place. */
+char *ini_trim(char *s);
 #endif

@@ -169,16 +169,6 @@ static void lower(char *s)
 			*s = (char)(*s - 'A' + 'a');
 }
 
-static char *trim(char *s)
-{
-	char *e = s + strlen(s);
-	while (*s == ' ' || *s == '\t' || *s == '\r')
-		s++;
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = 0;
-	return s;
-}
-
 /* Strict UTF-8 (no overlongs, no surrogates): a text editor's file passes,
  * a WAV or a Latin-1 file given by mistake does not. */
 static int utf8_valid(const unsigned char *s, size_t n)
@@ -215,7 +205,7 @@ static int utf8_valid(const unsigned char *s, size_t n)
 static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 		     const char *path, char *err, int errlen)
 {
-	char *s = trim(raw), q[48], hint[256];
+	char *s = ini_trim(raw), q[48], hint[256];
 
 	if (!*s || *s == ';' || *s == '#')
 		return ST_OK;
@@ -226,7 +216,7 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 			return ERR("%s:%d: syntax error: %s is not a [section] line", path, lineno, q);
 		}
 		*close = 0;
-		s = trim(s + 1);
+		s = ini_trim(s + 1);
 		lower(s);
 		*cur = -1;
 		for (int i = 0; i < SEC_COUNT; i++)
@@ -251,7 +241,7 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 			   path, lineno, q);
 	}
 	*eq = 0;
-	s = trim(s);
+	s = ini_trim(s);
 	lower(s);
 	quote_text(q, sizeof q, s);
 	if (!*s)
@@ -279,14 +269,14 @@ static int scan_line(struct scan *sc, int *cur, char *raw, int lineno,
 	if (*cur == SEC_PRESET && !strcmp(preset_keys[id], "version")) {
 		/* The raw number, as iniparser would read it: up to a comment,
 		 * without quotes. */
-		char *val = trim(eq + 1);
+		char *val = ini_trim(eq + 1);
 		if (*val == '"' || *val == '\'') {
 			char qc[2] = { *val++, 0 };
 			val[strcspn(val, qc)] = 0;
 		} else {
 			val[strcspn(val, ";#")] = 0;
 		}
-		snprintf(sc->version, sizeof sc->version, "%s", trim(val));
+		snprintf(sc->version, sizeof sc->version, "%s", ini_trim(val));
 		sc->version_line = lineno;
 	}
 	for (int i = 0; i < sc->nkeys; i++)
@@ -429,7 +419,7 @@ int preset_load(const char *path, double v[P_COUNT], char *name, int namelen,
 	d = ini_load_quiet(path, ini_msg, sizeof ini_msg);
 	if (!d) {
 		if (ini_msg[0])
-			snprintf(err, (size_t)errlen, "%s: cannot be read: %s", path, trim(ini_msg));
+			snprintf(err, (size_t)errlen, "%s: cannot be read: %s", path, ini_trim(ini_msg));
 		else
 			snprintf(err, (size_t)errlen, "%s: cannot be read", path);
 		free(sc);
@@ -522,7 +512,7 @@ static void quote_value(char *out, size_t size, const char *in)
 	for (; *in && n < sizeof tmp - 1; in++)
 		tmp[n++] = (unsigned char)*in < 0x20 || *in == 0x7f ? ' ' : *in;
 	tmp[n] = 0;
-	char *t = trim(tmp);
+	char *t = ini_trim(tmp);
 	if (strchr(t, '"') && strchr(t, '\''))
 		for (char *p = t; *p; p++)
 			if (*p == '"')
@@ -828,7 +818,7 @@ int param_set_from_string(const char *assignment, double v[P_COUNT],
 	if (!eq)
 		return ERR("--set: expected MODULE.PARAM=VALUE, got '%s'", q);
 	*eq = 0;
-	lhs = trim(buf);
+	lhs = ini_trim(buf);
 	lower(lhs);
 	dot = strchr(lhs, '.');
 	if (!dot) {
@@ -851,7 +841,7 @@ int param_set_from_string(const char *assignment, double v[P_COUNT],
 		list_keys(hint, sizeof hint, m);
 		return ERR("--set: unknown parameter %s.%s; %s has: %s", lhs, q, lhs, hint);
 	}
-	if (param_parse_value(id, trim(eq + 1), &v[id], msg, sizeof msg))
+	if (param_parse_value(id, ini_trim(eq + 1), &v[id], msg, sizeof msg))
 		return ERR("--set: %s", msg);
 	return ST_OK;
 }
