@@ -41,11 +41,8 @@ n=50; while [ ! -f "$T/exit" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 tm kill-server 2>/dev/null
 
 # 2. A real file and SIGTERM: the session is keyed by the file.
-if command -v sox >/dev/null; then
-	sox -n -r 44100 -c 2 -b 16 "$T/tone.wav" synth 3 sine 440 vol 0.3 2>/dev/null
-else
-	"$LATHE" render -o "$T/tone.wav" 2>/dev/null
-fi
+"$SIGGEN" --seconds 3 --level -10 --format 16 sine:440 "$T/tone.wav" ||
+	fail "siggen could not make tone.wav"
 rm -f "$T/exit"
 start "'$T/tone.wav'"
 tm send-keys l l l l l l -
