@@ -523,212 +523,269 @@ static void ring_write2(float *restrict buf, unsigned size, unsigned w,
 	}
 }
 
-DSP_CLONES
-void limiter_process(struct limiter *m, float *L, float *R, int nf)
+/* The block scratch (m->scr), carved the same way for every pass. */
+struct blk {
+	float *uL, *uR, *p2L, *p2R, *p4L, *p4R, *qL, *qR, *hb, *gb, *xs0, *xs1;
+};
+
+static struct blk blk_of(float *scr)
+{
+	struct blk b;
+	b.uL = scr;
+	b.uR = b.uL + CH + UPRE;
+	b.p2L = b.uR + CH + UPRE;
+	b.p2R = b.p2L + CH;
+	b.p4L = b.p2R + CH;
+	b.p4R = b.p4L + CH + 1;
+	b.qL = b.p4R + CH + 1;
+	b.qR = b.qL + CH;
+	b.hb = b.qR + CH;
+	b.gb = b.hb + CH;
+	b.xs0 = b.gb + CH;
+	b.xs1 = b.xs0 + CH;
+	return b;
+}
+
+/* Input: delay lines and the drive of each sample (b->gb carries the
+ * drive to the ring; the gain pass overwrites it later). */
+static void pass_input(struct limiter *m, const struct blk *b, const float *l,
+                       const float *r, unsigned n0, int nc)
+{
+	const unsigned dsize = m->dsize, w0 = n0 & m->dmask;
+	const float drive_t = m->drive_t, kdrive = m->kdrive;
+	float *const xs0 = b->xs0, *const xs1 = b->xs1, *const gb = b->gb;
+	float drive = m->drive;
+	for (int i = 0; i < nc; i++) {
+		xs0[i] = sanitize(l[i]);
+		xs1[i] = sanitize(r[i]);
+	}
+	ring_write2(m->dl[0], dsize, w0, xs0, nc);
+	ring_write2(m->dl[1], dsize, w0, xs1, nc);
+	for (int i = 0; i < nc; i++) {
+		if (drive != drive_t) {
+			float nd = drive + kdrive * (drive_t - drive);
+			/* Snap when close or when rounding stalls the glide
+			 * (a step of 1e-4 dB at most): only then can the
+			 * drive settle exactly. */
+			if (nd == drive || fabsf(drive_t - nd) <= 1e-6f * drive_t)
+				nd = drive_t;
+			drive = nd;
+		}
+		gb[i] = drive;
+	}
+	ring_write2(m->drv, dsize, w0, gb, nc);
+	m->drive = drive;
+}
+
+/* Detection: p for the block's intervals into pk, and zrun. */
+static void pass_detect(struct limiter *m, const struct blk *b, unsigned n0, int nc)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
-	const unsigned qmask = m->qmask, emask = m->emask;
-	const unsigned wold = (unsigned)m->wold, wnew = (unsigned)m->wnew;
-	const unsigned lat = (unsigned)m->lat, B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
-	const unsigned zmax = m->psize, qmax = emask + 1;
-	float *const dl0 = m->dl[0], *const dl1 = m->dl[1];
-	float *const drv = m->drv, *const pk = m->pk, *const eh = m->eh, *const bh = m->bh;
-	unsigned *const dq = m->dq;
-	const float thr = m->thr, thr_4 = m->thr_4, wrel = m->wrel, rrel = 1.0f - m->wrel;
-	const float inv1 = m->inv1, inv2 = m->inv2, drive_t = m->drive_t, kdrive = m->kdrive;
-	const float byp_t = m->byp_t, byp_step = m->byp_step;
-	float *const uL = m->scr, *const uR = uL + CH + UPRE;
-	float *const p2L = uR + CH + UPRE, *const p2R = p2L + CH;
-	float *const p4L = p2R + CH, *const p4R = p4L + CH + 1;
-	float *const qL = p4R + CH + 1, *const qR = qL + CH;
-	float *const hb = qR + CH, *const gb = hb + CH;
-	float *const xs0 = gb + CH, *const xs1 = xs0 + CH;
-	unsigned n = m->n, qh = m->qh, qt = m->qt, zrun = m->zrun, quiet = m->quiet;
-	double s1 = m->s1, s2 = m->s2;
-	float d = m->d, gmin = m->gmin, drive = m->drive, byp = m->byp, g = m->g;
-
-	for (int i0 = 0; i0 < nf; i0 += CH) {
-		const int nc = nf - i0 < CH ? nf - i0 : CH;
-		const unsigned n0 = n;
-		float *const l = L + i0, *const r = R + i0;
-
-		/* Input: delay lines and the drive of each sample. */
-		for (int i = 0; i < nc; i++) {
-			xs0[i] = sanitize(l[i]);
-			xs1[i] = sanitize(r[i]);
-		}
-		const unsigned w0 = n0 & dmask;
-		ring_write2(dl0, dsize, w0, xs0, nc);
-		ring_write2(dl1, dsize, w0, xs1, nc);
-		for (int i = 0; i < nc; i++) {
-			if (drive != drive_t) {
-				float nd = drive + kdrive * (drive_t - drive);
-				/* Snap when close or when rounding stalls the glide
-				 * (a step of 1e-4 dB at most): only then can the
-				 * drive settle exactly. */
-				if (nd == drive || fabsf(drive_t - nd) <= 1e-6f * drive_t)
-					nd = drive_t;
-				drive = nd;
-			}
-			gb[i] = drive;
-		}
-		ring_write2(drv, dsize, w0, gb, nc);
-
-		/* The double-written ring is contiguous over any dsize window. */
-		unsigned span = (unsigned)nc + OS_H1 + 4;
-		unsigned xe = ((n0 + (unsigned)nc - 1) & dmask) + dsize;
-		const float *XL = dl0 + xe - (span - 1), *XR = dl1 + xe - (span - 1);
-		const float *dv = drv + ((n0 - OS_DELAY) & dmask);
-		/* Detection only matters where q * drive can pass thr_4: a block
-		 * provably below it gets p = 0, the same as detection would. */
-		uint32_t dbits = 0;
-		for (int i = 0; i < nc; i++) {
-			uint32_t b = abs_bits(dv[i]); /* the drive is positive */
-			dbits = b > dbits ? b : dbits;
-		}
-		const float dmax = bits_float(dbits);
-		float bl = block_bound(m, XL, nc), br = block_bound(m, XR, nc);
-		if ((bl > br ? bl : br) * dmax * 1.00001f <= thr_4) {
-			for (int i = 0; i < nc; i++)
-				pk[(n0 + (unsigned)i) & pmask] = 0.0f;
-			zrun = zrun + (unsigned)nc < zmax ? zrun + (unsigned)nc : zmax;
-		} else {
-			detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL);
-			detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR);
-			for (int i = 0; i < nc; i++) {
-				float dm = dv[i];
-				float p = 0.0f;
-				if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
-					/* q holds grid + share; swap the grid for the refined peak */
-					float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
-					float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
-					float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
-					float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
-					p = (rl > rr ? rl : rr) * dm * OS_LOW;
-				}
-				pk[(n0 + (unsigned)i) & pmask] = p;
-				zrun = p != 0.0f ? 0 : zrun < zmax ? zrun + 1 : zmax;
-			}
-		}
-
-		/* h: sliding maximum; the sample entering the window is n - wnew.
-		 * When every p the block's windows span is 0, so is h. */
-		int cool = 1;
-		if (zrun >= wold + (unsigned)nc) {
-			for (int i = 0; i < nc; i++)
-				hb[i] = 0.0f;
-			qh = 0;
-			qt = 1;
-			dq[0] = n0 + (unsigned)nc - 1 - wnew;
-		} else {
-			for (int i = 0; i < nc; i++) {
-				unsigned ni = n0 + (unsigned)i, j = ni - wnew;
-				float v = pk[j & pmask];
-				while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
-					qt--;
-				dq[qt++ & qmask] = j;
-				while (ni - dq[qh & qmask] > wold)
-					qh++;
-				float h = pk[dq[qh & qmask] & pmask];
-				hb[i] = h;
-				cool &= h <= thr;
-			}
-		}
-
-		/* Depth, release and the two boxes.  With d and both boxes at 0
-		 * and no h over the threshold, every step below gives g = 1. */
-		if (cool && d == 0.0f && quiet >= B1 + B2) {
-			for (int i = 0; i < nc; i++) {
-				unsigned ei = (n0 + (unsigned)i) & emask;
-				eh[ei] = bh[ei] = 0.0f;
-				gb[i] = 1.0f;
-			}
-			s1 = s2 = 0.0;
-			g = 1.0f;
-			quiet = quiet + (unsigned)nc < qmax ? quiet + (unsigned)nc : qmax;
-		} else {
-			for (int i = 0; i < nc; i++) {
-				unsigned ni = n0 + (unsigned)i, ei = ni & emask;
-				if (cool) {
-					/* t = 0: the same arithmetic as below
-					 * (d * rrel + 0, never below 0) with a
-					 * shorter chain from one d to the next. */
-					d = d * rrel;
-				} else {
-					float h = hb[i];
-					float t = h > thr ? (h - thr) / h : 0.0f;
-					float dn = d * rrel + wrel * t;
-					d = dn > t ? dn : t;
-				}
-				/* Below one float step of unity gain: exactly unity. */
-				d = d < 1e-7f ? 0.0f : d;
-				quiet = d != 0.0f ? 0 : quiet < qmax ? quiet + 1 : qmax;
-				s1 += d - eh[(ni - B1) & emask];
-				eh[ei] = d;
-				/* The sums of zeros are exactly 0: no rounding residue. */
-				s1 = quiet >= B1 ? 0.0 : s1;
-				float b1 = (float)(s1 * inv1);
-				s2 += b1 - bh[(ni - B2) & emask];
-				bh[ei] = b1;
-				s2 = quiet >= B1 + B2 ? 0.0 : s2;
-				g = (float)(1.0 - s2 * inv2);
-				gb[i] = g;
-			}
-		}
-
-		/* Output. */
-		const unsigned rd = (n0 - lat) & dmask;
-		const float *dry0 = dl0 + rd, *dry1 = dl1 + rd, *dd = drv + rd;
-		if (byp == byp_t) {
-			if (byp == 0.0f) {
-				for (int i = 0; i < nc; i++) {
-					float gg = gb[i] * dd[i];
-					l[i] = dry0[i] * gg;
-					r[i] = dry1[i] * gg;
-				}
-				for (int i = 0; i < nc; i++)
-					gmin = gb[i] < gmin ? gb[i] : gmin;
-			} else {
-				for (int i = 0; i < nc; i++) {
-					float gg = gb[i] * dd[i];
-					float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
-					l[i] = y0 + byp * (dry0[i] - y0);
-					r[i] = y1 + byp * (dry1[i] - y1);
-				}
-			}
-		} else {
-			for (int i = 0; i < nc; i++) {
-				float gg = gb[i] * dd[i];
-				float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
-				if (byp != byp_t) {
-					byp += byp < byp_t ? byp_step : -byp_step;
-					if (fabsf(byp - byp_t) < byp_step)
-						byp = byp_t;
-				}
-				if (byp != 0.0f) {
-					y0 += byp * (dry0[i] - y0);
-					y1 += byp * (dry1[i] - y1);
-				} else if (gb[i] < gmin) {
-					gmin = gb[i];
-				}
-				l[i] = y0;
-				r[i] = y1;
-			}
-		}
-		n = n0 + (unsigned)nc;
+	const unsigned zmax = m->psize;
+	const float thr_4 = m->thr_4;
+	float *const pk = m->pk;
+	unsigned zrun = m->zrun;
+	/* The double-written ring is contiguous over any dsize window. */
+	unsigned span = (unsigned)nc + OS_H1 + 4;
+	unsigned xe = ((n0 + (unsigned)nc - 1) & dmask) + dsize;
+	const float *XL = m->dl[0] + xe - (span - 1), *XR = m->dl[1] + xe - (span - 1);
+	const float *dv = m->drv + ((n0 - OS_DELAY) & dmask);
+	/* Detection only matters where q * drive can pass thr_4: a block
+	 * provably below it gets p = 0, the same as detection would. */
+	uint32_t dbits = 0;
+	for (int i = 0; i < nc; i++) {
+		uint32_t v = abs_bits(dv[i]); /* the drive is positive */
+		dbits = v > dbits ? v : dbits;
 	}
-	m->n = n;
+	const float dmax = bits_float(dbits);
+	float bl = block_bound(m, XL, nc), br = block_bound(m, XR, nc);
+	if ((bl > br ? bl : br) * dmax * 1.00001f <= thr_4) {
+		for (int i = 0; i < nc; i++)
+			pk[(n0 + (unsigned)i) & pmask] = 0.0f;
+		zrun = zrun + (unsigned)nc < zmax ? zrun + (unsigned)nc : zmax;
+	} else {
+		float *const uL = b->uL, *const uR = b->uR, *const p2L = b->p2L, *const p2R = b->p2R;
+		float *const p4L = b->p4L, *const p4R = b->p4R, *const qL = b->qL, *const qR = b->qR;
+		detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL);
+		detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR);
+		for (int i = 0; i < nc; i++) {
+			float dm = dv[i];
+			float p = 0.0f;
+			if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
+				/* q holds grid + share; swap the grid for the refined peak */
+				float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
+				float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
+				float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
+				float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
+				p = (rl > rr ? rl : rr) * dm * OS_LOW;
+			}
+			pk[(n0 + (unsigned)i) & pmask] = p;
+			zrun = p != 0.0f ? 0 : zrun < zmax ? zrun + 1 : zmax;
+		}
+	}
+	m->zrun = zrun;
+}
+
+/* h: sliding maximum into hb; the sample entering the window is n - wnew.
+ * When every p the block's windows span is 0, so is h.  Returns whether
+ * no h of the block passes the threshold. */
+static int pass_hold(struct limiter *m, float *hb, unsigned n0, int nc)
+{
+	const unsigned pmask = m->pmask, qmask = m->qmask;
+	const unsigned wold = (unsigned)m->wold, wnew = (unsigned)m->wnew;
+	const float thr = m->thr;
+	const float *const pk = m->pk;
+	unsigned *const dq = m->dq;
+	unsigned qh = m->qh, qt = m->qt;
+	int cool = 1;
+	if (m->zrun >= wold + (unsigned)nc) {
+		for (int i = 0; i < nc; i++)
+			hb[i] = 0.0f;
+		qh = 0;
+		qt = 1;
+		dq[0] = n0 + (unsigned)nc - 1 - wnew;
+	} else {
+		for (int i = 0; i < nc; i++) {
+			unsigned ni = n0 + (unsigned)i, j = ni - wnew;
+			float v = pk[j & pmask];
+			while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
+				qt--;
+			dq[qt++ & qmask] = j;
+			while (ni - dq[qh & qmask] > wold)
+				qh++;
+			float h = pk[dq[qh & qmask] & pmask];
+			hb[i] = h;
+			cool &= h <= thr;
+		}
+	}
 	m->qh = qh;
 	m->qt = qt;
-	m->zrun = zrun;
+	return cool;
+}
+
+/* Depth, release and the two boxes: the gain g of each sample into gb.
+ * With d and both boxes at 0 and no h over the threshold, every step
+ * below gives g = 1. */
+static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
+                      unsigned n0, int nc)
+{
+	const unsigned emask = m->emask, qmax = emask + 1;
+	const unsigned B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
+	const float thr = m->thr, wrel = m->wrel, rrel = 1.0f - m->wrel;
+	const float inv1 = m->inv1, inv2 = m->inv2;
+	float *const eh = m->eh, *const bh = m->bh;
+	unsigned quiet = m->quiet;
+	double s1 = m->s1, s2 = m->s2;
+	float d = m->d, g = m->g;
+	if (cool && d == 0.0f && quiet >= B1 + B2) {
+		for (int i = 0; i < nc; i++) {
+			unsigned ei = (n0 + (unsigned)i) & emask;
+			eh[ei] = bh[ei] = 0.0f;
+			gb[i] = 1.0f;
+		}
+		s1 = s2 = 0.0;
+		g = 1.0f;
+		quiet = quiet + (unsigned)nc < qmax ? quiet + (unsigned)nc : qmax;
+	} else {
+		for (int i = 0; i < nc; i++) {
+			unsigned ni = n0 + (unsigned)i, ei = ni & emask;
+			if (cool) {
+				/* t = 0: the same arithmetic as below
+				 * (d * rrel + 0, never below 0) with a
+				 * shorter chain from one d to the next. */
+				d = d * rrel;
+			} else {
+				float h = hb[i];
+				float t = h > thr ? (h - thr) / h : 0.0f;
+				float dn = d * rrel + wrel * t;
+				d = dn > t ? dn : t;
+			}
+			/* Below one float step of unity gain: exactly unity. */
+			d = d < 1e-7f ? 0.0f : d;
+			quiet = d != 0.0f ? 0 : quiet < qmax ? quiet + 1 : qmax;
+			s1 += d - eh[(ni - B1) & emask];
+			eh[ei] = d;
+			/* The sums of zeros are exactly 0: no rounding residue. */
+			s1 = quiet >= B1 ? 0.0 : s1;
+			float b1 = (float)(s1 * inv1);
+			s2 += b1 - bh[(ni - B2) & emask];
+			bh[ei] = b1;
+			s2 = quiet >= B1 + B2 ? 0.0 : s2;
+			g = (float)(1.0 - s2 * inv2);
+			gb[i] = g;
+		}
+	}
 	m->quiet = quiet;
 	m->s1 = s1;
 	m->s2 = s2;
 	m->d = d;
 	m->g = g;
+}
+
+/* Output: the delayed, driven samples times g, the bypass crossfade, and
+ * the lowest gain for the meter. */
+static void pass_output(struct limiter *m, const float *gb, float *l, float *r,
+                        unsigned n0, int nc)
+{
+	const unsigned rd = (n0 - (unsigned)m->lat) & m->dmask;
+	const float *dry0 = m->dl[0] + rd, *dry1 = m->dl[1] + rd, *dd = m->drv + rd;
+	const float byp_t = m->byp_t, byp_step = m->byp_step;
+	float gmin = m->gmin, byp = m->byp;
+	if (byp == byp_t) {
+		if (byp == 0.0f) {
+			for (int i = 0; i < nc; i++) {
+				float gg = gb[i] * dd[i];
+				l[i] = dry0[i] * gg;
+				r[i] = dry1[i] * gg;
+			}
+			for (int i = 0; i < nc; i++)
+				gmin = gb[i] < gmin ? gb[i] : gmin;
+		} else {
+			for (int i = 0; i < nc; i++) {
+				float gg = gb[i] * dd[i];
+				float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
+				l[i] = y0 + byp * (dry0[i] - y0);
+				r[i] = y1 + byp * (dry1[i] - y1);
+			}
+		}
+	} else {
+		for (int i = 0; i < nc; i++) {
+			float gg = gb[i] * dd[i];
+			float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
+			if (byp != byp_t) {
+				byp += byp < byp_t ? byp_step : -byp_step;
+				if (fabsf(byp - byp_t) < byp_step)
+					byp = byp_t;
+			}
+			if (byp != 0.0f) {
+				y0 += byp * (dry0[i] - y0);
+				y1 += byp * (dry1[i] - y1);
+			} else if (gb[i] < gmin) {
+				gmin = gb[i];
+			}
+			l[i] = y0;
+			r[i] = y1;
+		}
+	}
 	m->gmin = gmin;
-	m->drive = drive;
 	m->byp = byp;
+}
+
+/* Blocks of up to CH frames, each through the passes in order. */
+DSP_CLONES
+void limiter_process(struct limiter *m, float *L, float *R, int nf)
+{
+	const struct blk b = blk_of(m->scr);
+	for (int i0 = 0; i0 < nf; i0 += CH) {
+		const int nc = nf - i0 < CH ? nf - i0 : CH;
+		const unsigned n0 = m->n;
+		pass_input(m, &b, L + i0, R + i0, n0, nc);
+		pass_detect(m, &b, n0, nc);
+		int cool = pass_hold(m, b.hb, n0, nc);
+		pass_gain(m, b.hb, b.gb, cool, n0, nc);
+		pass_output(m, b.gb, L + i0, R + i0, n0, nc);
+		m->n = n0 + (unsigned)nc;
+	}
 }
 
 int limiter_latency(const struct limiter *m)
