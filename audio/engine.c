@@ -170,6 +170,8 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	if (e->chain) {
 		for (int i = 0; i < P_COUNT; i++)
 			chain_set(e->chain, i, e->pctl[i]);
+		/* Later glides are fitted off the audio thread (chain.h). */
+		chain_start_designer(e->chain);
 		chain_enable_meters(e->chain, 1);
 		e->lat = chain_latency(e->chain);
 	}

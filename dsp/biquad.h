@@ -45,6 +45,11 @@ double bq_analog_mag2(const struct bq_analog *a, double f_over_f0);
 enum bq_eq_kind { BQ_PEAK, BQ_LOW_SHELF, BQ_HIGH_SHELF };
 void bq_design_eq(struct bq *c, double rate, enum bq_eq_kind kind,
                   double f0, double gain_db, double q);
+/* The same in closed form, bounded time, for values in motion: matched
+ * at DC, f0 and Nyquist only (tenths of a dB off near Nyquist).  c keeps
+ * its old value in the rare case no stable section comes out. */
+void bq_design_eq_fast(struct bq *c, double rate, enum bq_eq_kind kind,
+                       double f0, double gain_db, double q);
 /* Upper edge of the fitted band at a sample rate. */
 double bq_fit_hi(double rate);
 struct bq_analog bq_proto(enum bq_eq_kind kind, double gain_db, double q);

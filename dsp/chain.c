@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "comp.h"
+#include "designer.h"
 #include "eq.h"
 #include "hpf.h"
 #include "imager.h"
@@ -50,6 +51,7 @@ struct chain {
 
 	struct hpf *hpf;
 	struct eq *eq;
+	struct designer *designer; /* live playback: the EQ's fits, off this thread */
 	struct comp *comp;
 	struct imager *imager;
 	struct limiter *lim;
@@ -106,6 +108,7 @@ void chain_free(struct chain *c)
 {
 	if (!c)
 		return;
+	designer_stop(c->designer);
 	hpf_free(c->hpf);
 	eq_free(c->eq);
 	comp_free(c->comp);
@@ -194,6 +197,16 @@ void chain_jump(struct chain *c)
 		c->slots[s].bp = (float)c->slots[s].bp_target;
 	c->in_g = c->in_g_target;
 	c->out_g = c->out_g_target;
+}
+
+int chain_start_designer(struct chain *c)
+{
+	/* The settings it will start from are fitted here, where time does
+	 * not matter: chain_reset on the audio thread then finds them done. */
+	eq_set(c->eq, c->target);
+	if (!c->designer)
+		c->designer = designer_start(c->eq);
+	return c->designer ? 0 : -1;
 }
 
 int chain_latency(const struct chain *c)

@@ -36,6 +36,14 @@ void chain_process(struct chain *c, float *L, float *R, int n);
  * samples of chain_process; a loudness search reruns only post. */
 void chain_process_pre(struct chain *c, float *L, float *R, int n);
 void chain_process_post(struct chain *c, float *L, float *R, int n);
+/* For live playback, before the audio thread first runs the chain: the
+ * EQ's fitted designs move to a thread of their own, so a glide costs the
+ * audio thread a bounded closed-form design per step (see eq.c).  The
+ * targets set so far are fitted before it returns.
+ * Output then depends on that thread's timing while values move; renders
+ * never call this.  Returns -1 (and the chain stays synchronous) when no
+ * thread could be started. */
+int chain_start_designer(struct chain *c);
 /* Frames by which the output lags the input (the limiter's lookahead). */
 int chain_latency(const struct chain *c);
 /* Output peak / true-peak metering costs time, so renders leave it off. */

@@ -5,13 +5,24 @@
  * band instead of cramping towards Nyquist like the bilinear cookbook
  * filters.  A band at 0 dB is skipped outright: the chain's glides land
  * exactly on 0, and what the section still held at the last step (a few
- * 1e-4 dB of boost) is some 90 dB down, so dropping it is inaudible. */
+ * 1e-4 dB of boost) is some 90 dB down, so dropping it is inaudible.
+ *
+ * The fit takes 30 to 570 us, far too long for the audio thread, where a
+ * glide asks for a design every 32 frames.  So in the live mode
+ * (eq_set_async) eq_set designs in closed form (bq_design_eq_fast, about
+ * a microsecond) and posts the values to a designer thread, which fits
+ * them and hands the result back; eq_process swaps it in when the band
+ * still holds those values, i.e. once the glide has landed.  Both ways go
+ * through lock-free handovers, so the audio thread never waits.  Renders
+ * stay synchronous: every design is the fit, the output a pure function
+ * of the input. */
 #include "eq.h"
 
 #include <math.h>
 #include <stdlib.h>
 
 #include "biquad.h"
+#include "handover.h"
 
 #define BANDS 5
 #define CHUNK 256
@@ -20,14 +31,26 @@ static const enum bq_eq_kind band_kind[BANDS] = {
 	BQ_LOW_SHELF, BQ_PEAK, BQ_PEAK, BQ_PEAK, BQ_HIGH_SHELF,
 };
 
+/* Values of a band and, coming back, their fitted section. */
+struct design {
+	double f, g, q;
+	struct bq c;
+};
+HANDOVER(design_handover, struct design);
+
 struct band {
 	double f, g, q;  /* as last designed; g == 0: skipped */
 	struct bq c;
 	struct bq_df1 s;
+	/* async mode: values to the designer (req) and fits back (res) */
+	struct design_handover req, res;
+	struct design fit;   /* audio thread: the newest fit received */
+	struct design asked; /* designer thread: the last values it fitted */
 };
 
 struct eq {
 	double rate;
+	int async;    /* live: fits are made by eq_design_pending's thread */
 	unsigned pos; /* frames since reset modulo CHUNK: states are checked there */
 	struct band b[BANDS];
 };
@@ -39,8 +62,11 @@ struct eq *eq_new(double rate)
 	if (!m)
 		return NULL;
 	m->rate = rate;
-	for (int i = 0; i < BANDS; i++)
+	for (int i = 0; i < BANDS; i++) {
 		bq_identity(&m->b[i].c);
+		handover_init(&m->b[i].req);
+		handover_init(&m->b[i].res);
+	}
 	return m;
 }
 
@@ -77,11 +103,58 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 			continue;
 		if (g == 0)
 			b->s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
-		else
+		else if (!m->async)
 			bq_design_eq(&b->c, m->rate, band_kind[i], f, g, q);
+		else if (b->fit.f == f && b->fit.g == g && b->fit.q == q)
+			b->c = b->fit.c;
+		else {
+			bq_design_eq_fast(&b->c, m->rate, band_kind[i], f, g, q);
+			*handover_back(&b->req) = (struct design){ f, g, q, b->c };
+			handover_publish(&b->req);
+		}
 		b->f = f;
 		b->g = g;
 		b->q = q;
+	}
+}
+
+void eq_set_async(struct eq *m, int on)
+{
+	m->async = on;
+}
+
+int eq_design_pending(struct eq *m)
+{
+	int done = 0;
+
+	for (int i = 0; i < BANDS; i++) {
+		struct band *b = &m->b[i];
+		if (!handover_fetch(&b->req))
+			continue;
+		struct design d = *handover_front(&b->req);
+		if (d.f == b->asked.f && d.g == b->asked.g && d.q == b->asked.q)
+			continue;
+		bq_design_eq(&d.c, m->rate, band_kind[i], d.f, d.g, d.q);
+		*handover_back(&b->res) = d;
+		handover_publish(&b->res);
+		b->asked = d;
+		done++;
+	}
+	return done;
+}
+
+/* Fits that came back replace the closed-form sections they were made
+ * for; one for values the glide has already left is kept in case it
+ * comes back. */
+static void take_fits(struct eq *m)
+{
+	for (int i = 0; i < BANDS; i++) {
+		struct band *b = &m->b[i];
+		if (!handover_fetch(&b->res))
+			continue;
+		b->fit = *handover_front(&b->res);
+		if (b->g != 0 && b->fit.f == b->f && b->fit.g == b->g && b->fit.q == b->q)
+			b->c = b->fit.c;
 	}
 }
 
@@ -90,6 +163,9 @@ void eq_process(struct eq *m, float *L, float *R, int n)
 	const struct bq *c[BANDS];
 	struct bq_df1 *st[BANDS];
 	int na = 0;
+
+	if (m->async)
+		take_fits(m);
 
 	for (int i = 0; i < BANDS; i++)
 		if (m->b[i].g != 0) {

@@ -13,4 +13,11 @@ void eq_free(struct eq *m);
 void eq_reset(struct eq *m);
 void eq_set(struct eq *m, const double p[P_COUNT]);
 void eq_process(struct eq *m, float *L, float *R, int n);
+/* Live mode (off by default, and for renders): eq_set designs in closed
+ * form and leaves the fit to eq_design_pending, run by another thread;
+ * eq_process takes the fits in as they come.  Set before processing
+ * starts.  eq_design_pending fits what eq_set asked for since the last
+ * call and returns how many it made (0: nothing to do). */
+void eq_set_async(struct eq *m, int on);
+int eq_design_pending(struct eq *m);
 #endif

@@ -5,7 +5,7 @@ BUILD=${BUILD:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LATHE="$ROOT/$BUILD/lathe"
 TOOLS="$ROOT/$BUILD/tests/tools"
-make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/tests/tools/siggen" "$BUILD/tests/tools/runstat" >/dev/null || exit 1
+make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/tests/tools/siggen" "$BUILD/tests/tools/runstat" "$BUILD/tests/tools/glidebench" >/dev/null || exit 1
 T=$(mktemp -d "${TMPDIR:-/tmp}/lathe-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SECONDS_AUDIO=300
@@ -80,3 +80,11 @@ echo "generating ${SECONDS_AUDIO} s of 48 kHz stereo..."
 printf 'pcm.!default { type hw card 99 }\n' >"$T/nocard.conf"
 ALSA_CONFIG_PATH="$T/nocard.conf" "$LATHE" play --seconds 10 $SETS "$T/in48.wav" 2>&1 | grep 'played' |
 	sed 's/^lathe: /playback (48 kHz, full chain): /'
+
+# --- dsp: the audio thread while everything glides (a preset load moves
+# every EQ band, the high-pass, the compressor and the limiter at once),
+# 48 kHz, 5 ms periods, paced like a sound card.  Goal: worst < 10% of
+# the period.  The --sync line is the same load with every EQ fit on the
+# audio thread (what playback did before the designer thread).
+"$TOOLS/glidebench"
+"$TOOLS/glidebench" --sync

@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "dsp/biquad.h"
+#include "dsp/chain.h"
 #include "dsp/eq.h"
 #include "dsp/params.h"
 
@@ -399,6 +401,98 @@ static void test_stability_extreme_rates(void **state)
 	assert_true(d < 0.1);
 }
 
+/* One band's glide in the live mode: the closed-form sections follow the
+ * prototype closely on the way, and once the glide lands and the fit
+ * comes back, the EQ is the synchronous one sample for sample. */
+static void test_async_glide_lands_on_fit(void **state)
+{
+	enum { N = 8192 };
+	double p[P_COUNT];
+	struct eq *a = eq_new(48000), *s = eq_new(48000);
+	float L[N], R[N], L2[N], R2[N];
+	(void)state;
+
+	assert_non_null(a);
+	assert_non_null(s);
+	eq_set_async(a, 1);
+	params_defaults(p);
+	p[P_EQ_MID2_FREQ] = 3000;
+	p[P_EQ_MID2_Q] = 1.5;
+	/* A glide 0 -> +6 dB in 32 steps: no fit is made on this thread. */
+	for (int k = 1; k <= 32; k++) {
+		p[P_EQ_MID2_GAIN] = 6.0 * k / 32;
+		eq_set(a, p);
+	}
+	eq_set(s, p);
+	/* Before the fit: closed form, within 0.05 dB of the fit's +6 dB at
+	 * the centre (measured from an impulse). */
+	memset(L, 0, sizeof L);
+	L[0] = 1;
+	memcpy(R, L, sizeof L);
+	eq_process(a, L, R, N);
+	double c_db = dft_db(L, N, 48000, 3000);
+	print_message("  closed form at 3 kHz: %+.4f dB\n", c_db);
+	assert_true(fabs(c_db - 6.0) < 0.05);
+	/* The designer's pass: exactly one fit, for the values it landed on. */
+	assert_int_equal(eq_design_pending(a), 1);
+	assert_int_equal(eq_design_pending(a), 0);
+	eq_reset(a);
+	lcg_noise(L, N, 5);
+	lcg_noise(R, N, 6);
+	memcpy(L2, L, sizeof L);
+	memcpy(R2, R, sizeof R);
+	eq_process(a, L, R, N);
+	eq_process(s, L2, R2, N);
+	assert_memory_equal(L, L2, sizeof L);
+	assert_memory_equal(R, R2, sizeof R);
+	eq_free(a);
+	eq_free(s);
+}
+
+/* The same through the chain with the real designer thread: after a
+ * preset-like load of every band, the live chain ends on the fitted
+ * designs (waits for the thread, up to 10 s on a loaded machine). */
+static void test_designer_thread(void **state)
+{
+	enum { N = 4800 };
+	struct chain *live = chain_new(48000), *ref = chain_new(48000);
+	float L[N], R[N], L2[N], R2[N];
+	(void)state;
+
+	assert_non_null(live);
+	assert_non_null(ref);
+	assert_int_equal(chain_start_designer(live), 0);
+	for (int b = 0; b < 5; b++) {
+		chain_set(live, P_EQ_LOW_GAIN + 3 * b, b & 1 ? -4 : 5);
+		chain_set(ref, P_EQ_LOW_GAIN + 3 * b, b & 1 ? -4 : 5);
+		chain_set(live, P_EQ_LOW_Q + 3 * b, 2);
+		chain_set(ref, P_EQ_LOW_Q + 3 * b, 2);
+	}
+	chain_reset(ref);
+	int same = 0;
+	for (int tries = 0; tries < 1000 && !same; tries++) {
+		/* Glide (and later wait) in 100 ms steps of silence. */
+		memset(L, 0, sizeof L);
+		memset(R, 0, sizeof R);
+		chain_process(live, L, R, N);
+		struct timespec ts = { 0, 10000000 };
+		nanosleep(&ts, NULL);
+		chain_process(live, L, R, N); /* takes the fits in */
+		chain_reset(live);
+		chain_reset(ref);
+		lcg_noise(L, N, 7);
+		lcg_noise(R, N, 8);
+		memcpy(L2, L, sizeof L);
+		memcpy(R2, R, sizeof R);
+		chain_process(live, L, R, N);
+		chain_process(ref, L2, R2, N);
+		same = !memcmp(L, L2, sizeof L) && !memcmp(R, R2, sizeof R);
+	}
+	assert_true(same);
+	chain_free(live);
+	chain_free(ref);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +504,8 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_flat_is_identity),
 		cmocka_unit_test(test_stability_extreme_rates),
+		cmocka_unit_test(test_async_glide_lands_on_fit),
+		cmocka_unit_test(test_designer_thread),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
