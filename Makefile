@@ -74,6 +74,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS) $(TEST_LIBS)
 
+# The console's model links without curses: a curses call reaching it
+# (or anything it pulls from the library) fails this link.
+NOCURSES_LIBS = $(shell $(PKG_CONFIG) --libs alsa sndfile libebur128 2>/dev/null) -liniparser -lm -pthread
+$(BUILD)/tests/test_console_model: tests/unit/test_console_model.c $(BUILD)/liblathe.a
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(NOCURSES_LIBS) $(TEST_LIBS)
+
 # Signal generators and comparators the shell tests use.
 $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/liblathe.a
 	@mkdir -p $(dir $@)

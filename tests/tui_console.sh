@@ -77,6 +77,9 @@ echo "$S" | grep -Eq '^ *j down +next parameter' || fail "help lacks the j bindi
 echo "$S" | grep -Eq 'u +undo' || fail "help lacks undo"
 tm send-keys Escape
 check '^ output +on' "Esc closes the help"
+tm send-keys v
+check 'lower panel: [A-Za-z ]+ \([0-9]+ of [0-9]+\)' "v names the lower panel's view"
+check '^lim ' "the GR history is drawn under the meters"
 
 tm resize-window -x 40 -y 10
 check 'terminal too small' "40x10 says the terminal is too small"

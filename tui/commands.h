@@ -48,7 +48,8 @@
 	X(TRACK_NEXT,       "track_next",       "next track") \
 	X(TRACK_PREV,       "track_prev",       "previous track") \
 	X(COPY_ALL,         "copy_all",         "settings to all tracks") \
-	X(REFERENCE,        "reference",        "master / reference")
+	X(REFERENCE,        "reference",        "master / reference") \
+	X(VIEW_NEXT,        "view_next",        "next lower panel view")
 
 enum command {
 #define X(e, n, h) ACT_##e,

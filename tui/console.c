@@ -37,6 +37,7 @@
 #include "audio/status.h"
 #include "tui/cli.h"
 #include "tui/keymap.h"
+#include "tui/ui_lower.h"
 #include "tui/ui_theme.h"
 #include "tui/ui_view.h"
 
@@ -56,37 +57,6 @@ static double now_s(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-__attribute__((format(printf, 2, 3)))
-void logmsg(struct console *c, const char *fmt, ...)
-{
-	va_list ap;
-	time_t t = time(NULL);
-	char when[32];
-
-	if (!c->log)
-		return;
-	strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", localtime(&t));
-	fprintf(c->log, "%s ", when);
-	va_start(ap, fmt);
-	vfprintf(c->log, fmt, ap);
-	va_end(ap);
-	fputc('\n', c->log);
-	fflush(c->log);
-}
-
-__attribute__((format(printf, 3, 4)))
-void con_status(struct console *c, int error, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(c->mo.status, sizeof c->mo.status, fmt, ap);
-	va_end(ap);
-	c->mo.status_error = error;
-	c->status_t = c->now;
-	c->pending |= VP_STATUS;
-	logmsg(c, "%s%s", error ? "error: " : "", c->mo.status);
 }
 
 static void on_session_signal(int sig)
@@ -157,272 +127,13 @@ static void capture_restore_seq(void)
 
 /* ---- parameters, undo, dirty ---------------------------------------- */
 
-static int params_differ(const double a[P_COUNT], const double b[P_COUNT])
-{
-	for (int i = 0; i < P_COUNT; i++)
-		if (fabs(a[i] - b[i]) > 1e-9)
-			return 1;
-	return 0;
-}
-
-static void changed(struct console *c)
-{
-	c->mo.dirty = params_differ(c->mo.v, c->saved_v);
-	c->ut[c->cur].dirty = c->mo.dirty;
-	c->change_seq++;
-	c->pending |= VP_STRIPS | VP_STATUS | VP_METERS | VP_TRACKS;
-}
-
-/* The live settings of track i: mo.v for the current one. */
-static double *track_v(struct console *c, int i)
-{
-	return i == c->cur ? c->mo.v : c->tracks[i].v;
-}
-
-static void update_track_ui(struct console *c, int i)
-{
-	const double *saved = i == c->cur ? c->saved_v : c->tracks[i].saved_v;
-	c->ut[i].dirty = params_differ(track_v(c, i), saved);
-}
-
-/* Entries beyond the history's size go, oldest group first. */
-static void undo_add(struct undo_entry *list, int *n, int cap, int track,
-		     unsigned group, const double v[P_COUNT])
-{
-	if (*n == cap) {
-		int k = 1;
-		while (k < *n && list[k].group == list[0].group)
-			k++;
-		memmove(list, list + k, sizeof *list * (size_t)(*n - k));
-		*n -= k;
-	}
-	list[*n].track = track;
-	list[*n].group = group;
-	memcpy(list[*n].v, v, sizeof list[*n].v);
-	(*n)++;
-}
-
-static void push_undo_track(struct console *c, int track, unsigned group)
-{
-	undo_add(c->undo, &c->nundo, c->cap, track, group, track_v(c, track));
-	c->nredo = 0;
-	c->tracks[track].session_dirty = 1;
-}
-
-static void push_undo(struct console *c)
-{
-	push_undo_track(c, c->cur, ++c->group);
-}
-
-/* Apply a whole parameter array; the engine glides to it. */
-void apply_params(struct console *c, const double nv[P_COUNT], int undoable)
-{
-	if (!params_differ(nv, c->mo.v))
-		return;
-	if (undoable)
-		push_undo(c);
-	for (int i = 0; i < P_COUNT; i++)
-		if (nv[i] != c->mo.v[i]) {
-			c->mo.v[i] = param_clamp(i, nv[i]);
-			engine_set_param(c->e, i, c->mo.v[i]);
-		}
-	c->last_edit_id = -1;
-	c->tracks[c->cur].session_dirty = 1;
-	changed(c);
-}
-
-void set_value(struct console *c, int id, double val)
-{
-	val = param_clamp(id, val);
-	if (val == c->mo.v[id])
-		return;
-	if (id != c->last_edit_id || c->now - c->last_edit_t > COALESCE_S)
-		push_undo(c);
-	c->last_edit_id = id;
-	c->last_edit_t = c->now;
-	c->mo.v[id] = val;
-	engine_set_param(c->e, id, val);
-	c->tracks[c->cur].session_dirty = 1;
-	changed(c);
-}
-
-/* Give track i the settings v (the engine too when it is current). */
-static void put_track_v(struct console *c, int i, const double v[P_COUNT])
-{
-	double *dst = track_v(c, i);
-
-	for (int k = 0; k < P_COUNT; k++)
-		if (v[k] != dst[k]) {
-			dst[k] = v[k];
-			if (i == c->cur)
-				engine_set_param(c->e, k, v[k]);
-		}
-	c->tracks[i].session_dirty = 1;
-	update_track_ui(c, i);
-}
-
-void undo_redo(struct console *c, int redo)
-{
-	struct undo_entry *from = redo ? c->redo : c->undo;
-	struct undo_entry *to = redo ? c->undo : c->redo;
-	int *nfrom = redo ? &c->nredo : &c->nundo;
-	int *nto = redo ? &c->nundo : &c->nredo;
-	int other = -1, count = 0;
-
-	if (*nfrom == 0) {
-		con_status(c, 0, "nothing to %s", redo ? "redo" : "undo");
-		return;
-	}
-	unsigned g = from[*nfrom - 1].group;
-	while (*nfrom > 0 && from[*nfrom - 1].group == g) {
-		struct undo_entry *u = &from[--*nfrom];
-		double v[P_COUNT];
-		memcpy(v, u->v, sizeof v);
-		undo_add(to, nto, c->cap, u->track, g, track_v(c, u->track));
-		put_track_v(c, u->track, v);
-		if (u->track != c->cur)
-			other = u->track;
-		count++;
-	}
-	c->last_edit_id = -1;
-	changed(c);
-	if (count > 1)
-		con_status(c, 0, "%s on %d tracks (%d more)", redo ? "redone" : "undone", count, *nfrom);
-	else if (other >= 0)
-		con_status(c, 0, "%s on track %d, %s (%d more)", redo ? "redone" : "undone", other + 1,
-		       c->ut[other].name, *nfrom);
-	else
-		con_status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
-}
-
 /* ---- session --------------------------------------------------------- */
-
-/* One session file per track (session.c keys them by file), so each
- * track's settings survive an SSH drop and come back with its file. */
-static void fill_session(struct console *c, int i, struct session *s)
-{
-	const struct track *t = &c->tracks[i];
-
-	memset(s, 0, sizeof *s);
-	snprintf(s->file, sizeof s->file, "%s", t->path);
-	if (i == c->cur) {
-		s->position_s = c->mo.have_meters ? c->mo.m.pos_s : 0;
-		s->loop_a = c->mo.loop_a;
-		s->loop_b = c->mo.loop_b;
-		snprintf(s->preset, sizeof s->preset, "%s", c->mo.preset);
-	} else {
-		s->position_s = t->pos_s;
-		snprintf(s->preset, sizeof s->preset, "%s", t->preset);
-	}
-	memcpy(s->v, track_v(c, i), sizeof s->v);
-	s->saved_at = time(NULL);
-}
-
-/* The current track always (its position moves), the others when their
- * settings changed since their last save. */
-static int save_session(struct console *c)
-{
-	struct session s;
-	char err[ERRLEN];
-	int st = ST_OK;
-
-	for (int i = 0; i < c->ntracks; i++) {
-		if (i != c->cur && !c->tracks[i].session_dirty)
-			continue;
-		fill_session(c, i, &s);
-		int r = session_save(&s, err, sizeof err);
-		if (r != ST_OK) {
-			logmsg(c, "session not saved: %s", err);
-			st = r;
-		} else {
-			c->tracks[i].session_dirty = 0;
-		}
-	}
-	if (st == ST_OK)
-		c->saved_seq = c->change_seq;
-	c->last_autosave = c->now;
-	return st;
-}
 
 /* ---- background jobs ------------------------------------------------- */
 
 /* ---- presets --------------------------------------------------------- */
 
-void save_preset(struct console *c, const char *name)
-{
-	char path[4096], err[ERRLEN];
-
-	if (!name || !*name) {
-		con_status(c, 1, "save needs a name: :save NAME");
-		return;
-	}
-	if (preset_user_path(name, path, sizeof path, 1, err, sizeof err) != ST_OK ||
-	    preset_save(path, c->mo.v, name, c->notes, err, sizeof err) != ST_OK) {
-		con_status(c, 1, "%s", err);
-		return;
-	}
-	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", name);
-	memcpy(c->saved_v, c->mo.v, sizeof c->saved_v);
-	changed(c);
-	con_status(c, 0, "saved %s", path);
-}
-
-void load_preset(struct console *c, const char *name)
-{
-	char path[4096], err[ERRLEN], pname[PRESET_NAME_MAX];
-	double v[P_COUNT];
-
-	if (!name || !*name) {
-		con_status(c, 1, "load needs a name or a path: :load NAME");
-		return;
-	}
-	if (preset_resolve(name, path, sizeof path, err, sizeof err) != ST_OK ||
-	    preset_load(path, v, pname, sizeof pname, c->notes, sizeof c->notes,
-			err, sizeof err) != ST_OK) {
-		con_status(c, 1, "%s", err);
-		return;
-	}
-	apply_params(c, v, 1);
-	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", pname);
-	memcpy(c->saved_v, v, sizeof c->saved_v);
-	changed(c);
-	con_status(c, 0, "loaded %s (%s)", pname, path);
-}
-
 /* ---- commands -------------------------------------------------------- */
-
-void select_param(struct console *c, int id)
-{
-	c->mo.param = id;
-	c->mo.module = param_table[id].module;
-	c->mod_param[c->mo.module] = id;
-	c->pending |= VP_STRIPS;
-}
-
-void move_param(struct console *c, int dir)
-{
-	int id = c->mo.param + dir;
-	/* Skip bypass entries: bypass has its own key. */
-	while (id >= 0 && id < P_COUNT && param_table[id].name && id == param_bypass(param_table[id].module))
-		id += dir;
-	if (id < 0 || id >= P_COUNT)
-		return;
-	select_param(c, id);
-}
-
-void move_module(struct console *c, int dir)
-{
-	int m = c->mo.module + dir;
-	if (m < 0 || m >= MOD_COUNT)
-		return;
-	select_param(c, c->mod_param[m]);
-}
-
-void step_value(struct console *c, int dir, double mult)
-{
-	int id = c->mo.param;
-	set_value(c, id, param_step(id, c->mo.v[id], dir, mult));
-}
 
 void request_quit(struct console *c)
 {
@@ -452,29 +163,7 @@ void set_monitor(struct console *c, int mon)
 	con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
 }
 
-double con_position(struct console *c)
-{
-	return c->mo.have_meters ? c->mo.m.pos_s : 0;
-}
-
 /* ---- tracks and the reference ---------------------------------------- */
-
-/* The album loudness from what was measured of each track so far: the
- * duration-weighted power mean, as `lathe analyze` does for an album. */
-static void update_album(struct console *c)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->ntracks; i++) {
-		if (!isfinite(c->ut[i].lufs) || c->tracks[i].dur_s <= 0)
-			continue;
-		c->alb_l[n] = c->ut[i].lufs;
-		c->alb_d[n] = c->tracks[i].dur_s;
-		n++;
-	}
-	c->mo.album_measured = n;
-	c->mo.album_lufs = n ? album_loudness(c->alb_l, c->alb_d, n) : -INFINITY;
-}
 
 /* Switch to track i: its own settings, at the same relative position.
  * The settings go to the engine first, so the old chain glides towards
@@ -520,8 +209,8 @@ void switch_track(struct console *c, int i)
 	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
 	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
 	c->mo.track = i;
-	c->visit_s = 0;
-	c->last_edit_id = -1;
+	c->mt.visit_s = 0;
+	c->un.last_edit_id = -1;
 	c->mo.loop_a = c->mo.loop_b = 0;
 	engine_get_info(c->e, &c->mo.info);
 	if (c->mo.ref_loaded && !c->mo.info.reference_usable && c->cli->reference) {
@@ -543,57 +232,6 @@ void switch_track(struct console *c, int i)
 	c->pending |= VP_ALL;
 	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
 	       c->mo.dirty ? " (its own tweaks)" : "");
-}
-
-/* The current track's settings to track `to`, or to every other (-1);
- * one undo step. */
-void copy_settings(struct console *c, int to)
-{
-	unsigned g = ++c->group;
-	int n = 0;
-
-	if (c->ntracks < 2) {
-		con_status(c, 1, "one track only: nothing to copy to");
-		return;
-	}
-	if (to >= c->ntracks || to == c->cur || to < -1) {
-		con_status(c, 1, to == c->cur ? "that is this track" : "no track %d (1 to %d)", to + 1, c->ntracks);
-		return;
-	}
-	for (int i = 0; i < c->ntracks; i++) {
-		if (i == c->cur || (to >= 0 && i != to) || !params_differ(c->tracks[i].v, c->mo.v))
-			continue;
-		push_undo_track(c, i, g);
-		put_track_v(c, i, c->mo.v);
-		n++;
-	}
-	c->change_seq++;
-	c->pending |= VP_TRACKS | VP_STATUS;
-	if (n == 0)
-		con_status(c, 0, "the settings are the same there already");
-	else
-		con_status(c, 0, "settings of track %d copied to %d track%s (u undoes)", c->cur + 1, n,
-		       n == 1 ? "" : "s");
-}
-
-/* One parameter of any track, undoable; a background job's result may
- * arrive after the engineer has moved to another track. */
-void set_track_value(struct console *c, int track, int id, double val)
-{
-	double v[P_COUNT];
-
-	if (track == c->cur) {
-		set_value(c, id, val);
-		return;
-	}
-	memcpy(v, c->tracks[track].v, sizeof v);
-	v[id] = param_clamp(id, val);
-	if (v[id] == c->tracks[track].v[id])
-		return;
-	push_undo_track(c, track, ++c->group);
-	put_track_v(c, track, v);
-	c->change_seq++;
-	c->pending |= VP_TRACKS | VP_STATUS;
 }
 
 void set_reference(struct console *c, int on)
@@ -619,53 +257,6 @@ void set_reference(struct console *c, int on)
 		       c->mo.ref_name, c->mo.info.reference_lufs);
 	else
 		con_status(c, 0, "master");
-}
-
-static void drop_restore(struct console *c)
-{
-	for (int i = 0; i < c->ntracks; i++) {
-		free(c->tracks[i].restore);
-		c->tracks[i].restore = NULL;
-	}
-}
-
-/* Every track's session back, as one undo step. */
-static void restore_session(struct console *c)
-{
-	unsigned g = ++c->group;
-	int n = 0;
-
-	for (int i = 0; i < c->ntracks; i++) {
-		struct session *s = c->tracks[i].restore;
-		if (!s)
-			continue;
-		n++;
-		if (params_differ(s->v, track_v(c, i))) {
-			push_undo_track(c, i, g);
-			put_track_v(c, i, s->v);
-		}
-		if (i != c->cur) {
-			snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%.63s", s->preset);
-			c->tracks[i].pos_s = s->position_s;
-			continue;
-		}
-		snprintf(c->mo.preset, sizeof c->mo.preset, "%.63s", s->preset);
-		if (s->loop_b > s->loop_a) {
-			c->mo.loop_a = s->loop_a;
-			c->mo.loop_b = s->loop_b;
-			engine_set_loop(c->e, s->loop_a, s->loop_b);
-		}
-		if (s->position_s > 0)
-			engine_seek(c->e, s->position_s, 0);
-	}
-	c->last_edit_id = -1;
-	changed(c);
-	drop_restore(c);
-	if (n > 1)
-		con_status(c, 0, "sessions of %d tracks restored", n);
-	else
-		con_status(c, 0, "session restored");
-	c->pending |= VP_ALL;
 }
 
 static void prompt_key(struct console *c, int ch)
@@ -727,88 +318,6 @@ static void handle_key(struct console *c, int ch)
 
 /* ---- meters ---------------------------------------------------------- */
 
-static void update_meters(struct console *c)
-{
-	struct engine_meters m;
-	struct ui_model *mo = &c->mo;
-
-	if (!engine_read_meters(c->e, &m))
-		return;
-	mo->m = m;
-	/* The track's loudness: integrated since it was loaded.  A new visit
-	 * takes over once it has heard more than the one that measured the
-	 * figure kept. */
-	if (m.transport == TR_PLAYING)
-		c->visit_s += fmin(c->now - c->meter_t, 1.0);
-	c->meter_t = c->now;
-	if (isfinite(m.integrated_lufs) && m.integrated_lufs > -70 &&
-	    c->visit_s >= c->tracks[c->cur].lufs_s && c->now - c->num_t >= NUMBERS_PERIOD) {
-		c->ut[c->cur].lufs = m.integrated_lufs;
-		c->ut[c->cur].lra = m.lra_lu;
-		c->tracks[c->cur].lufs_s = c->visit_s;
-		update_album(c);
-		c->pending |= VP_TRACKS;
-	}
-	/* Readouts show the largest peak and GR of their period, so a short
-	 * peak between two readouts is not lost. */
-	for (int ch = 0; ch < 2; ch++)
-		if (!(c->num_peak[ch] >= m.peak_db[ch]))
-			c->num_peak[ch] = m.peak_db[ch];
-	c->num_comp = fmaxf(c->num_comp, m.comp_gr_db);
-	c->num_lim = fmaxf(c->num_lim, m.limiter_gr_db);
-	if (!mo->have_meters || c->now - c->num_t >= NUMBERS_PERIOD) {
-		mo->num = m;
-		mo->num.peak_db[0] = c->num_peak[0];
-		mo->num.peak_db[1] = c->num_peak[1];
-		mo->num.comp_gr_db = c->num_comp;
-		mo->num.limiter_gr_db = c->num_lim;
-		c->num_peak[0] = c->num_peak[1] = -INFINITY;
-		c->num_comp = c->num_lim = 0;
-		c->num_t = c->now;
-	}
-	mo->have_meters = 1;
-	for (int ch = 0; ch < 2; ch++) {
-		if (!(mo->hold_tp[ch] >= m.true_peak_db[ch]) || c->now - c->hold_t[ch] > HOLD_TIME) {
-			mo->hold_tp[ch] = m.true_peak_db[ch];
-			c->hold_t[ch] = c->now;
-		}
-	}
-	/* GR holds too: the deepest bite of the last seconds stays on the
-	 * bar, so a fast limiter's catches are seen, not just read. */
-	for (int i = 0; i < 2; i++) {
-		float gr = i ? m.limiter_gr_db : m.comp_gr_db;
-		if (!(mo->hold_gr[i] >= gr) || c->now - c->hold_gr_t[i] > HOLD_TIME) {
-			mo->hold_gr[i] = gr;
-			c->hold_gr_t[i] = c->now;
-		}
-	}
-	if (m.transport == TR_PLAYING) {
-		if (m.comp_gr_db > c->gr_acc_comp)
-			c->gr_acc_comp = m.comp_gr_db;
-		if (m.limiter_gr_db > c->gr_acc_lim)
-			c->gr_acc_lim = m.limiter_gr_db;
-		if (c->now - c->gr_t0 >= GR_HIST_PERIOD) {
-			/* A late frame fills the periods it spans, so the time axis
-			 * stays true when the UI was busy. */
-			int n = (int)((c->now - c->gr_t0) / GR_HIST_PERIOD);
-			if (n > 20)
-				n = 1;
-			for (int i = 0; i < n; i++) {
-				mo->gr_comp[mo->gr_count % GR_HIST_LEN] = c->gr_acc_comp;
-				mo->gr_lim[mo->gr_count % GR_HIST_LEN] = c->gr_acc_lim;
-				mo->gr_count++;
-			}
-			c->gr_t0 += n * GR_HIST_PERIOD;
-			if (c->now - c->gr_t0 > GR_HIST_PERIOD)
-				c->gr_t0 = c->now;
-			c->gr_acc_comp = c->gr_acc_lim = 0;
-		}
-	} else {
-		c->gr_t0 = c->now;
-	}
-	c->pending |= VP_METERS | VP_GRAPH | VP_HEADER | VP_STRIPS;
-}
-
 /* ---- start and the loop --------------------------------------------- */
 
 static void open_log(struct console *c)
@@ -869,49 +378,49 @@ static int load_keymap(struct console *c, char *err, int errlen)
 	return st;
 }
 
-static void offer_restore(struct console *c)
-{
-	char err[ERRLEN], when[32];
-	int n = 0, found = 0;
-	time_t newest = 0;
-	const struct session *one = NULL;
+/* ---- the lower panel's views ------------------------------------------ */
 
-	for (int t = 0; t < c->ntracks; t++) {
-		struct session *s = malloc(sizeof *s);
-		const double *v = track_v(c, t);
-		int k = 0;
-		if (!s)
-			break;
-		if (session_load(c->tracks[t].path, s, err, sizeof err) != ST_OK) {
-			free(s);
-			continue;
-		}
-		for (int i = 0; i < P_COUNT; i++)
-			k += fabs(s->v[i] - v[i]) > 1e-9;
-		if (k == 0 && (t != 0 || s->position_s < 1)) {
-			free(s);
-			continue;
-		}
-		c->tracks[t].restore = s;
-		one = s;
-		found++;
-		n += k;
-		if (s->saved_at > newest)
-			newest = s->saved_at;
-	}
-	if (!found)
+static int lower_open(struct console *c)
+{
+	c->lower_st = calloc((size_t)lower_view_count, sizeof *c->lower_st);
+	if (!c->lower_st)
+		return -1;
+	for (int i = 0; i < lower_view_count; i++)
+		if (lower_views[i]->open)
+			c->lower_st[i] = lower_views[i]->open();
+	c->mo.lower = 0;
+	c->mo.lower_state = c->lower_st[0];
+	return 0;
+}
+
+static void lower_close(struct console *c)
+{
+	if (!c->lower_st)
 		return;
-	strftime(when, sizeof when, "%b %d %H:%M", localtime(&newest));
-	c->prompt = PR_RESTORE;
-	if (c->ntracks == 1)
-		snprintf(c->mo.prompt, sizeof c->mo.prompt,
-			 "Restore the session of %s (%d change%s, at %d:%02d)? y/n",
-			 when, n, n == 1 ? "" : "s", (int)one->position_s / 60,
-			 (int)one->position_s % 60);
-	else
-		snprintf(c->mo.prompt, sizeof c->mo.prompt,
-			 "Restore the sessions of %s: %d track%s, %d change%s? y/n",
-			 when, found, found == 1 ? "" : "s", n, n == 1 ? "" : "s");
+	for (int i = 0; i < lower_view_count; i++)
+		if (lower_views[i]->close)
+			lower_views[i]->close(c->lower_st[i]);
+	free(c->lower_st);
+	c->lower_st = NULL;
+}
+
+/* Every view sees every frame, shown or not, so histories stay whole. */
+static void lower_update(struct console *c, const struct engine_meters *m)
+{
+	for (int i = 0; i < lower_view_count; i++) {
+		struct lower_feed f = { &c->mo, m, c->e, c->now, i == c->mo.lower };
+		if (lower_views[i]->update)
+			lower_views[i]->update(c->lower_st[i], &f);
+	}
+}
+
+void next_lower_view(struct console *c)
+{
+	c->mo.lower = (c->mo.lower + 1) % lower_view_count;
+	c->mo.lower_state = c->lower_st[c->mo.lower];
+	c->pending |= VP_GRAPH;
+	con_status(c, 0, "lower panel: %s (%d of %d)", lower_views[c->mo.lower]->name,
+		   c->mo.lower + 1, lower_view_count);
 }
 
 static int console_run(struct console *c)
@@ -919,7 +428,7 @@ static int console_run(struct console *c)
 	struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
 
 	c->now = now_s();
-	c->gr_t0 = c->now;
+	c->mt.gr_t0 = c->now;
 	c->last_autosave = c->now;
 	c->pending = VP_ALL;
 	view_relayout(c->view, &c->mo);
@@ -969,7 +478,11 @@ static int console_run(struct console *c)
 		if (c->change_seq != c->saved_seq && c->now - c->last_autosave > AUTOSAVE_S)
 			save_session(c);
 		if (c->now - c->last_meter_draw >= METER_PERIOD) {
-			update_meters(c);
+			struct engine_meters m;
+			if (engine_read_meters(c->e, &m)) {
+				con_meter_frame(c, &m);
+				lower_update(c, &m);
+			}
 			if (c->pending & (VP_METERS | VP_GRAPH))
 				c->last_meter_draw = c->now;
 		}
@@ -1002,12 +515,7 @@ static void free_console(struct console *c)
 		drop_restore(c);
 	if (c->have_album)
 		album_free(&c->album);
-	free(c->tracks);
-	free(c->ut);
-	free(c->undo);
-	free(c->redo);
-	free(c->alb_l);
-	free(c->alb_d);
+	con_free_tracks(c);
 	free(c);
 }
 
@@ -1031,18 +539,8 @@ static int setup_tracks(struct console *c, const struct cli *cli, char *err, int
 			return st;
 		n = cli->nfiles > 0 ? cli->nfiles : 1;
 	}
-	c->ntracks = n;
-	c->cap = UNDO_MAX + n;
-	c->tracks = calloc((size_t)n, sizeof *c->tracks);
-	c->ut = calloc((size_t)n, sizeof *c->ut);
-	c->undo = calloc((size_t)c->cap, sizeof *c->undo);
-	c->redo = calloc((size_t)c->cap, sizeof *c->redo);
-	c->alb_l = calloc((size_t)n, sizeof *c->alb_l);
-	c->alb_d = calloc((size_t)n, sizeof *c->alb_d);
-	if (!c->tracks || !c->ut || !c->undo || !c->redo || !c->alb_l || !c->alb_d) {
-		snprintf(err, (size_t)errlen, "out of memory for %d tracks", n);
-		return ST_INPUT;
-	}
+	if ((st = con_alloc_tracks(c, n, err, errlen)) != ST_OK)
+		return st;
 	for (int i = 0; i < n; i++) {
 		struct track *t = &c->tracks[i];
 		const char *path = c->have_album ? c->album.tracks[i].file :
@@ -1058,15 +556,8 @@ static int setup_tracks(struct console *c, const struct cli *cli, char *err, int
 		} else {
 			memcpy(t->v, v, sizeof t->v);
 		}
-		memcpy(t->saved_v, t->v, sizeof t->v);
-		const char *base = strrchr(path, '/');
-		snprintf(c->ut[i].name, sizeof c->ut[i].name, "%.63s",
-			 !path[0] ? "demo mix" : base ? base + 1 : path);
-		c->ut[i].lufs = c->ut[i].lra = NAN;
+		con_track_named(c, i);
 	}
-	c->mo.tracks = c->ut;
-	c->mo.ntracks = n;
-	c->mo.album_lufs = -INFINITY;
 	return ST_OK;
 }
 
@@ -1083,7 +574,7 @@ int console_main(const struct cli *cli)
 		return ST_INPUT;
 	}
 	c->cli = cli;
-	c->last_edit_id = -1;
+	c->un.last_edit_id = -1;
 	c->mo.platform_target = -14;
 	st = setup_tracks(c, cli, err, sizeof err);
 	if (st == ST_OK)
@@ -1178,6 +669,10 @@ int console_main(const struct cli *cli)
 	capture_restore_seq();
 	install_signals();
 	c->view = view_new();
+	if (c->view && lower_open(c) != 0) {
+		view_free(c->view);
+		c->view = NULL;
+	}
 	engine_play(c->e);
 	c->now = now_s();
 	if (c->ntracks > 1 && !c->prompt)
@@ -1191,7 +686,7 @@ int console_main(const struct cli *cli)
 		 * background while the first one plays. */
 		c->now = now_s();
 		if (start_job(c, JOB_TARGET, NULL, cli->target) == 0)
-			c->target_todo = c->ntracks - 1;
+			c->job.target_todo = c->ntracks - 1;
 	}
 	if (c->view)
 		sig = console_run(c);
@@ -1204,6 +699,7 @@ int console_main(const struct cli *cli)
 	engine_stop(c->e);
 	endwin();
 	view_free(c->view);
+	lower_close(c);
 	engine_close(c->e);
 	logmsg(c, "console end%s", sig ? " (signal)" : "");
 	close_log(c);

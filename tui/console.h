@@ -48,89 +48,136 @@ struct undo_entry {
 
 #define CMD_HISTORY 64
 
-struct console {
-	const struct cli *cli;
-	struct engine *e;
-	struct view *view;
-	struct ui_model mo;
-	struct keymap keys;
-
-	const char *file;            /* the current track's file; NULL: the demo mix */
-	struct track *tracks;        /* ntracks, at least one */
-	struct ui_track *ut;         /* what the view shows of each */
-	int ntracks, cur;
-	double visit_s;              /* seconds played since the current track was loaded */
-	double meter_t;              /* when the last meter frame was read */
-	double *alb_l, *alb_d;       /* scratch for the album loudness */
-	struct album album;          /* when started on an album file */
-	int have_album;
-	double saved_v[P_COUNT];     /* as last saved or loaded: "unsaved" is v != this */
-	char notes[PRESET_NOTES_MAX + 1];
-	int mod_param[MOD_COUNT];    /* last parameter selected in each module */
-
+/* Undo: one history across the tracks (console_model.c). */
+struct con_undo {
 	struct undo_entry *undo, *redo; /* cap entries each */
 	int nundo, nredo, cap;
 	unsigned group;
-	int last_edit_id;
-	double last_edit_t;
+	int last_edit_id;             /* steps of one parameter coalesce... */
+	double last_edit_t;           /* ...while they come this close */
+};
 
-	double now, last_frame, last_meter_draw, hold_t[2], hold_gr_t[2], gr_t0, num_t;
+/* What the meter frames accumulate between readouts (console_model.c). */
+struct con_meter_acc {
+	double visit_s;               /* seconds played since the current track was loaded */
+	double meter_t;               /* when the last meter frame was read */
+	double hold_t[2], hold_gr_t[2], gr_t0, num_t;
 	float gr_acc_comp, gr_acc_lim;
 	float num_peak[2], num_comp, num_lim; /* largest since the last readout */
-	unsigned pending;
-	double status_t;
-	int quit, exit_code;
+};
 
-	enum prompt_kind prompt;
-
-	/* ':' history, oldest first; hist_at is the entry shown while
-	 * browsing (nhist: the line being typed, kept in hist_edit). */
+/* ':' history, oldest first; hist_at is the entry shown while browsing
+ * (nhist: the line being typed, kept in hist_edit).  console_cmd.c. */
+struct con_cmdline {
 	char hist[CMD_HISTORY][256];
 	int nhist, hist_at;
 	char hist_edit[256];
-
-	unsigned long change_seq, saved_seq;
-	double last_autosave;
-
-	/* Background job: the thread writes job_permille and job_done, the
-	 * rest is read only after job_done is seen (acquire). */
-	pthread_t job;
-	int job_kind;
-	int job_track;                /* the track it works on */
-	int target_todo;              /* tracks still to search after this one, in order */
-	atomic_int job_done, job_permille, job_cancel;
-	int job_status;
-	char job_in[4200], job_out[4096], job_err[ERRLEN];
-	double job_v[P_COUNT], job_target, job_lufs, job_gr;
-
-	FILE *log;
-	int saved_stderr;
 };
 
+/* Background job (console_job.c): the thread writes permille and done,
+ * the rest is read only after done is seen (acquire). */
+struct con_job {
+	pthread_t thread;
+	int kind;
+	int track;                    /* the track it works on */
+	int target_todo;              /* tracks still to search after this one, in order */
+	atomic_int done, permille, cancel;
+	int status;
+	char in[4200], out[4096], err[ERRLEN];
+	double v[P_COUNT], target, lufs, gr;
+};
+
+struct console {
+	/* Wiring, set once at start (console.c).  e and view are NULL in the
+	 * model's unit test: the model then changes only itself. */
+	const struct cli *cli;
+	struct engine *e;
+	struct view *view;
+	struct keymap keys;
+	FILE *log;
+	int saved_stderr;
+
+	/* What the view draws, and which parts of it changed. */
+	struct ui_model mo;
+	unsigned pending;             /* VP_* */
+	double now;                   /* the loop's clock, s */
+
+	/* Tracks and their settings (console_model.c). */
+	const char *file;             /* the current track's file; NULL: the demo mix */
+	struct track *tracks;         /* ntracks, at least one */
+	struct ui_track *ut;          /* what the view shows of each */
+	int ntracks, cur;
+	double *alb_l, *alb_d;        /* scratch for the album loudness */
+	struct album album;           /* when started on an album file */
+	int have_album;
+	double saved_v[P_COUNT];      /* as last saved or loaded: "unsaved" is v != this */
+	char notes[PRESET_NOTES_MAX + 1];
+	int mod_param[MOD_COUNT];     /* last parameter selected in each module */
+	unsigned long change_seq;     /* bumped by every settings change */
+	struct con_undo un;
+	struct con_meter_acc mt;
+
+	/* Sessions (console_session.c). */
+	unsigned long saved_seq;      /* change_seq at the last save */
+	double last_autosave;
+
+	/* The loop, keys and prompts (console.c), the command line, jobs. */
+	double last_frame, last_meter_draw, status_t;
+	int quit, exit_code;
+	enum prompt_kind prompt;
+	struct con_cmdline cl;
+	struct con_job job;
+	void **lower_st;              /* each lower panel view's state (ui_lower.h) */
+};
+
+/* console_model.c: settings, undo, tracks, meters, warnings; no curses. */
+int con_alloc_tracks(struct console *c, int n, char *err, int errlen);
+void con_track_named(struct console *c, int i);
+void con_free_tracks(struct console *c);
 __attribute__((format(printf, 2, 3)))
 void logmsg(struct console *c, const char *fmt, ...);
 __attribute__((format(printf, 3, 4)))
 void con_status(struct console *c, int error, const char *fmt, ...);
+int params_differ(const double a[P_COUNT], const double b[P_COUNT]);
+void changed(struct console *c);
+double *track_v(struct console *c, int i);  /* the live settings of track i */
+void push_undo_track(struct console *c, int track, unsigned group);
+void put_track_v(struct console *c, int i, const double v[P_COUNT]);
 void apply_params(struct console *c, const double nv[P_COUNT], int undoable);
 void set_value(struct console *c, int id, double val);
-void undo_redo(struct console *c, int redo);
-int start_job(struct console *c, int kind, const char *out, double target);
-int start_job_track(struct console *c, int kind, const char *out, double target, int track);
 void set_track_value(struct console *c, int track, int id, double val);
-void poll_job(struct console *c);
-void stop_job(struct console *c);
-void save_preset(struct console *c, const char *name);
-void load_preset(struct console *c, const char *name);
+void undo_redo(struct console *c, int redo);
 void select_param(struct console *c, int id);
 void move_param(struct console *c, int dir);
 void move_module(struct console *c, int dir);
 void step_value(struct console *c, int dir, double mult);
+void copy_settings(struct console *c, int to);
+double con_position(struct console *c);
+void con_meter_frame(struct console *c, const struct engine_meters *m);
+int con_warnings(const struct ui_model *mo, char out[][UI_WARN_LEN], int max);
+
+/* console_session.c */
+int save_session(struct console *c);
+void offer_restore(struct console *c);
+void restore_session(struct console *c);
+void drop_restore(struct console *c);
+
+/* console_job.c: ':render' and ':target' in the background. */
+int start_job(struct console *c, int kind, const char *out, double target);
+int start_job_track(struct console *c, int kind, const char *out, double target, int track);
+void poll_job(struct console *c);
+void stop_job(struct console *c);
+
+/* console.c: the loop, keys, presets, tracks, the reference. */
+void save_preset(struct console *c, const char *name);
+void load_preset(struct console *c, const char *name);
 void request_quit(struct console *c);
 void set_monitor(struct console *c, int mon);
-double con_position(struct console *c);
 void switch_track(struct console *c, int i);
-void copy_settings(struct console *c, int to);
 void set_reference(struct console *c, int on);
+void next_lower_view(struct console *c);
+
+/* console_cmd.c: the key commands and the ':' line. */
 void run_command(struct console *c, enum command cmd);
 void cmdline_key(struct console *c, int ch);
 #endif

@@ -1,41 +1,19 @@
 /* The ':' command line, and what each command of the key table does. */
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
-#include <poll.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <termios.h>
-#include <time.h>
-#include <unistd.h>
 
 #include <curses.h>
-#include <term.h>
 
-#include "audio/album.h"
-#include "audio/demo.h"
 #include "audio/engine.h"
 #include "audio/preset.h"
-#include "audio/render.h"
-#include "audio/session.h"
-#include "audio/source.h"
 #include "audio/status.h"
-#include "tui/cli.h"
-#include "tui/keymap.h"
-#include "tui/ui_theme.h"
-#include "tui/ui_view.h"
-
 #include "tui/console.h"
 
 static void open_cmdline(struct console *c, const char *text)
 {
-	c->hist_at = c->nhist;
+	c->cl.hist_at = c->cl.nhist;
 	c->mo.cmdline = 1;
 	snprintf(c->mo.cmd, sizeof c->mo.cmd, "%s", text);
 	c->mo.cmd_len = (int)strlen(c->mo.cmd);
@@ -46,7 +24,7 @@ void run_command(struct console *c, enum command cmd)
 {
 	/* Only an unbroken run of steps on one parameter is one undo step. */
 	if (cmd < ACT_VALUE_UP || cmd > ACT_VALUE_DOWN_COARSE)
-		c->last_edit_id = -1;
+		c->un.last_edit_id = -1;
 	switch (cmd) {
 	case ACT_NONE: break;
 	case ACT_QUIT: request_quit(c); break;
@@ -75,7 +53,7 @@ void run_command(struct console *c, enum command cmd)
 		break;
 	case ACT_BYPASS: {
 		int b = param_bypass(c->mo.module);
-		c->last_edit_id = -1;
+		c->un.last_edit_id = -1;
 		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
 		con_status(c, 0, "%s %s", module_names[c->mo.module], c->mo.v[b] >= 0.5 ? "bypassed" : "in");
 		break;
@@ -133,6 +111,7 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_TRACK_PREV: switch_track(c, c->cur - 1); break;
 	case ACT_REFERENCE: set_reference(c, !c->mo.ref_on); break;
 	case ACT_COPY_ALL: copy_settings(c, -1); break;
+	case ACT_VIEW_NEXT: next_lower_view(c); break;
 	case ACT_COUNT: break;
 	}
 }
@@ -177,7 +156,7 @@ static void exec_cmdline(struct console *c, char *line)
 			*--end = 0;
 	}
 	logmsg(c, "command: %s %s", cmd, arg ? arg : "");
-	c->last_edit_id = -1;
+	c->un.last_edit_id = -1;
 
 	if (!strcmp(cmd, "set")) {
 		char assign[300];
@@ -233,21 +212,21 @@ static void exec_cmdline(struct console *c, char *line)
 			con_status(c, 1, "usage: target LUFS [all] (e.g. target -14)");
 			return;
 		}
-		if (c->job_kind != JOB_NONE) {
-			con_status(c, 1, "a %s is still running", c->job_kind == JOB_RENDER ? "render" : "target search");
+		if (c->job.kind != JOB_NONE) {
+			con_status(c, 1, "a %s is still running", c->job.kind == JOB_RENDER ? "render" : "target search");
 			return;
 		}
 		/* Right away from what the meters measured; then refined by
 		 * measuring the whole file through the chain in the background. */
 		if (c->mo.have_meters && isfinite(I) && I > -70) {
 			double d = c->mo.v[P_LIMITER_DRIVE] + (t - I);
-			c->last_edit_id = -1;
+			c->un.last_edit_id = -1;
 			set_value(c, P_LIMITER_DRIVE, d);
 			con_status(c, 0, "target %.1f: drive %.1f dB from %.1f LUFS measured; refining",
 			       t, c->mo.v[P_LIMITER_DRIVE], I);
 		}
 		if (start_job(c, JOB_TARGET, NULL, t) == 0)
-			c->target_todo = all ? c->ntracks - 1 : 0;
+			c->job.target_todo = all ? c->ntracks - 1 : 0;
 	} else if (!strcmp(cmd, "bypass")) {
 		int m = arg ? module_find(arg) : c->mo.module;
 		if (m < 0) {
@@ -255,7 +234,7 @@ static void exec_cmdline(struct console *c, char *line)
 			return;
 		}
 		int b = param_bypass(m);
-		c->last_edit_id = -1;
+		c->un.last_edit_id = -1;
 		set_value(c, b, c->mo.v[b] >= 0.5 ? 0 : 1);
 	} else if (!strcmp(cmd, "monitor")) {
 		for (int m = 0; m < MON_COUNT; m++)
@@ -351,13 +330,13 @@ static const char *const cmd_words[] = {
 
 static void remember(struct console *c, const char *line)
 {
-	if (!line[0] || (c->nhist && !strcmp(c->hist[c->nhist - 1], line)))
+	if (!line[0] || (c->cl.nhist && !strcmp(c->cl.hist[c->cl.nhist - 1], line)))
 		return;
-	if (c->nhist == CMD_HISTORY) {
-		memmove(c->hist[0], c->hist[1], sizeof c->hist[0] * (CMD_HISTORY - 1));
-		c->nhist--;
+	if (c->cl.nhist == CMD_HISTORY) {
+		memmove(c->cl.hist[0], c->cl.hist[1], sizeof c->cl.hist[0] * (CMD_HISTORY - 1));
+		c->cl.nhist--;
 	}
-	snprintf(c->hist[c->nhist++], sizeof c->hist[0], "%s", line);
+	snprintf(c->cl.hist[c->cl.nhist++], sizeof c->cl.hist[0], "%s", line);
 }
 
 static void show_line(struct ui_model *mo, const char *text)
@@ -370,14 +349,14 @@ static void show_line(struct ui_model *mo, const char *text)
  * kept and comes back below the newest entry. */
 static void browse(struct console *c, int dir)
 {
-	int to = c->hist_at + dir;
+	int to = c->cl.hist_at + dir;
 
-	if (to < 0 || to > c->nhist)
+	if (to < 0 || to > c->cl.nhist)
 		return;
-	if (c->hist_at == c->nhist)
-		snprintf(c->hist_edit, sizeof c->hist_edit, "%s", c->mo.cmd);
-	c->hist_at = to;
-	show_line(&c->mo, to == c->nhist ? c->hist_edit : c->hist[to]);
+	if (c->cl.hist_at == c->cl.nhist)
+		snprintf(c->cl.hist_edit, sizeof c->cl.hist_edit, "%s", c->mo.cmd);
+	c->cl.hist_at = to;
+	show_line(&c->mo, to == c->cl.nhist ? c->cl.hist_edit : c->cl.hist[to]);
 }
 
 /* Tab completes the word under the cursor: a command name first, then a
@@ -467,4 +446,45 @@ void cmdline_key(struct console *c, int ch)
 		mo->cmd[mo->cmd_len++] = (char)ch;
 		mo->cmd[mo->cmd_len] = 0;
 	}
+}
+
+void save_preset(struct console *c, const char *name)
+{
+	char path[4096], err[ERRLEN];
+
+	if (!name || !*name) {
+		con_status(c, 1, "save needs a name: :save NAME");
+		return;
+	}
+	if (preset_user_path(name, path, sizeof path, 1, err, sizeof err) != ST_OK ||
+	    preset_save(path, c->mo.v, name, c->notes, err, sizeof err) != ST_OK) {
+		con_status(c, 1, "%s", err);
+		return;
+	}
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", name);
+	memcpy(c->saved_v, c->mo.v, sizeof c->saved_v);
+	changed(c);
+	con_status(c, 0, "saved %s", path);
+}
+
+void load_preset(struct console *c, const char *name)
+{
+	char path[4096], err[ERRLEN], pname[PRESET_NAME_MAX];
+	double v[P_COUNT];
+
+	if (!name || !*name) {
+		con_status(c, 1, "load needs a name or a path: :load NAME");
+		return;
+	}
+	if (preset_resolve(name, path, sizeof path, err, sizeof err) != ST_OK ||
+	    preset_load(path, v, pname, sizeof pname, c->notes, sizeof c->notes,
+			err, sizeof err) != ST_OK) {
+		con_status(c, 1, "%s", err);
+		return;
+	}
+	apply_params(c, v, 1);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", pname);
+	memcpy(c->saved_v, v, sizeof c->saved_v);
+	changed(c);
+	con_status(c, 0, "loaded %s (%s)", pname, path);
 }

@@ -14,6 +14,9 @@
 #define GR_HIST_PERIOD 0.1   /* s */
 #define GR_HIST_SPAN 20.0    /* s shown */
 
+#define UI_WARN_MAX 3
+#define UI_WARN_LEN 96
+
 /* What the track list shows of a track. */
 struct ui_track {
 	char name[64];
@@ -41,6 +44,11 @@ struct ui_model {
 	float gr_comp[GR_HIST_LEN], gr_lim[GR_HIST_LEN];
 	uint64_t gr_count;         /* history samples written in total */
 	double platform_target;    /* LUFS, for the over-loud warning */
+	char warn[UI_WARN_MAX][UI_WARN_LEN]; /* the model's warnings, nwarn of them */
+	int nwarn;
+
+	int lower;                 /* the lower panel's view: lower_views[lower] */
+	void *lower_state;         /* its state */
 
 	char status[256];
 	int status_error;
@@ -83,7 +91,4 @@ int view_help_rows(const struct view *v, const struct ui_model *m, int *visible)
 
 /* Parameter value as shown in the strips, without the unit. */
 void view_format_value(int id, double val, char *buf, int size);
-/* The warnings the over-limiting check raises now; returns how many
- * (up to max) were written. */
-int view_warnings(const struct ui_model *m, char out[][96], int max);
 #endif

@@ -1,0 +1,146 @@
+/* The console's model without a terminal or an engine: values and their
+ * undo, tracks and copies, meter frames (holds, the GR history) and the
+ * warnings.  This binary links no curses (see the Makefile): a curses call
+ * reaching the model fails its link. */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "tui/console.h"
+
+static struct console *new_console(int ntracks)
+{
+	struct console *c = calloc(1, sizeof *c);
+	char err[ERRLEN];
+	double v[P_COUNT];
+
+	assert_non_null(c);
+	assert_int_equal(con_alloc_tracks(c, ntracks, err, sizeof err), ST_OK);
+	params_defaults(v);
+	for (int i = 0; i < ntracks; i++) {
+		snprintf(c->tracks[i].path, sizeof c->tracks[i].path, "/music/track%d.wav", i + 1);
+		memcpy(c->tracks[i].v, v, sizeof v);
+		con_track_named(c, i);
+	}
+	memcpy(c->mo.v, v, sizeof v);
+	memcpy(c->saved_v, v, sizeof v);
+	c->mo.platform_target = -14;
+	c->now = 100;
+	return c;
+}
+
+static void free_console(struct console *c)
+{
+	con_free_tracks(c);
+	free(c);
+}
+
+static void steps_coalesce_and_undo(void **state)
+{
+	struct console *c = new_console(1);
+	int id = P_COMP_RATIO;
+	double def = c->mo.v[id];
+
+	(void)state;
+	select_param(c, id);
+	step_value(c, 1, 1);
+	c->now += 0.2;
+	step_value(c, 1, 1);
+	assert_true(c->mo.v[id] > def);
+	assert_true(c->mo.dirty);
+	assert_string_equal(c->ut[0].name, "track1.wav");
+	/* Two quick steps of one parameter are one undo step. */
+	undo_redo(c, 0);
+	assert_true(fabs(c->mo.v[id] - def) < 1e-9);
+	assert_false(c->mo.dirty);
+	assert_non_null(strstr(c->mo.status, "undone"));
+	undo_redo(c, 0);
+	assert_non_null(strstr(c->mo.status, "nothing to undo"));
+	undo_redo(c, 1);
+	assert_true(c->mo.v[id] > def);
+	/* A step after a pause is its own undo step. */
+	c->now += COALESCE_S + 1;
+	double two = c->mo.v[id];
+	step_value(c, 1, 1);
+	undo_redo(c, 0);
+	assert_true(fabs(c->mo.v[id] - two) < 1e-9);
+	free_console(c);
+}
+
+static void copy_to_all_is_one_undo(void **state)
+{
+	struct console *c = new_console(3);
+
+	(void)state;
+	set_value(c, P_LIMITER_DRIVE, 4);
+	copy_settings(c, -1);
+	assert_true(fabs(c->tracks[1].v[P_LIMITER_DRIVE] - 4) < 1e-9);
+	assert_true(fabs(c->tracks[2].v[P_LIMITER_DRIVE] - 4) < 1e-9);
+	assert_non_null(strstr(c->mo.status, "copied to 2 tracks"));
+	undo_redo(c, 0);
+	assert_true(fabs(c->tracks[1].v[P_LIMITER_DRIVE]) < 1e-9);
+	assert_true(fabs(c->tracks[2].v[P_LIMITER_DRIVE]) < 1e-9);
+	/* The current track keeps its own change. */
+	assert_true(fabs(c->mo.v[P_LIMITER_DRIVE] - 4) < 1e-9);
+	free_console(c);
+}
+
+static struct engine_meters frame(float lim_gr, float lufs, float tp)
+{
+	struct engine_meters m;
+	memset(&m, 0, sizeof m);
+	m.transport = TR_PLAYING;
+	m.peak_db[0] = m.peak_db[1] = tp;
+	m.true_peak_db[0] = m.true_peak_db[1] = tp;
+	m.momentary_lufs = m.short_term_lufs = m.integrated_lufs = lufs;
+	m.max_true_peak_db = tp;
+	m.limiter_gr_db = lim_gr;
+	return m;
+}
+
+static void play(struct console *c, double seconds, struct engine_meters m)
+{
+	for (double t = 0; t < seconds; t += 0.1) {
+		c->now += 0.1;
+		con_meter_frame(c, &m);
+	}
+}
+
+static void meters_hold_and_warn(void **state)
+{
+	struct console *c = new_console(1);
+
+	(void)state;
+	play(c, 1, frame(0, -20, -3));
+	assert_true(c->mo.have_meters);
+	assert_int_equal(c->mo.nwarn, 0);
+	assert_true(fabs(c->mo.hold_tp[0] - -3) < 1e-6);
+	/* A short peak holds on the bar for HOLD_TIME. */
+	play(c, 0.1, frame(0, -20, -0.5));
+	play(c, 1, frame(0, -20, -3));
+	assert_true(fabs(c->mo.hold_tp[0] - -0.5) < 1e-6);
+	play(c, HOLD_TIME + 0.5, frame(0, -20, -3));
+	assert_true(fabs(c->mo.hold_tp[0] - -3) < 1e-6);
+	/* Three seconds of 5 dB limiting: a warning naming it. */
+	uint64_t before = c->mo.gr_count;
+	play(c, 3.5, frame(5, -12, -1));
+	assert_true(c->mo.gr_count - before >= 30);
+	assert_true(c->mo.nwarn >= 1);
+	assert_non_null(strstr(c->mo.warn[0], "limiter"));
+	free_console(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(steps_coalesce_and_undo),
+		cmocka_unit_test(copy_to_all_is_one_undo),
+		cmocka_unit_test(meters_hold_and_warn),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

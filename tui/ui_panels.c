@@ -1,0 +1,297 @@
+/* The header, the track list, the status line and the help page. */
+#include <curses.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui/ui_layout.h"
+
+static const struct glyphs *G(void)
+{
+	return theme_glyphs();
+}
+
+void draw_header(struct view *v, const struct ui_model *mo)
+{
+	const struct glyphs *g = G();
+	const struct engine_info *in = &mo->info;
+	const struct engine_meters *m = &mo->m;
+	char pos[16], dur[16], loop[48], dev[128], tail[64];
+	const char *tr;
+	int tr_state = mo->have_meters ? m->transport : TR_STOPPED;
+
+	fmt_time(pos, sizeof pos, mo->have_meters ? m->pos_s : 0);
+	fmt_time(dur, sizeof dur, in->duration_s);
+	if (mo->loop_b > mo->loop_a) {
+		char a[16], b[16];
+		fmt_time(a, sizeof a, mo->loop_a);
+		fmt_time(b, sizeof b, mo->loop_b);
+		snprintf(loop, sizeof loop, "loop %s-%s", a, b);
+	} else {
+		snprintf(loop, sizeof loop, "loop off");
+	}
+	tr = tr_state == TR_PLAYING ? g->play : tr_state == TR_PAUSED ? g->pause : g->stop;
+	if (in->silent_sink)
+		snprintf(dev, sizeof dev, "no audio device: metering only");
+	else
+		snprintf(dev, sizeof dev, "%s %.1fk", in->device, in->rate / 1000.0);
+	snprintf(tail, sizeof tail, "xrun %u cpu %2.0f%%", mo->have_meters ? m->underruns : 0,
+		 mo->have_meters ? m->cpu * 100.0 : 0.0);
+
+	/* Left: what and where; right: the device and its health. */
+	theme_set(stdscr, R_HEADER);
+	mvhline(0, 0, ' ', v->w);
+	move(0, 0);
+	addstr(" ");
+	addstr(tr);
+	printw(" %s/%s  ", pos, dur);
+	int x = getcurx(stdscr);
+	int right = (int)strlen(dev) + (int)strlen(tail) + 4;
+	int room = v->w - x - right - (int)strlen(loop) - 2;
+	if (room < 8) {
+		/* Narrow: the loop goes first, then the device name shrinks. */
+		loop[0] = 0;
+		room = v->w - x - right;
+	}
+	if (mo->ntracks > 1)
+		putn(0, x, room > 0 ? room : 0, R_HEADER, "%d/%d %s", mo->track + 1, mo->ntracks,
+		     in->source[0] ? in->source : "-");
+	else
+		putn(0, x, room > 0 ? room : 0, R_HEADER, "%s", in->source[0] ? in->source : "-");
+	x += room > 0 ? room : 0;
+	if (loop[0]) {
+		putn(0, x, (int)strlen(loop) + 2, R_HEADER, " %s ", loop);
+		x += (int)strlen(loop) + 2;
+	}
+	putn(0, x, v->w - x, in->error[0] ? R_ERROR : R_HEADER, "  %s  %s ",
+	     in->error[0] ? in->error : dev, tail);
+}
+
+/* Which of master and reference plays, and by how much it is turned down
+ * to match the other. */
+static void ref_text(const struct ui_model *mo, char *buf, size_t size, enum role *r)
+{
+	const struct engine_meters *m = &mo->num;
+	double trim;
+
+	*r = R_VALUE;
+	if (!mo->ref_loaded) {
+		buf[0] = 0;
+		return;
+	}
+	if (!mo->info.reference_usable) {
+		snprintf(buf, size, "reference: other sample rate");
+		*r = R_WARN;
+		return;
+	}
+	trim = mo->have_meters ? (mo->ref_on ? m->ref_trim_db : m->master_trim_db) : 0;
+	if (!(trim < -0.05))
+		snprintf(buf, size, "%s 0.0 dB", mo->ref_on ? "REFERENCE" : "MASTER");
+	else
+		snprintf(buf, size, "%s %.1f dB", mo->ref_on ? "REFERENCE" : "MASTER", trim);
+	if (mo->ref_on)
+		*r = R_PARAM_SEL;
+}
+
+/* One line: the tracks (the current one highlighted), the album's
+ * loudness, master or reference.  More rows: a line per track with its
+ * loudness. */
+void draw_tracks(struct view *v, const struct ui_model *mo)
+{
+	int y = v->tracks_y, w = v->w, rows = v->tracks_h;
+	char rt[80], right[256], al[64], a[16];
+	enum role rr;
+
+	if (rows <= 0)
+		return;
+	ref_text(mo, rt, sizeof rt, &rr);
+	fmt_lufs(a, sizeof a, mo->album_lufs);
+	al[0] = 0;
+	if (mo->ntracks > 1)
+		snprintf(al, sizeof al, "album %s LUFS", a);
+	if (rows == 1) {
+		int rw = (int)strlen(rt) + (rt[0] ? 2 : 0);
+		int aw = al[0] ? (int)strlen(al) + 2 : 0;
+		int lw = w - rw - aw, x = 0, start = 0;
+		if (lw < 10) {
+			aw = 0;
+			lw = w - rw;
+		}
+		if (mo->ntracks <= 1) {
+			fmt_lufs(a, sizeof a, mo->info.reference_lufs);
+			putn(y, 0, lw, R_LABEL, " reference %s, %s LUFS", mo->ref_name, a);
+		} else {
+			/* Scroll so the current track shows. */
+			int need = 0;
+			for (int i = mo->track; i >= 0; i--) {
+				need += 1 + (int)strnlen(mo->tracks[i].name, 20) + 3;
+				if (need > lw)
+					break;
+				start = i;
+			}
+			putn(y, 0, lw, R_NORMAL, "%s", start > 0 ? "<" : " ");
+			x = 1;
+			for (int i = start; i < mo->ntracks && x < lw; i++) {
+				int cur = i == mo->track;
+				char item[40];
+				snprintf(item, sizeof item, "%d %.20s%s", i + 1, mo->tracks[i].name,
+					 mo->tracks[i].dirty ? "*" : "");
+				int n = (int)strlen(item);
+				if (n > lw - x)
+					n = lw - x;
+				putn(y, x, n, cur ? R_PARAM_SEL : R_LABEL, "%s", item);
+				x += n;
+				if (x < lw)
+					putn(y, x++, 1, R_NORMAL, " ");
+			}
+			if (x < lw)
+				putn(y, x, lw - x, R_NORMAL, "%s", "");
+		}
+		if (aw)
+			putn(y, lw, aw, R_VALUE, "%s  ", al);
+		if (rt[0])
+			putn(y, w - rw, rw, rr, "%s  ", rt);
+		return;
+	}
+	/* The panel's title: album and platforms, master or reference. */
+	{
+		char ref[160] = "";
+		double d = mo->album_lufs;
+		if (mo->ref_loaded) {
+			fmt_lufs(a, sizeof a, mo->info.reference_lufs);
+			snprintf(ref, sizeof ref, "ref %.40s %s LUFS  ", mo->ref_name, a);
+		}
+		snprintf(right, sizeof right, "  %s%s", ref, rt);
+		int rw = (int)strlen(right) + 1;
+		if (isfinite(d) && d > -70)
+			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s (%d measured): Spotify %+.1f Apple %+.1f Deezer %+.1f",
+			     mo->ntracks, al, mo->album_measured, -14 - d, -16 - d, -15 - d);
+		else
+			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s", mo->ntracks, al);
+		putn(y, w - rw, (int)strlen(ref) + 2, R_NORMAL, "  %s", ref);
+		putn(y, w - rw + (int)strlen(ref) + 2, rw - (int)strlen(ref) - 2, rr, "%s ", rt);
+	}
+	int list = rows - 1, first = mo->track - list / 2;
+	if (first > mo->ntracks - list)
+		first = mo->ntracks - list;
+	if (first < 0)
+		first = 0;
+	for (int r = 0; r < list; r++) {
+		int i = first + r;
+		if (i >= mo->ntracks) {
+			putn(y + 1 + r, 0, w, R_NORMAL, "%s", "");
+			continue;
+		}
+		const struct ui_track *t = &mo->tracks[i];
+		int cur = i == mo->track;
+		char l[16], lr[16];
+		fmt_lufs(l, sizeof l, t->lufs);
+		fmt_lufs(lr, sizeof lr, isfinite(t->lufs) ? t->lra : NAN);
+		putn(y + 1 + r, 0, 6, cur ? R_MODULE_SEL : R_LABEL, "%s%3d ", cur ? ">" : " ", i + 1);
+		putn(y + 1 + r, 6, w - 6 - 40 > 10 ? w - 46 : 10, cur ? R_PARAM_SEL : R_NORMAL, "%s",
+		     t->name);
+		if (w - 46 > 10)
+			putn(y + 1 + r, w - 40, 40, R_NORMAL, "%6s LUFS  LRA %5s  %s", l, lr,
+			     t->dirty ? "edited" : "");
+	}
+}
+
+void draw_status(struct view *v, const struct ui_model *mo)
+{
+	int y = v->status_y;
+	char right[160];
+	int rw;
+
+	snprintf(right, sizeof right, " %s%s%s%s%s %s%s",
+		 mo->monitor != MON_STEREO ? "mon:" : "",
+		 mo->monitor != MON_STEREO ? monitor_names[mo->monitor] : "",
+		 mo->ab ? "  A/B:DRY" : "", mo->ref_on ? "  REF" : "",
+		 mo->monitor != MON_STEREO || mo->ab || mo->ref_on ? " " : "",
+		 mo->preset[0] ? mo->preset : "no preset", mo->dirty ? "*" : "");
+	rw = (int)strlen(right) + 1;
+	if (rw > v->w / 2)
+		rw = v->w / 2;
+	if (mo->cmdline) {
+		putn(y, 0, v->w, R_NORMAL, ":%s", mo->cmd);
+		if (mo->cmd_hint[0] && mo->cmd_len + 4 < v->w)
+			putn(y, mo->cmd_len + 3, v->w - mo->cmd_len - 3, R_DIM, "%s", mo->cmd_hint);
+		move(y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
+		return;
+	}
+	if (mo->prompt[0]) {
+		putn(y, 0, v->w, R_WARN, "%s", mo->prompt);
+		return;
+	}
+	if (mo->status[0])
+		putn(y, 0, v->w - rw, mo->status_error ? R_ERROR : R_STATUS, "%s", mo->status);
+	else if (mo->job[0])
+		putn(y, 0, v->w - rw, R_STATUS, "%s", mo->job);
+	else
+		putn(y, 0, v->w - rw, R_DIM, "? help  : command  q quit");
+	putn(y, v->w - rw, rw, mo->dirty ? R_VALUE : R_DIM, "%s", right);
+}
+
+/* Help: every command with the keys actually bound to it, in columns. */
+static const char *const cmdline_help[] = {
+	":set comp.ratio 2    set a value",
+	":save NAME           save a preset",
+	":load NAME|PATH      load a preset",
+	":render PATH         render offline",
+	":target -14 [all]    land on LUFS",
+	":bypass MOD  :monitor NAME",
+	":seek 1:20  :loop A B|off  :reset",
+	":next :prev :track N  switch track",
+	":copy all|N          settings to tracks",
+	":ref [on|off]        reference",
+	":w :q :q!  :presets",
+};
+#define NCMDLINE_HELP ((int)(sizeof cmdline_help / sizeof cmdline_help[0]))
+
+int view_help_rows(const struct view *v, const struct ui_model *mo, int *visible)
+{
+	int colw = 39, cols = (v->w - 2) / colw;
+	(void)mo;
+	if (cols < 1)
+		cols = 1;
+	*visible = v->h - 4;
+	return (ACT_COUNT - 1 + NCMDLINE_HELP + cols - 1) / cols;
+}
+
+void draw_help(struct view *v, const struct ui_model *mo)
+{
+	int ncmd = NCMDLINE_HELP;
+	int colw = 39, cols = (v->w - 2) / colw, visible, total, top;
+	char keys[64];
+
+	if (cols < 1)
+		cols = 1;
+	colw = (v->w - 2) / cols;
+	total = view_help_rows(v, mo, &visible);
+	top = mo->help_top;
+	if (top > total - visible)
+		top = total - visible;
+	if (top < 0)
+		top = 0;
+	theme_set(stdscr, R_NORMAL);
+	for (int y = 1; y < v->h - 1; y++)
+		mvhline(y, 0, ' ', v->w);
+	putn(1, 1, v->w - 2, R_TITLE, "lathe help: keys from %s", mo->keymap_source);
+	for (int i = 0; i < ACT_COUNT - 1 + ncmd; i++) {
+		int row = i % total, col = i / total;
+		int y = 2 + row - top;
+		int x = 1 + col * colw;
+		if (y < 2 || y >= v->h - 2)
+			continue;
+		if (i < ACT_COUNT - 1) {
+			int cmd = i + 1;
+			keymap_keys_for(mo->keys, (enum command)cmd, keys, sizeof keys, 3);
+			putn(y, x, 13, R_KEY, "%-12.12s", keys[0] ? keys : "-");
+			putn(y, x + 13, colw - 14, R_NORMAL, "%s", command_help[cmd]);
+		} else {
+			putn(y, x, colw - 1, R_LABEL, "%s", cmdline_help[i - (ACT_COUNT - 1)]);
+		}
+	}
+	putn(v->h - 2, 1, v->w - 2, R_DIM, "? or Esc closes   j/k or arrows scroll   keymap: ~/.config/lathe/keymap.ini");
+}
