@@ -124,6 +124,7 @@ int engine_open(struct engine **out, const struct engine_opts *o,
 		atomic_init(&e->pv[i], e->pctl[i]);
 	atomic_init(&e->pdirty, 1);
 	atomic_init(&e->platform_target, -14.0);
+	atomic_init(&e->ref_lufs, NAN);
 	atomic_init(&e->transport, TR_STOPPED);
 	e->p.transport = TR_STOPPED;
 	e->p.tail = -1;
@@ -217,6 +218,7 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	e->load_call_ns = 0;
 	atomic_store(&e->pdirty, 1);
 	eng_unpark(e);
+	ref_follow_rate(e);
 	return ST_OK;
 }
 
@@ -247,8 +249,7 @@ void engine_close(struct engine *e)
 		pthread_join(e->thread, NULL);
 	}
 	unload(e);
-	reader_free(e->ref_rd);
-	source_close(e->ref_src);
+	ref_unload(e);
 	if (e->dev)
 		e->dev->ops->close(e->dev);
 	spsc_free(&e->cmds);
@@ -351,7 +352,8 @@ void engine_get_info(struct engine *e, struct engine_info *i)
 	if (e->ref_rd) {
 		snprintf(i->reference, sizeof i->reference, "%s", e->ref_name);
 		i->reference_s = e->ref_rate ? (double)e->ref_frames / e->ref_rate : 0;
-		i->reference_lufs = e->ref_lufs;
+		i->reference_lufs = atomic_load(&e->ref_lufs);
+		i->reference_measuring = atomic_load(&e->ref_measuring);
 		i->reference_usable = e->ref_rate == e->src_rate;
 	}
 	if (atomic_load_explicit(&e->lost, memory_order_acquire))

@@ -59,8 +59,10 @@ struct engine_info {
 	char error[512];   /* non-empty once the device failed mid-play */
 	/* Added compatibly: the reference, "" when none is loaded. */
 	char reference[256];
-	double reference_s, reference_lufs;
+	double reference_s;
+	double reference_lufs; /* NaN while reference_measuring; -inf: silent */
 	int reference_usable; /* 0: its rate differs from the track's */
+	int reference_measuring; /* 1: its loudness is still being measured */
 };
 
 struct engine;
@@ -106,13 +108,16 @@ struct engine_stats {
 };
 void engine_get_stats(struct engine *e, struct engine_stats *s);
 
-/* A reference master to compare against (issue 5).  It plays unprocessed,
- * in step with the track (at the same position, wrapping when it is
- * shorter), through its own decoder thread and ring, and survives
- * engine_load.  Its integrated loudness is measured once here (a whole
- * decode, on the calling thread).  It must have the track's sample rate,
- * else it stays silent and engine_info says so.  Loading parks the audio
- * thread: do it before playing.  ST_OK or ST_INPUT. */
+/* A reference master to compare against.  It plays unprocessed, in step
+ * with the track (at the same position, wrapping when it is shorter),
+ * through its own decoder thread and ring, and survives engine_load.  At
+ * another sample rate than the track's it is converted as it is decoded
+ * (resample.h), again whenever a track of another rate is loaded.  Its
+ * integrated loudness is measured on a thread of its own, so this returns
+ * at once whatever the length; until the figure is known
+ * (engine_info.reference_measuring) there is no loudness match.  Loading
+ * parks the audio thread for a moment.  ST_OK or ST_INPUT (the file cannot
+ * be opened or decoded). */
 int engine_load_reference(struct engine *e, const char *path, char *err, int errlen);
 /* 1: hear the reference instead of the master, crossfaded.  While a
  * reference is loaded the louder of the two is turned down (monitoring

@@ -7,19 +7,20 @@
  * the output.  It is always decoded, heard or not, so switching to it
  * waits for nothing.  A switch is an equal-power crossfade (REF_FADE_MS):
  * master and reference are unrelated signals, so their powers add.  The
- * match: the reference's integrated loudness is measured once when it is
- * loaded; the master's is the integrated loudness of the chain's output
+ * match: the reference's integrated loudness is measured once, on a thread
+ * of its own after it is loaded (until then there is no match); the master's is the integrated loudness of the chain's output
  * since the settings last changed (loudmeter's since-mark measurement,
  * BS.1770-gated, live), so a tweak is compared fairly after a few seconds
  * instead of after the whole song.  The louder one is turned down by the
  * difference, gliding. */
 #include "engine_state.h"
 
+#include <ebur128.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 
-#include "analyze.h"
 #include "loudmeter.h"
 #include "reader.h"
 #include "source.h"
@@ -36,9 +37,10 @@ float ref_match(struct engine *e, const struct loud_readings *lr,
 		struct engine_meters *m)
 {
 	struct play *p = &e->p;
+	double ref_lufs = atomic_load_explicit(&e->ref_lufs, memory_order_relaxed);
 
 	m->ref_on = p->ref_target;
-	m->ref_lufs = (float)e->ref_lufs;
+	m->ref_lufs = (float)ref_lufs;
 	m->master_lufs = -INFINITY;
 	if (!ref_live(e)) {
 		p->gm_t = p->gr_t = 1;
@@ -46,8 +48,8 @@ float ref_match(struct engine *e, const struct loud_readings *lr,
 	}
 	/* Since the last change of settings; while that has too little audio
 	 * (the first 400 ms), the targets stay where they were. */
-	if (isfinite(lr->since_mark) && isfinite(e->ref_lufs)) {
-		float d = lr->since_mark - (float)e->ref_lufs;
+	if (isfinite(lr->since_mark) && isfinite(ref_lufs)) {
+		float d = lr->since_mark - (float)ref_lufs;
 		p->gm_t = d > 0 ? db_gain(-d) : 1.0f;
 		p->gr_t = d < 0 ? db_gain(d) : 1.0f;
 		m->master_lufs = lr->since_mark;
@@ -205,49 +207,116 @@ void ref_reset_play(struct engine *e, float gm, float gr)
 		p->ref_gen = reader_seek(e->ref_rd, 0);
 }
 
-int engine_load_reference(struct engine *e, const char *path, char *err, int errlen)
+/* ---- its loudness, measured beside the screen ------------------------ */
+
+/* The whole file's integrated loudness (BS.1770 gating, as `lathe
+ * analyze` measures it; a mono file weighted as one channel), read from a
+ * source of its own.  A 2-hour file takes a minute or so: a thread of its
+ * own, stopped between two 100 ms hops when the reference changes or the
+ * engine closes.  NaN until done; -inf for a silent file. */
+static void *measure_main(void *arg)
+{
+	struct engine *e = arg;
+	struct source *s;
+	char err[ERRLEN];
+	double v = -INFINITY;
+
+	if (source_open(&s, e->ref_path, err, sizeof err) != ST_OK) {
+		atomic_store(&e->ref_measuring, 0);
+		return NULL;
+	}
+	int hop = source_rate(s) / 10;
+	float *buf = malloc((size_t)hop * 2 * sizeof *buf);
+	ebur128_state *st = ebur128_init(2, (unsigned long)source_rate(s), EBUR128_MODE_I);
+	int64_t n = 0;
+	if (buf && st) {
+		if (source_channels(s) == 1) {
+			ebur128_set_channel(st, 0, EBUR128_LEFT);
+			ebur128_set_channel(st, 1, EBUR128_UNUSED);
+		}
+		while (!atomic_load_explicit(&e->ref_meas_stop, memory_order_relaxed) &&
+		       (n = source_read(s, buf, hop)) > 0) {
+			for (int64_t k = 0; k < 2 * n; k++)
+				if (!isfinite(buf[k]))
+					buf[k] = 0;
+			ebur128_add_frames_float(st, buf, (size_t)n);
+		}
+		if (n == 0 && ebur128_loudness_global(st, &v) == EBUR128_SUCCESS &&
+		    (!isfinite(v) || v < -70))
+			v = -INFINITY;
+	}
+	/* Stopped or failed: no figure, the match stays off. */
+	if (n == 0 && buf && st)
+		atomic_store(&e->ref_lufs, v);
+	atomic_store(&e->ref_measuring, 0);
+	if (st)
+		ebur128_destroy(&st);
+	free(buf);
+	source_close(s);
+	return NULL;
+}
+
+static void measure_stop(struct engine *e)
+{
+	if (!e->ref_meas_ok)
+		return;
+	atomic_store(&e->ref_meas_stop, 1);
+	pthread_join(e->ref_meas, NULL);
+	e->ref_meas_ok = 0;
+	atomic_store(&e->ref_measuring, 0);
+}
+
+void ref_unload(struct engine *e)
+{
+	measure_stop(e);
+	reader_free(e->ref_rd);
+	source_close(e->ref_src);
+	e->ref_rd = NULL;
+	e->ref_src = NULL;
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+/* path opened, at rate (converted as it is read when the file's differs),
+ * with a reader looping over the whole of it. */
+static int open_ref(const char *path, unsigned rate, struct source **out,
+		    struct reader **rd, char *err, int errlen)
 {
 	struct source *s;
-	struct analysis a;
-	struct reader *rd;
 	int st = source_open(&s, path, err, errlen);
 
 	if (st != ST_OK)
 		return st;
-	if (source_frames(s) <= 0) {
-		snprintf(err, (size_t)errlen, "%s: the reference is empty", path);
-		source_close(s);
-		return ST_INPUT;
-	}
-	/* Its whole-file integrated loudness: the figure a fair comparison
-	 * needs, and the one its author mastered to. */
-	st = analyze_file(path, &a, err, errlen);
-	if (st != ST_OK) {
-		source_close(s);
-		return st;
-	}
-	if (!isfinite(a.integrated_lufs) || a.integrated_lufs < -70) {
-		snprintf(err, (size_t)errlen, "%s: the reference is silent", path);
-		source_close(s);
-		return ST_INPUT;
-	}
 	/* A reference at another rate (a CD-rate master against a 48 or
-	 * 96 kHz mix, say) is converted once, here, to the track's rate. */
-	if (e->src_rate && (unsigned)source_rate(s) != e->src_rate) {
-		struct source *conv;
-		st = source_resample(s, (int)e->src_rate, &conv, err, errlen);
-		source_close(s);
-		if (st != ST_OK)
-			return st;
-		s = conv;
-	}
-	rd = reader_new(s);
-	if (!rd) {
+	 * 96 kHz mix, say) is converted as it is decoded, on its reader's
+	 * thread: no length limit, nothing held in memory. */
+	if (rate && (unsigned)source_rate(s) != rate &&
+	    (st = source_convert(s, (int)rate, &s, err, errlen)) != ST_OK)
+		return st;
+	*rd = reader_new(s);
+	if (!*rd) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", path);
 		source_close(s);
 		return ST_INPUT;
 	}
-	reader_set_loop(rd, 0, source_frames(s));
+	reader_set_loop(*rd, 0, source_frames(s));
+	*out = s;
+	return ST_OK;
+}
+
+int engine_load_reference(struct engine *e, const char *path, char *err, int errlen)
+{
+	struct source *s;
+	struct reader *rd;
+	int same = e->ref_rd && !strcmp(path, e->ref_path);
+	int st = open_ref(path, e->src_rate, &s, &rd, err, errlen);
+
+	if (st != ST_OK)
+		return st;
+	/* The same file again (the track changed rate): its loudness is
+	 * known, or still being measured. */
+	if (!same)
+		measure_stop(e);
 	eng_park(e);
 	reader_free(e->ref_rd);
 	source_close(e->ref_src);
@@ -255,7 +324,6 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
 	e->ref_rd = rd;
 	e->ref_frames = source_frames(s);
 	e->ref_rate = (unsigned)source_rate(s);
-	e->ref_lufs = a.integrated_lufs;
 	snprintf(e->ref_name, sizeof e->ref_name, "%s", source_name(s));
 	/* In step with the track from where it is now. */
 	e->p.ref_dead = 0;
@@ -263,9 +331,30 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
 	e->p.ref_pos = e->p.in_pos % e->ref_frames;
 	e->p.ref_gen = reader_seek(rd, e->p.ref_pos);
 	e->p.ref_off = 0;
-	e->p.gm = e->p.gr = e->p.gm_t = e->p.gr_t = 1;
+	if (!same) {
+		e->p.gm = e->p.gr = e->p.gm_t = e->p.gr_t = 1;
+		atomic_store(&e->ref_lufs, NAN);
+	}
 	eng_unpark(e);
+	if (same)
+		return ST_OK;
+	snprintf(e->ref_path, sizeof e->ref_path, "%s", path);
+	atomic_store(&e->ref_meas_stop, 0);
+	atomic_store(&e->ref_measuring, 1);
+	e->ref_meas_ok = pthread_create(&e->ref_meas, NULL, measure_main, e) == 0;
+	if (!e->ref_meas_ok)
+		atomic_store(&e->ref_measuring, 0);
 	return ST_OK;
+}
+
+/* After a track load at another rate: the reference follows it, from its
+ * own file again, converted to the new rate. */
+void ref_follow_rate(struct engine *e)
+{
+	char err[ERRLEN];
+
+	if (e->ref_rd && e->ref_rate != e->src_rate)
+		engine_load_reference(e, e->ref_path, err, sizeof err);
 }
 
 void engine_set_reference(struct engine *e, int on)

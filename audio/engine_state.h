@@ -158,8 +158,14 @@ struct engine {
 	struct reader *ref_rd;
 	int64_t ref_frames;
 	unsigned ref_rate;
-	double ref_lufs;
 	char ref_name[256];
+	char ref_path[4096];      /* as given: read again by the measurement */
+	/* Its loudness, from a thread of its own (engine_ref.c): NaN while
+	 * measured, -inf for a silent file. */
+	_Atomic double ref_lufs;
+	atomic_int ref_measuring, ref_meas_stop;
+	pthread_t ref_meas;
+	int ref_meas_ok;
 	atomic_int ref_on;
 	float *refL, *refR;
 	struct delay2 ref_dly;    /* the reference's, like the dry signal's */
@@ -206,4 +212,8 @@ void ref_mix(struct engine *e, float *wl, float *wr, const float *rl,
 	     const float *rr, int n);
 /* Control side, audio thread parked: its play state after a track load. */
 void ref_reset_play(struct engine *e, float gm, float gr);
+/* Control side: after a track load, convert the reference to the new
+ * track's rate if it differs; on close, stop and free it all. */
+void ref_follow_rate(struct engine *e);
+void ref_unload(struct engine *e);
 #endif

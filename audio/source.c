@@ -17,14 +17,24 @@
 #define MONO_CHUNK 4096
 
 struct source {
-	SNDFILE *sf;         /* NULL for memory sources */
+	SNDFILE *sf;         /* NULL for memory and converted sources */
 	float *mem;          /* interleaved stereo, memory sources */
 	float *mono;         /* scratch for dual-mono expansion */
 	int64_t frames, pos;
 	int rate, channels;
 	char name[256];
 	char err[ERRLEN];
+	/* A converted source (source_convert): the one it reads, and the
+	 * converter's state. */
+	struct source *in;
+	struct resampler *rs;
+	float *ibuf, *obuf, *skip;
+	long oavail, ooff;    /* frames in obuf, frames of them handed out */
+	int in_end, drained;  /* in is exhausted; so is the converter */
 };
+
+static int64_t conv_read(struct source *s, float *stereo, int64_t frames);
+static int conv_seek(struct source *s, int64_t f);
 
 static int fail(char *err, int errlen, const char *path, const char *what)
 {
@@ -117,6 +127,8 @@ int64_t source_read(struct source *s, float *stereo, int64_t frames)
 {
 	int64_t done = 0;
 
+	if (s->in)
+		return conv_read(s, stereo, frames);
 	if (s->mem) {
 		int64_t n = s->frames - s->pos;
 		if (n > frames)
@@ -156,6 +168,8 @@ int source_seek(struct source *s, int64_t frame)
 		frame = 0;
 	if (frame > s->frames)
 		frame = s->frames;
+	if (s->in)
+		return conv_seek(s, frame);
 	if (s->sf && sf_seek(s->sf, frame, SEEK_SET) < 0) {
 		snprintf(s->err, sizeof s->err, "%s: cannot seek: %s", s->name,
 			 sf_strerror(s->sf));
@@ -179,52 +193,147 @@ void source_close(struct source *s)
 		sf_close(s->sf);
 	free(s->mem);
 	free(s->mono);
+	source_close(s->in);
+	resampler_free(s->rs);
+	free(s->ibuf);
+	free(s->obuf);
+	free(s->skip);
 	free(s);
 }
 
-/* Minutes of audio a converted reference may take in memory: at 192 kHz
- * the decoded input alone is 3 GB an hour. */
-#define RESAMPLE_MAX_MINUTES 20
+/* ---- conversion as it is read --------------------------------------- */
 
-int source_resample(struct source *s, int rate, struct source **out, char *err, int errlen)
+#define CONV_CHUNK 4096 /* input frames per step */
+
+static long gcd(long a, long b)
 {
-	int64_t n = s->frames, m, got = 0, k = 0;
-	float *in, *res;
+	while (b) {
+		long t = a % b;
+		a = b;
+		b = t;
+	}
+	return a;
+}
 
-	if (n > (int64_t)RESAMPLE_MAX_MINUTES * 60 * s->rate) {
-		snprintf(err, (size_t)errlen, "%s: longer than %d minutes: too long to convert from %d to %d Hz",
-			 s->name, RESAMPLE_MAX_MINUTES, s->rate, rate);
+/* The next converted frames into s->obuf; 0 once all are out, -1 on a
+ * read or conversion error (message in s->err). */
+static long conv_step(struct source *s)
+{
+	long w;
+
+	if (!s->in_end) {
+		int64_t n = source_read(s->in, s->ibuf, CONV_CHUNK);
+		if (n < 0) {
+			snprintf(s->err, sizeof s->err, "%s", source_error(s->in));
+			return -1;
+		}
+		if (n == 0) {
+			s->in_end = 1;
+			return conv_step(s);
+		}
+		w = resampler_run(s->rs, s->ibuf, (size_t)n, s->obuf);
+	} else {
+		w = resampler_run(s->rs, NULL, 0, s->obuf);
+	}
+	if (w < 0)
+		snprintf(s->err, sizeof s->err, "%s: %s", s->name, resampler_error(s->rs));
+	return w;
+}
+
+static int64_t conv_read(struct source *s, float *stereo, int64_t frames)
+{
+	int64_t done = 0;
+
+	while (done < frames) {
+		if (s->ooff < s->oavail) {
+			int64_t k = s->oavail - s->ooff;
+			if (k > frames - done)
+				k = frames - done;
+			memcpy(stereo + 2 * done, s->obuf + 2 * s->ooff, (size_t)k * 2 * sizeof *stereo);
+			s->ooff += (long)k;
+			done += k;
+			continue;
+		}
+		if (s->drained)
+			break;
+		long w = conv_step(s);
+		if (w < 0)
+			return -1;
+		if (w == 0 && s->in_end)
+			s->drained = 1;
+		s->oavail = w;
+		s->ooff = 0;
+	}
+	s->pos += done;
+	return done;
+}
+
+/* Output frame f: the input is sought to a point where input and output
+ * frames coincide exactly (a multiple of from/gcd input frames), enough
+ * before f for the filter to settle, and the frames up to f are converted
+ * and dropped.  So a seek costs the conversion of resampler_settle frames
+ * and a little more, and what follows equals an uncut run to far below
+ * hearing (test_resample: -120 dB). */
+static int conv_seek(struct source *s, int64_t f)
+{
+	long g = gcd(s->in->rate, s->rate);
+	int64_t L = s->in->rate / g, M = s->rate / g;
+	int64_t j0 = f - resampler_settle(s->rs);
+
+	j0 = j0 <= 0 ? 0 : j0 / M * M;
+	if (source_seek(s->in, j0 / M * L) != 0) {
+		snprintf(s->err, sizeof s->err, "%s", source_error(s->in));
+		return -1;
+	}
+	if (resampler_reset(s->rs) != 0) {
+		snprintf(s->err, sizeof s->err, "%s: %s", s->name, resampler_error(s->rs));
+		return -1;
+	}
+	s->in_end = s->drained = 0;
+	s->oavail = s->ooff = 0;
+	s->pos = j0;
+	while (s->pos < f) {
+		int64_t k = f - s->pos > CONV_CHUNK ? CONV_CHUNK : f - s->pos;
+		int64_t n = conv_read(s, s->skip, k);
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+	}
+	return 0;
+}
+
+int source_convert(struct source *in, int rate, struct source **out, char *err, int errlen)
+{
+	struct source *s = calloc(1, sizeof *s);
+	char why[200];
+
+	*out = NULL;
+	if (!s) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", in->name);
+		source_close(in);
 		return ST_INPUT;
 	}
-	m = resample_frames(n, s->rate, rate);
-	in = malloc((size_t)(n > 0 ? n : 1) * 2 * sizeof *in);
-	res = malloc((size_t)(m > 0 ? m : 1) * 2 * sizeof *res);
-	if (!in || !res || source_seek(s, 0) != 0) {
-		snprintf(err, (size_t)errlen, "%s: %s", s->name, in && res ? "cannot seek" : "out of memory");
-		goto fail;
-	}
-	while (got < n && (k = source_read(s, in + 2 * got, n - got)) > 0)
-		got += k;
-	if (k < 0) {
-		snprintf(err, (size_t)errlen, "%s", source_error(s));
-		goto fail;
-	}
-	m = resample_frames(got, s->rate, rate);
-	if (resample_stereo(in, got, s->rate, res, rate) != 0) {
-		snprintf(err, (size_t)errlen, "%s: out of memory", s->name);
-		goto fail;
-	}
-	free(in);
-	*out = source_from_memory(res, m, rate, s->name);
-	if (!*out) {
-		free(res);
-		snprintf(err, (size_t)errlen, "%s: out of memory", s->name);
+	s->in = in;
+	s->rs = resampler_new(in->rate, rate, 2, why, sizeof why);
+	if (!s->rs) {
+		snprintf(err, (size_t)errlen, "%s: %s", in->name, why);
+		source_close(s);
 		return ST_INPUT;
 	}
-	(*out)->channels = s->channels;
+	s->ibuf = malloc((size_t)CONV_CHUNK * 2 * sizeof *s->ibuf);
+	s->obuf = malloc(resampler_room(s->rs, CONV_CHUNK) * 2 * sizeof *s->obuf);
+	s->skip = malloc((size_t)CONV_CHUNK * 2 * sizeof *s->skip);
+	if (!s->ibuf || !s->obuf || !s->skip || source_seek(in, 0) != 0) {
+		snprintf(err, (size_t)errlen, "%s: %s", in->name,
+			 s->ibuf && s->obuf && s->skip ? "cannot seek" : "out of memory");
+		source_close(s);
+		return ST_INPUT;
+	}
+	s->frames = resample_frames(in->frames, in->rate, rate);
+	s->rate = rate;
+	s->channels = in->channels;
+	snprintf(s->name, sizeof s->name, "%s", in->name);
+	*out = s;
 	return ST_OK;
-fail:
-	free(in);
-	free(res);
-	return ST_INPUT;
 }

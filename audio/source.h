@@ -20,9 +20,9 @@ int64_t source_frames(const struct source *s); /* total length */
 const char *source_name(const struct source *s);
 const char *source_error(const struct source *s);
 void source_close(struct source *s);
-/* s decoded whole and converted to rate, as a source in memory (s itself
- * is left open, at an unspecified position).  For the reference track
- * only: see resample.h for the quality.  ST_OK, or ST_INPUT with a
- * message (too long to hold, out of memory, a read error). */
-int source_resample(struct source *s, int rate, struct source **out, char *err, int errlen);
+/* in converted to rate as it is read (libsoxr, see resample.h), as a
+ * source of its own that owns in: streaming, so any length, in a few
+ * hundred kB; seeks are exact.  ST_OK, or ST_INPUT with a message (in is
+ * closed then). */
+int source_convert(struct source *in, int rate, struct source **out, char *err, int errlen);
 #endif

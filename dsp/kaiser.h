@@ -1,5 +1,5 @@
-/* The Kaiser window, shared by the oversampler's and the reference
- * resampler's windowed-sinc filters. */
+/* The Kaiser window, for the oversampler's windowed-sinc filters (and the
+ * resampler test's spectral window). */
 #ifndef LATHE_KAISER_H
 #define LATHE_KAISER_H
 

@@ -528,6 +528,21 @@ static double lufs_of(const float *b, int64_t from, int64_t frames)
 	return v;
 }
 
+/* The reference's loudness is measured on a thread of its own: the
+ * match (and what these tests measure of it) starts once it is known. */
+static void wait_ref_measured(struct engine *e)
+{
+	struct engine_info info;
+	for (int i = 0; i < 30000; i++) {
+		engine_get_info(e, &info);
+		if (!info.reference_measuring)
+			break;
+		sleep_ms(1);
+	}
+	assert_int_equal(info.reference_measuring, 0);
+	assert_true(isfinite(info.reference_lufs));
+}
+
 /* The reference A/B: a loud master, then a quieter reference.  What the
  * file PCM captured of each is equally loud within 0.5 LU, because the
  * louder one (the master) was turned down to the reference, and the
@@ -556,6 +571,7 @@ static void test_reference_matched(void **state)
 	engine_get_info(e, &info);
 	assert_non_null(strstr(info.reference, "ref.wav"));
 	assert_true(info.reference_usable);
+	wait_ref_measured(e);
 	engine_play(e);
 	do {
 		sleep_ms(1);
@@ -670,6 +686,7 @@ static void test_reference_no_click(void **state)
 
 	load(e, in, n, v);
 	assert_int_equal(engine_load_reference(e, path, err, sizeof err), ST_OK);
+	wait_ref_measured(e);
 	engine_play(e);
 	for (int k = 1; k <= 6; k++) {
 		do {
