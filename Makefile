@@ -13,9 +13,9 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -pthread
 
 # Debian packages behind each pkg-config name, for `make deps` and errors.
 PKGS = ncursesw:libncurses-dev alsa:libasound2-dev sndfile:libsndfile1-dev \
-       libebur128:libebur128-dev soxr:libsoxr-dev
+       libebur128:libebur128-dev soxr:libsoxr-dev kissfft-float:libkissfft-dev
 DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
-            libebur128-dev libiniparser-dev libsoxr-dev
+            libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev
 # The tests drive the console in tmux and check true peak with ffmpeg too.
 DEB_TEST = libcmocka-dev tmux ffmpeg
 INIPARSER_H := $(firstword $(wildcard /usr/include/iniparser/iniparser.h /usr/include/iniparser.h /usr/local/include/iniparser.h))
@@ -31,7 +31,7 @@ endif
 
 # iniparser ships no .pc file on Debian: include path and -liniparser by hand.
 INI_CFLAGS = -I$(dir $(INIPARSER_H))
-LIB_PKGS = ncursesw alsa sndfile libebur128 soxr
+LIB_PKGS = ncursesw alsa sndfile libebur128 soxr kissfft-float
 override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null) $(INI_CFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -liniparser -lm -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)

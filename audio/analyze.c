@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "dsp/spectrum.h"
+#include "dsp/stereo.h"
 #include "source.h"
 #include "status.h"
 
@@ -19,7 +21,15 @@ static double db(double lin)
 
 int analyze_file(const char *path, struct analysis *a, char *err, int errlen)
 {
+	return analyze_file_spectrum(path, a, 0, err, errlen);
+}
+
+int analyze_file_spectrum(const char *path, struct analysis *a, int spectrum,
+			  char *err, int errlen)
+{
 	struct source *src;
+	struct spec_welch *welch = NULL;
+	struct stereo_acc sa;
 	int rc = source_open(&src, path, err, errlen);
 	int rate, hop;
 	float *buf;
@@ -35,7 +45,10 @@ int analyze_file(const char *path, struct analysis *a, char *err, int errlen)
 	st = ebur128_init(2, (unsigned long)rate,
 			  EBUR128_MODE_M | EBUR128_MODE_S | EBUR128_MODE_I | EBUR128_MODE_LRA |
 			  EBUR128_MODE_SAMPLE_PEAK | EBUR128_MODE_TRUE_PEAK | EBUR128_MODE_HISTOGRAM);
-	if (!buf || !st) {
+	stereo_init(&sa, rate);
+	if (spectrum)
+		welch = spec_welch_new(rate);
+	if (!buf || !st || (spectrum && !welch)) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", path);
 		rc = ST_INPUT;
 		goto out;
@@ -59,6 +72,9 @@ int analyze_file(const char *path, struct analysis *a, char *err, int errlen)
 			if (!isfinite(buf[i]))
 				buf[i] = 0;
 		ebur128_add_frames_float(st, buf, (size_t)n);
+		stereo_add(&sa, buf, n);
+		if (welch)
+			spec_welch_add(welch, buf, n);
 		frames += n;
 		double s, m;
 		if (frames >= rate * 3 && ebur128_loudness_shortterm(st, &s) == EBUR128_SUCCESS &&
@@ -85,7 +101,16 @@ int analyze_file(const char *path, struct analysis *a, char *err, int errlen)
 	a->duration_s = (double)frames / rate;
 	a->sample_rate = rate;
 	a->channels = chans;
+	a->correlation = stereo_correlation(&sa);
+	a->correlation_low = stereo_correlation_low(&sa);
+	a->has_spectrum = welch != NULL;
+	if (welch) {
+		struct spec_bands b;
+		spec_bands_thirds(&b);
+		spec_welch_bands(welch, &b, a->spectrum_db);
+	}
 out:
+	spec_welch_free(welch);
 	if (st)
 		ebur128_destroy(&st);
 	free(buf);

@@ -18,7 +18,7 @@ static const char usage_text[] =
 	"usage: lathe [OPTIONS] [FILE...]            the console (no FILE: a demo mix)\n"
 	"       lathe play   [OPTIONS] FILE          play through the chain, no UI\n"
 	"       lathe render [OPTIONS] IN... -o OUT  offline render through the chain\n"
-	"       lathe analyze [--json] FILE...       loudness and peak report\n"
+	"       lathe analyze [--json] [--spectrum] FILE...  loudness, peak, stereo, spectrum\n"
 	"\n"
 	"  -p, --preset NAME|PATH   factory preset by name, or an INI file\n"
 	"      --set MOD.PARAM=V    set one parameter (repeatable, after the preset)\n"
@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"      --jobs N             render: parallel renders (default: cores)\n"
 	"      --reference FILE     console: a reference master to compare against\n"
 	"      --json               machine-readable output\n"
+	"      --spectrum           analyze: the 31 third-octave levels too\n"
 	"  -q, --quiet              no progress or summary\n"
 	"  -h, --help               this text\n"
 	"      --version            the version\n";
@@ -54,7 +55,7 @@ static void usage(void)
 }
 
 enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
-       O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY };
+       O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY, O_SPECTRUM };
 
 static const struct option long_opts[] = {
 	{ "preset", required_argument, NULL, 'p' },
@@ -70,6 +71,7 @@ static const struct option long_opts[] = {
 	{ "jobs", required_argument, NULL, O_JOBS },
 	{ "reference", required_argument, NULL, O_REFERENCE },
 	{ "json", no_argument, NULL, O_JSON },
+	{ "spectrum", no_argument, NULL, O_SPECTRUM },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -167,6 +169,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			break;
 		case O_ALBUM: c->album = 1; break;
 		case O_JSON: c->json = 1; break;
+		case O_SPECTRUM: c->spectrum = 1; break;
 		case O_JOBS:
 			if (number("--jobs", optarg, 1, 256, &d))
 				return ST_USAGE;

@@ -21,6 +21,7 @@ struct cli {
 	const char *output;          /* -o */
 	int bits;                    /* 16, 24 or 32 (float) */
 	int album, json, quiet;
+	int spectrum;                /* analyze --spectrum */
 	int jobs;                    /* --jobs; 0: number of cores */
 	const char *reference;       /* --reference FILE */
 	const char *files[CLI_MAX_FILES];

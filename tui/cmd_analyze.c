@@ -14,6 +14,32 @@
 
 /* One object per file per line: the keys SPEC.md promises, then the tonal
  * balance and how the file compares with the others. */
+static void jnum3(const char *key, double v)
+{
+	if (isfinite(v))
+		printf("\"%s\": %.3f", key, v);
+	else
+		printf("\"%s\": null", key);
+}
+
+/* The stereo keys, and with --spectrum the 31 third octaves (SPEC.md). */
+static void print_json_stereo_spectrum(const struct analysis *a)
+{
+	jnum3("correlation", a->correlation);
+	printf(", ");
+	jnum3("correlation_low", a->correlation_low);
+	printf(", ");
+	if (!a->has_spectrum)
+		return;
+	printf("\"spectrum_hz\": [");
+	for (int i = 0; i < SPEC_THIRDS; i++)
+		printf("%s%g", i ? ", " : "", spec_third_nominal[i]);
+	printf("], \"spectrum_db\": [");
+	for (int i = 0; i < SPEC_THIRDS; i++)
+		printf("%s%.2f", i ? ", " : "", a->spectrum_db[i]);
+	printf("], ");
+}
+
 static void print_json(const struct track_figures *t)
 {
 	printf("{\"file\": ");
@@ -21,6 +47,7 @@ static void print_json(const struct track_figures *t)
 	printf(", ");
 	album_json_figures(stdout, t);
 	printf(", ");
+	print_json_stereo_spectrum(&t->a);
 	album_json_outliers(stdout, t);
 	printf("}\n");
 }
@@ -55,16 +82,26 @@ static void print_text(const struct track_figures *t)
 			printf(" %s %.1f", tonal_band_names[b], t->t.band_db[b]);
 		printf(" dB\n");
 	}
+	if (isfinite(a->correlation))
+		printf("  stereo: correlation %+.2f, below 150 Hz %+.2f\n", a->correlation,
+		       a->correlation_low);
+	if (a->has_spectrum) {
+		printf("  spectrum (Hz: dB FS RMS):");
+		for (int i = 0; i < SPEC_THIRDS; i++)
+			printf("%s %g: %.1f", i % 8 ? "" : "\n   ", spec_third_nominal[i],
+			       a->spectrum_db[i]);
+		printf("\n");
+	}
 }
 
-static int measure(const char *path, struct track_figures *t)
+static int measure(const char *path, struct track_figures *t, int spectrum)
 {
 	char err[ERRLEN];
 	int rc;
 
 	memset(t, 0, sizeof *t);
 	t->name = path;
-	rc = analyze_file(path, &t->a, err, sizeof err);
+	rc = analyze_file_spectrum(path, &t->a, spectrum, err, sizeof err);
 	if (rc == ST_OK)
 		rc = tonal_file(path, &t->t, err, sizeof err);
 	if (rc) {
@@ -91,7 +128,7 @@ int analyze_main(const struct cli *c)
 		return ST_INPUT;
 	}
 	if (c->nfiles == 1) {
-		worst = measure(c->files[0], &t[0]);
+		worst = measure(c->files[0], &t[0], c->spectrum);
 		if (!worst) {
 			album_compare(t, 1, &s);
 			if (c->json) {
@@ -107,7 +144,7 @@ int analyze_main(const struct cli *c)
 	}
 	/* Several files: the comparison needs all of them first. */
 	for (int i = 0; i < c->nfiles; i++) {
-		int rc = measure(c->files[i], &t[i]);
+		int rc = measure(c->files[i], &t[i], c->spectrum);
 		if (rc && !worst)
 			worst = rc;
 	}
