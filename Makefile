@@ -76,7 +76,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
 
 # The console's model links without curses: a curses call reaching it
 # (or anything it pulls from the library) fails this link.
-NOCURSES_LIBS = $(shell $(PKG_CONFIG) --libs alsa sndfile libebur128 2>/dev/null) -liniparser -lm -pthread
+NOCURSES_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out ncursesw,$(LIB_PKGS)) 2>/dev/null) -liniparser -lm -pthread
 $(BUILD)/tests/test_console_model: tests/unit/test_console_model.c $(BUILD)/liblathe.a
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
