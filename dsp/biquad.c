@@ -529,30 +529,6 @@ void bq_design_eq_fast(struct bq *c, double rate, enum bq_eq_kind kind,
 		*c = e2 < e1 ? t2 : t1;
 }
 
-void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n)
-{
-	const double b0 = c->b0, b1 = c->b1, b2 = c->b2, a1 = c->a1, a2 = c->a2;
-	double l1 = s->s1[0], l2 = s->s2[0], r1 = s->s1[1], r2 = s->s2[1];
-
-	for (int i = 0; i < n; i++) {
-		double xl = L[i], xr = R[i];
-		double yl = b0 * xl + l1, yr = b0 * xr + r1;
-		l1 = b1 * xl - a1 * yl + l2;
-		r1 = b1 * xr - a1 * yr + r2;
-		l2 = b2 * xl - a2 * yl;
-		r2 = b2 * xr - a2 * yr;
-		L[i] = yl;
-		R[i] = yr;
-	}
-	s->s1[0] = l1;
-	s->s2[0] = l2;
-	s->s1[1] = r1;
-	s->s2[1] = r2;
-}
-
-#if defined(__GNUC__)
-/* Two lanes, L and R: GCC and clang vector extensions. */
-typedef double v2d __attribute__((vector_size(16)));
 #define ALWAYS_INLINE inline __attribute__((always_inline))
 
 /* ns is a constant after inlining: the sections' states live in
@@ -561,42 +537,22 @@ typedef double v2d __attribute__((vector_size(16)));
 static ALWAYS_INLINE void cascade_n(const struct bq *const *c, struct bq_df1 *const *s,
                                     const int ns, float *L, float *R, int n)
 {
-	v2d b0[BQ_MAX_CASCADE], b1[BQ_MAX_CASCADE], b2[BQ_MAX_CASCADE];
-	v2d a1[BQ_MAX_CASCADE], a2[BQ_MAX_CASCADE];
-	v2d x1[BQ_MAX_CASCADE], x2[BQ_MAX_CASCADE], y1[BQ_MAX_CASCADE], y2[BQ_MAX_CASCADE];
+	struct bq_sec k[BQ_MAX_CASCADE];
 
-	for (int j = 0; j < ns; j++) {
-		b0[j] = (v2d){ c[j]->b0, c[j]->b0 };
-		b1[j] = (v2d){ c[j]->b1, c[j]->b1 };
-		b2[j] = (v2d){ c[j]->b2, c[j]->b2 };
-		a1[j] = (v2d){ c[j]->a1, c[j]->a1 };
-		a2[j] = (v2d){ c[j]->a2, c[j]->a2 };
-		x1[j] = (v2d){ s[j]->x1[0], s[j]->x1[1] };
-		x2[j] = (v2d){ s[j]->x2[0], s[j]->x2[1] };
-		y1[j] = (v2d){ s[j]->y1[0], s[j]->y1[1] };
-		y2[j] = (v2d){ s[j]->y2[0], s[j]->y2[1] };
-	}
+	for (int j = 0; j < ns; j++)
+		k[j] = bq_sec_load(c[j], s[j]);
 	for (int i = 0; i < n; i++) {
 		/* NaN and inf fail the comparison and enter as silence. */
 		float l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 		float r = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		v2d x = { l, r };
-		for (int j = 0; j < ns; j++) {
-			v2d y = ((b0[j] * x + b1[j] * x1[j]) + (b2[j] * x2[j] - a2[j] * y2[j])) -
-			        a1[j] * y1[j];
-			x2[j] = x1[j];
-			x1[j] = x;
-			y2[j] = y1[j];
-			y1[j] = y;
-			x = y;
-		}
+		bq_v2d x = { l, r };
+		for (int j = 0; j < ns; j++)
+			x = bq_sec_step(&k[j], x);
 		L[i] = (float)x[0];
 		R[i] = (float)x[1];
 	}
-	for (int j = 0; j < ns; j++) {
-		*s[j] = (struct bq_df1){ { x1[j][0], x1[j][1] }, { x2[j][0], x2[j][1] },
-		                         { y1[j][0], y1[j][1] }, { y2[j][0], y2[j][1] } };
-	}
+	for (int j = 0; j < ns; j++)
+		bq_sec_store(&k[j], s[j]);
 }
 
 DSP_CLONES
@@ -612,9 +568,6 @@ void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_se
 	default: break;
 	}
 }
-#else
-#error "dsp/biquad.c needs GCC or clang vector extensions"
-#endif
 
 int bq_df1_sanitize(struct bq_df1 *s)
 {
@@ -625,28 +578,11 @@ int bq_df1_sanitize(struct bq_df1 *s)
 			*s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
 			return 1;
 		}
-	/* As in bq_sanitize: far below any audible signal, far above the
-	 * denormal range. */
+	/* Far below float resolution of any audible signal, far above the
+	 * double denormal range where the CPU slows down a hundredfold. */
 	for (int i = 0; i < 4; i++)
 		for (int c = 0; c < 2; c++)
 			if (fabs(v[i][c]) < 1e-200)
 				v[i][c] = 0;
-	return 0;
-}
-
-int bq_sanitize(struct bq_state *s)
-{
-	double *v[4] = { &s->s1[0], &s->s1[1], &s->s2[0], &s->s2[1] };
-
-	for (int i = 0; i < 4; i++)
-		if (!isfinite(*v[i])) {
-			*s = (struct bq_state){ { 0, 0 }, { 0, 0 } };
-			return 1;
-		}
-	/* Far below float resolution of any audible signal, far above the
-	 * double denormal range where the CPU slows down a hundredfold. */
-	for (int i = 0; i < 4; i++)
-		if (fabs(*v[i]) < 1e-200)
-			*v[i] = 0;
 	return 0;
 }

@@ -10,11 +10,6 @@ struct bq {
 	double b0, b1, b2, a1, a2;
 };
 
-/* Transposed direct form II state of one section for L and R. */
-struct bq_state {
-	double s1[2], s2[2];
-};
-
 /* Analog second-order prototype in s normalised to w0 (s = j f/f0):
  * H(s) = (n2 s^2 + n1 s + n0) / (d2 s^2 + d1 s + d0). */
 struct bq_analog {
@@ -57,8 +52,6 @@ struct bq_analog bq_proto(enum bq_eq_kind kind, double gain_db, double q);
 /* |H(e^jw)|^2 of a section at frequency f. */
 double bq_mag2(const struct bq *c, double rate, double f);
 
-/* In place on n samples of both channels. */
-void bq_run(const struct bq *c, struct bq_state *s, double *L, double *R, int n);
 /* Direct form I state of one section for L and R: the last two inputs
  * and outputs.  DF1 is the fastest double form here: the only chain of
  * dependent operations from one sample to the next is y[n-1] -> a1 y[n-1]
@@ -76,10 +69,48 @@ struct bq_df1 {
 #define BQ_MAX_CASCADE 5
 void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_sec,
                     float *L, float *R, int n);
-/* As bq_sanitize, for DF1 state. */
-int bq_df1_sanitize(struct bq_df1 *s);
 /* Flush denormal-sized state to zero and clear state that is not finite.
  * Returns 1 when the state had to be cleared. */
-int bq_sanitize(struct bq_state *s);
+int bq_df1_sanitize(struct bq_df1 *s);
+
+/* The one direct form I step, for every loop that runs sections on an
+ * L/R pair (the cascade here, the high-pass, the compressor's
+ * sidechain): coefficients and state as two-lane vectors (GCC and clang
+ * vector extensions), loaded into registers for a loop and stored after.
+ * Written once so every module rounds the same way. */
+#if !defined(__GNUC__)
+#error "dsp/biquad.h needs GCC or clang vector extensions"
+#endif
+typedef double bq_v2d __attribute__((vector_size(16)));
+
+struct bq_sec {
+	bq_v2d b0, b1, b2, a1, a2, x1, x2, y1, y2;
+};
+
+static inline struct bq_sec bq_sec_load(const struct bq *c, const struct bq_df1 *s)
+{
+	return (struct bq_sec){ { c->b0, c->b0 }, { c->b1, c->b1 }, { c->b2, c->b2 },
+	                        { c->a1, c->a1 }, { c->a2, c->a2 },
+	                        { s->x1[0], s->x1[1] }, { s->x2[0], s->x2[1] },
+	                        { s->y1[0], s->y1[1] }, { s->y2[0], s->y2[1] } };
+}
+
+static inline void bq_sec_store(const struct bq_sec *k, struct bq_df1 *s)
+{
+	*s = (struct bq_df1){ { k->x1[0], k->x1[1] }, { k->x2[0], k->x2[1] },
+	                      { k->y1[0], k->y1[1] }, { k->y2[0], k->y2[1] } };
+}
+
+/* Grouped so the feedback term a1 y1 is the last operation: the only
+ * chain from one sample to the next is one multiply and one subtraction. */
+static inline __attribute__((always_inline)) bq_v2d bq_sec_step(struct bq_sec *k, bq_v2d x)
+{
+	bq_v2d y = ((k->b0 * x + k->b1 * k->x1) + (k->b2 * k->x2 - k->a2 * k->y2)) - k->a1 * k->y1;
+	k->x2 = k->x1;
+	k->x1 = x;
+	k->y2 = k->y1;
+	k->y1 = y;
+	return y;
+}
 
 #endif

@@ -182,20 +182,15 @@ static inline float flush(float v, float tiny)
  * where the states are flushed. */
 #define CB 64
 
-typedef double v2d __attribute__((vector_size(16)));
-
 DSP_CLONES
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
-	const v2d b0 = { m->c.b0, m->c.b0 }, b1 = { m->c.b1, m->c.b1 }, b2 = { m->c.b2, m->c.b2 };
-	const v2d a1 = { m->c.a1, m->c.a1 }, a2 = { m->c.a2, m->c.a2 };
+	struct bq_sec sc = bq_sec_load(&m->c, &m->z);
 	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
 	const float rrms = 1.0f - krms, ratt = 1.0f - katt, rrel = 1.0f - krel;
 	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
 	const float mk_t = m->mk_t, mix_t = m->mix_t;
 	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
-	v2d x1 = { m->z.x1[0], m->z.x1[1] }, x2 = { m->z.x2[0], m->z.x2[1] };
-	v2d y1 = { m->z.y1[0], m->z.y1[1] }, y2 = { m->z.y2[0], m->z.y2[1] };
 	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
 	unsigned pos = m->pos;
 	float a[CB], b[CB], c[CB];
@@ -204,13 +199,9 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 		int nb = (int)(CB - pos);
 		nb = n - i0 < nb ? n - i0 : nb;
 		if (pos == 0) {
-			struct bq_df1 z = { { x1[0], x1[1] }, { x2[0], x2[1] },
-			                    { y1[0], y1[1] }, { y2[0], y2[1] } };
-			bq_df1_sanitize(&z);
-			x1 = (v2d){ z.x1[0], z.x1[1] };
-			x2 = (v2d){ z.x2[0], z.x2[1] };
-			y1 = (v2d){ z.y1[0], z.y1[1] };
-			y2 = (v2d){ z.y2[0], z.y2[1] };
+			bq_sec_store(&sc, &m->z);
+			bq_df1_sanitize(&m->z);
+			sc = bq_sec_load(&m->c, &m->z);
 			ms = flush(ms, 1e-20f);
 			/* 1e-6 dB of reduction is nothing anyone hears */
 			gr = flush(gr, 1e-6f);
@@ -222,13 +213,8 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			 * them before us; the audio path is only scaled). */
 			float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
 			float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
-			v2d x = { sl, sr };
-			v2d y = ((b0 * x + b1 * x1) + (b2 * x2 - a2 * y2)) - a1 * y1;
-			x2 = x1;
-			x1 = x;
-			y2 = y1;
-			y1 = y;
-			v2d y_2 = y * y;
+			bq_v2d y = bq_sec_step(&sc, (bq_v2d){ sl, sr });
+			bq_v2d y_2 = y * y;
 			float pw = (float)(y_2[0] > y_2[1] ? y_2[0] : y_2[1]);
 			ms = rrms * ms + krms * pw;
 			a[i] = ms;
@@ -283,7 +269,7 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 		i0 += nb;
 		pos = (pos + (unsigned)nb) % CB;
 	}
-	m->z = (struct bq_df1){ { x1[0], x1[1] }, { x2[0], x2[1] }, { y1[0], y1[1] }, { y2[0], y2[1] } };
+	bq_sec_store(&sc, &m->z);
 	m->ms = ms;
 	m->gr = gr;
 	m->mk = mk;

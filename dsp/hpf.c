@@ -108,38 +108,6 @@ void hpf_set(struct hpf *m, const double p[P_COUNT])
 	m->fresh = 0;
 }
 
-typedef double v2d __attribute__((vector_size(16)));
-
-
-/* One direct form I section on an L/R pair. */
-struct sec {
-	v2d b0, b1, b2, a1, a2, x1, x2, y1, y2;
-};
-
-static inline struct sec sec_load(const struct bq *c, const struct bq_df1 *s)
-{
-	return (struct sec){ { c->b0, c->b0 }, { c->b1, c->b1 }, { c->b2, c->b2 },
-	                     { c->a1, c->a1 }, { c->a2, c->a2 },
-	                     { s->x1[0], s->x1[1] }, { s->x2[0], s->x2[1] },
-	                     { s->y1[0], s->y1[1] }, { s->y2[0], s->y2[1] } };
-}
-
-static inline void sec_store(const struct sec *k, struct bq_df1 *s)
-{
-	*s = (struct bq_df1){ { k->x1[0], k->x1[1] }, { k->x2[0], k->x2[1] },
-	                      { k->y1[0], k->y1[1] }, { k->y2[0], k->y2[1] } };
-}
-
-static inline __attribute__((always_inline)) v2d sec_step(struct sec *k, v2d x)
-{
-	v2d y = ((k->b0 * x + k->b1 * k->x1) + (k->b2 * k->x2 - k->a2 * k->y2)) - k->a1 * k->y1;
-	k->x2 = k->x1;
-	k->x1 = x;
-	k->y2 = k->y1;
-	k->y1 = y;
-	return y;
-}
-
 /* Both paths in one loop, for n frames.  mode 0: the 12 dB path to L, R;
  * 1: the 24 dB path to L, R; 2: both to yl, yr (12) and vl, vr (24) for a
  * crossfade.  mode is a constant after inlining, and the sections' states
@@ -148,18 +116,18 @@ static inline __attribute__((always_inline))
 void run3(struct hpf *m, const int mode, float *L, float *R,
           double *yl, double *yr, double *vl, double *vr, int n)
 {
-	struct sec p = sec_load(&m->c12, &m->s12), q = sec_load(&m->c24a, &m->s24a);
-	struct sec r = sec_load(&m->c24b, &m->s24b);
+	struct bq_sec p = bq_sec_load(&m->c12, &m->s12), q = bq_sec_load(&m->c24a, &m->s24a);
+	struct bq_sec r = bq_sec_load(&m->c24b, &m->s24b);
 
 	for (int i = 0; i < n; i++) {
 		/* NaN and inf fail the comparison and enter as silence. */
 		double l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 		double rr = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		v2d x = { l, rr }, y = x, w = x;
+		bq_v2d x = { l, rr }, y = x, w = x;
 		if (mode != 1)
-			y = sec_step(&p, x);
+			y = bq_sec_step(&p, x);
 		if (mode != 0)
-			w = sec_step(&r, sec_step(&q, x));
+			w = bq_sec_step(&r, bq_sec_step(&q, x));
 		if (mode == 0) {
 			L[i] = (float)y[0];
 			R[i] = (float)y[1];
@@ -173,9 +141,9 @@ void run3(struct hpf *m, const int mode, float *L, float *R,
 			vr[i] = w[1];
 		}
 	}
-	sec_store(&p, &m->s12);
-	sec_store(&q, &m->s24a);
-	sec_store(&r, &m->s24b);
+	bq_sec_store(&p, &m->s12);
+	bq_sec_store(&q, &m->s24a);
+	bq_sec_store(&r, &m->s24b);
 }
 
 DSP_CLONES

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "dsp/biquad.h"
+#include "bq_ref.h"
 #include "dsp/imager.h"
 #include "dsp/params.h"
 
