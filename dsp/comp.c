@@ -58,8 +58,7 @@ struct comp {
 	float thr, ratio, knee, mk_t, mix_t;
 	float grmax;
 	unsigned pos; /* frames since reset, modulo CB: where flushes happen */
-	double cur[P_COUNT];
-	int have;
+	double seen[P_COUNT];
 };
 
 /* log2 and exp2 good to about 1e-6 relative: 1e-5 dB, far below what the
@@ -119,6 +118,7 @@ struct comp *comp_new(double rate)
 	m->rate = rate;
 	m->krms = coef(RMS_MS, rate);
 	m->kpar = coef(PARAM_MS, rate);
+	param_unseen(m->seen);
 	double p[P_COUNT];
 	params_defaults(p);
 	comp_set(m, p);
@@ -144,9 +144,7 @@ void comp_reset(struct comp *m)
 
 void comp_set(struct comp *m, const double p[P_COUNT])
 {
-	int first = !m->have;
-	m->have = 1;
-#define CHANGED(id) (first || p[id] != m->cur[id] ? (m->cur[id] = p[id], 1) : 0)
+#define CHANGED(id) param_changed(m->seen, p, id, id + 1)
 	if (CHANGED(P_COMP_THRESHOLD))
 		m->thr = (float)p[P_COMP_THRESHOLD];
 	if (CHANGED(P_COMP_RATIO))

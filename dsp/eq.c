@@ -51,6 +51,7 @@ struct band {
 struct eq {
 	double rate;
 	int async;    /* live: fits are made by eq_design_pending's thread */
+	double seen[P_COUNT];
 	unsigned pos; /* frames since reset modulo CHUNK: states are checked there */
 	struct band b[BANDS];
 };
@@ -62,6 +63,7 @@ struct eq *eq_new(double rate)
 	if (!m)
 		return NULL;
 	m->rate = rate;
+	param_unseen(m->seen);
 	for (int i = 0; i < BANDS; i++) {
 		bq_identity(&m->b[i].c);
 		handover_init(&m->b[i].req);
@@ -86,9 +88,12 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 {
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
-		const double *v = &p[P_EQ_LOW_FREQ + 3 * i];
+		int first = P_EQ_LOW_FREQ + 3 * i;
+		const double *v = &p[first];
 		double f = v[0], g = v[1], q = v[2];
 
+		if (!param_changed(m->seen, p, first, first + 3))
+			continue;
 		if (!isfinite(g))
 			g = 0;
 		/* Above 0.45 fs a band has no room left for its skirt; at
@@ -99,6 +104,7 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 			f = 0.45 * m->rate;
 		if (!(q >= 0.05))
 			q = 0.05;
+		/* Values that clamp the same need no new design. */
 		if (f == b->f && g == b->g && q == b->q)
 			continue;
 		if (g == 0)

@@ -28,7 +28,7 @@
 
 struct hpf {
 	double rate;
-	double freq;     /* designed cutoff; 0 before the first _set */
+	double seen[P_COUNT];
 	int slope24;     /* the target slope */
 	double x;        /* 0 = 12 dB/oct out, 1 = 24 dB/oct; moves per sample */
 	double xstep;
@@ -56,6 +56,7 @@ struct hpf *hpf_new(double rate)
 		return NULL;
 	}
 	m->xstep = 1.0 / (XFADE_MS * 1e-3 * rate);
+	param_unseen(m->seen);
 	bq_identity(&m->c12);
 	bq_identity(&m->c24a);
 	bq_identity(&m->c24b);
@@ -94,13 +95,12 @@ void hpf_set(struct hpf *m, const double p[P_COUNT])
 		f = 1.0;
 	if (f > 0.45 * m->rate)
 		f = 0.45 * m->rate;
-	if (f != m->freq) {
+	if (param_changed(m->seen, p, P_HPF_FREQ, P_HPF_FREQ + 1)) {
 		/* Fourth-order Butterworth: pole pairs at Q = 1/(2 cos(pi/8))
 		 * and 1/(2 cos(3 pi/8)). */
 		bq_highpass(&m->c12, m->rate, f, M_SQRT1_2);
 		bq_highpass(&m->c24a, m->rate, f, 0.54119610014619690);
 		bq_highpass(&m->c24b, m->rate, f, 1.3065629648763766);
-		m->freq = f;
 	}
 	m->slope24 = s24;
 	if (m->fresh)

@@ -34,7 +34,7 @@ struct imager {
 	int w_left;       /* samples left on the ramp */
 
 	/* bass mono */
-	double fc;        /* designed crossover, 0 = none yet */
+	double seen[P_COUNT];
 	int bass_on;
 	double g, g_step; /* 0 = dry M/S, 1 = filtered; moves per sample */
 	struct bq hp, ap;
@@ -51,6 +51,7 @@ struct imager *imager_new(double rate)
 	m->rate = rate;
 	m->w = m->w_target = 1.0;
 	m->g_step = 1.0 / (BASS_XFADE_MS * 1e-3 * rate);
+	param_unseen(m->seen);
 	bq_identity(&m->hp);
 	bq_identity(&m->ap);
 	imager_reset(m);
@@ -98,10 +99,9 @@ void imager_set(struct imager *m, const double p[P_COUNT])
 	if (on) {
 		if (f > 0.45 * m->rate)
 			f = 0.45 * m->rate;
-		if (f != m->fc) {
+		if (param_changed(m->seen, p, P_IMAGER_BASS_MONO, P_IMAGER_BASS_MONO + 1)) {
 			bq_highpass(&m->hp, m->rate, f, M_SQRT1_2);
 			bq_allpass(&m->ap, m->rate, f, M_SQRT1_2);
-			m->fc = f;
 		}
 		/* From fully dry the filters restart clean; their old state
 		 * belongs to another time. */

@@ -1,6 +1,7 @@
 #include "params.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +153,25 @@ void params_defaults(double v[P_COUNT])
 {
 	for (int i = 0; i < P_COUNT; i++)
 		v[i] = param_table[i].def;
+}
+
+/* A NaN no arithmetic produces and no parser returns. */
+static const uint64_t unseen_bits = 0x7ff4c47ee0000001ull;
+
+void param_unseen(double seen[P_COUNT])
+{
+	for (int i = 0; i < P_COUNT; i++)
+		memcpy(&seen[i], &unseen_bits, sizeof seen[i]);
+}
+
+int param_changed(double seen[P_COUNT], const double p[P_COUNT], int first, int end)
+{
+	size_t n = (size_t)(end - first) * sizeof *p;
+
+	if (!memcmp(&seen[first], &p[first], n))
+		return 0;
+	memcpy(&seen[first], &p[first], n);
+	return 1;
 }
 
 /* strtod honours LC_NUMERIC; we never set it (only LC_CTYPE), so the C

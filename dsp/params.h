@@ -64,6 +64,14 @@ double param_step(int id, double v, int dir, double mult);
 /* Default values of the whole table. */
 void params_defaults(double v[P_COUNT]);
 
+/* Change detection, the one idiom of every module's _set.  A module keeps
+ * double seen[P_COUNT]; param_unseen marks it all unseen (in _new, and
+ * wherever a redesign must be forced), so the next _set finds every value
+ * new.  param_changed: whether any of p[first..end) differs from what was
+ * seen, bit for bit (a NaN that stays is no change); records them. */
+void param_unseen(double seen[P_COUNT]);
+int param_changed(double seen[P_COUNT], const double p[P_COUNT], int first, int end);
+
 /* Locale-independent number parsing: the whole string must be a finite
  * number.  Returns 0 on success. */
 int parse_double(const char *s, double *out);
