@@ -11,7 +11,7 @@
 #include "device.h"
 #include "dsp/chain.h"
 #include "loudmeter.h"
-#include "monitor.h"
+#include "dsp/monitor.h"
 #include "reader.h"
 #include "source.h"
 #include "status.h"

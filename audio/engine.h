@@ -6,18 +6,10 @@
 #ifndef LATHE_ENGINE_H
 #define LATHE_ENGINE_H
 #include <stdint.h>
+#include "dsp/monitor.h"
 #include "dsp/params.h"
 
 enum transport { TR_STOPPED, TR_PLAYING, TR_PAUSED };
-
-/* Listening aids; never rendered. */
-enum monitor {
-	MON_STEREO, MON_MONO, MON_SIDE, MON_LEFT, MON_RIGHT,
-	MON_SMALL,    /* small-speaker emulation: band-limited mono */
-	MON_PLATFORM, /* as a streaming service plays it after normalisation */
-	MON_COUNT
-};
-extern const char *const monitor_names[MON_COUNT];
 
 struct engine_opts {
 	const char *device;  /* ALSA PCM name; NULL means "default" */

@@ -19,7 +19,7 @@
 #include "device.h"
 #include "dsp/chain.h"
 #include "loudmeter.h"
-#include "monitor.h"
+#include "dsp/monitor.h"
 #include "reader.h"
 
 static void wait_wake(struct engine *e, int ms)

@@ -3,7 +3,15 @@
  * the stereo monitor, the master passes through bit for bit. */
 #ifndef LATHE_MONITOR_H
 #define LATHE_MONITOR_H
-#include "engine.h"
+
+/* Listening aids; never rendered. */
+enum monitor {
+	MON_STEREO, MON_MONO, MON_SIDE, MON_LEFT, MON_RIGHT,
+	MON_SMALL,    /* small-speaker emulation: band-limited mono */
+	MON_PLATFORM, /* as a streaming service plays it after normalisation */
+	MON_COUNT
+};
+extern const char *const monitor_names[MON_COUNT];
 
 struct monitor_stage;
 struct monitor_stage *monitor_new(double rate); /* NULL when out of memory */

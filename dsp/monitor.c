@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "biquad.h"
+
 const char *const monitor_names[MON_COUNT] = {
 	"stereo", "mono", "side", "left", "right", "small speaker", "platform",
 };
@@ -19,8 +21,7 @@ const char *const monitor_names[MON_COUNT] = {
  * and rolls off above 7 kHz. */
 #define SMALL_LO_HZ 150.0
 #define SMALL_HI_HZ 7000.0
-
-struct biquad { float b0, b1, b2, a1, a2, z1, z2; };
+#define MON_CHUNK 256
 
 struct monitor_stage {
 	double rate;
@@ -31,30 +32,16 @@ struct monitor_stage {
 	float gain_k;
 	enum monitor mode, prev;
 	float mx, mx_step;  /* mode crossfade, 1 = finished */
-	struct biquad hp[2], lp; /* small speaker, on the mono sum */
+	/* small speaker: on the mono sum, in both lanes of the shared
+	 * cascade (two high-pass sections, one low-pass) */
+	struct bq sec[3];
+	struct bq_df1 st[3];
 };
 
-/* RBJ cookbook, Q = 1/sqrt(2). */
-static void design(struct biquad *b, double rate, double f, int high)
+static void clear_small(struct monitor_stage *m)
 {
-	double w = 2 * M_PI * f / rate, c = cos(w), al = sin(w) / (2 * M_SQRT1_2);
-	double a0 = 1 + al;
-	double k = high ? (1 + c) / 2 : (1 - c) / 2;
-
-	b->b0 = (float)(k / a0);
-	b->b1 = (float)((high ? -2 * k : 2 * k) / a0);
-	b->b2 = (float)(k / a0);
-	b->a1 = (float)(-2 * c / a0);
-	b->a2 = (float)((1 - al) / a0);
-	b->z1 = b->z2 = 0;
-}
-
-static float bq(struct biquad *b, float x)
-{
-	float y = b->b0 * x + b->z1;
-	b->z1 = b->b1 * x - b->a1 * y + b->z2;
-	b->z2 = b->b2 * x - b->a2 * y;
-	return y;
+	for (int k = 0; k < 3; k++)
+		m->st[k] = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
 }
 
 struct monitor_stage *monitor_new(double rate)
@@ -70,6 +57,9 @@ struct monitor_stage *monitor_new(double rate)
 	m->ab_g = m->ab_g_target = 1;
 	m->pf_g = m->pf_g_target = 1;
 	m->mode = m->prev = MON_STEREO;
+	bq_highpass(&m->sec[0], rate, SMALL_LO_HZ, M_SQRT1_2);
+	bq_highpass(&m->sec[1], rate, SMALL_LO_HZ, M_SQRT1_2);
+	bq_lowpass(&m->sec[2], rate, SMALL_HI_HZ, M_SQRT1_2);
 	monitor_reset(m);
 	return m;
 }
@@ -81,9 +71,7 @@ void monitor_free(struct monitor_stage *m)
 
 void monitor_reset(struct monitor_stage *m)
 {
-	design(&m->hp[0], m->rate, SMALL_LO_HZ, 1);
-	design(&m->hp[1], m->rate, SMALL_LO_HZ, 1);
-	design(&m->lp, m->rate, SMALL_HI_HZ, 0);
+	clear_small(m);
 	m->x = (float)m->ab;
 	m->mx = 1;
 	m->prev = m->mode;
@@ -99,10 +87,8 @@ void monitor_set_mode(struct monitor_stage *m, enum monitor mode)
 	m->prev = m->mx >= 0.5f ? m->mode : m->prev;
 	m->mode = mode;
 	m->mx = 0;
-	if (mode == MON_SMALL || m->prev == MON_SMALL) {
-		m->hp[0].z1 = m->hp[0].z2 = m->hp[1].z1 = m->hp[1].z2 = 0;
-		m->lp.z1 = m->lp.z2 = 0;
-	}
+	if (mode == MON_SMALL || m->prev == MON_SMALL)
+		clear_small(m);
 }
 
 void monitor_set_ab(struct monitor_stage *m, int dry) { m->ab = !!dry; }
@@ -113,8 +99,8 @@ void monitor_set_ab_gain_db(struct monitor_stage *m, float db) { m->ab_g_target 
 void monitor_set_platform_gain_db(struct monitor_stage *m, float db) { m->pf_g_target = db2g(db); }
 
 /* One monitor mode applied to one frame. */
-static void apply(struct monitor_stage *m, enum monitor mode, float l, float r,
-		  float small, float *ol, float *orr)
+static void apply(enum monitor mode, float l, float r, float small, float pf,
+		  float *ol, float *orr)
 {
 	switch (mode) {
 	case MON_MONO: *ol = *orr = 0.5f * (l + r); break;
@@ -122,8 +108,57 @@ static void apply(struct monitor_stage *m, enum monitor mode, float l, float r,
 	case MON_LEFT: *ol = *orr = l; break;
 	case MON_RIGHT: *ol = *orr = r; break;
 	case MON_SMALL: *ol = *orr = small; break;
-	case MON_PLATFORM: *ol = l * m->pf_g; *orr = r * m->pf_g; break;
+	case MON_PLATFORM: *ol = l * pf; *orr = r * pf; break;
 	default: *ol = l; *orr = r; break;
+	}
+}
+
+/* A/B first, for the chunk; then the small speaker's filters on the mono
+ * sum; then the modes, crossfaded. */
+static void process_chunk(struct monitor_stage *m, const float *wetL, const float *wetR,
+                          const float *dryL, const float *dryR, float *out, int n, int small)
+{
+	float l[MON_CHUNK], r[MON_CHUNK], pf[MON_CHUNK], sm[MON_CHUNK], sm2[MON_CHUNK];
+	float target = (float)m->ab;
+
+	for (int i = 0; i < n; i++) {
+		l[i] = wetL[i];
+		r[i] = wetR[i];
+		m->ab_g += (m->ab_g_target - m->ab_g) * m->gain_k;
+		m->pf_g += (m->pf_g_target - m->pf_g) * m->gain_k;
+		pf[i] = m->pf_g;
+		if (m->x > 0 || target > 0) {
+			float x = m->x, g = m->ab_g;
+			/* Equal-gain crossfade: wet and dry are correlated. */
+			l[i] = l[i] * (1 - x) + dryL[i] * g * x;
+			r[i] = r[i] * (1 - x) + dryR[i] * g * x;
+			if (x != target) {
+				x += target > x ? m->x_step : -m->x_step;
+				m->x = x < 0 ? 0 : x > 1 ? 1 : x;
+			}
+		}
+		sm[i] = sm2[i] = 0.5f * (l[i] + r[i]);
+	}
+	if (small) {
+		const struct bq *c[3] = { &m->sec[0], &m->sec[1], &m->sec[2] };
+		struct bq_df1 *st[3] = { &m->st[0], &m->st[1], &m->st[2] };
+		bq_run_cascade(c, st, 3, sm, sm2, n);
+		/* Keeps denormals out of the state during silence. */
+		for (int k = 0; k < 3; k++)
+			bq_df1_sanitize(&m->st[k]);
+	}
+	for (int i = 0; i < n; i++) {
+		float al, ar;
+		apply(m->mode, l[i], r[i], sm[i], pf[i], &al, &ar);
+		if (m->mx < 1) {
+			float bl, br, k = m->mx;
+			apply(m->prev, l[i], r[i], sm[i], pf[i], &bl, &br);
+			al = al * k + bl * (1 - k);
+			ar = ar * k + br * (1 - k);
+			m->mx = k + m->mx_step > 1 ? 1 : k + m->mx_step;
+		}
+		out[2 * i] = al;
+		out[2 * i + 1] = ar;
 	}
 }
 
@@ -141,40 +176,8 @@ void monitor_process(struct monitor_stage *m, const float *wetL, const float *we
 		return;
 	}
 	int small = m->mode == MON_SMALL || (m->mx < 1 && m->prev == MON_SMALL);
-	for (int i = 0; i < n; i++) {
-		float l = wetL[i], r = wetR[i];
-		m->ab_g += (m->ab_g_target - m->ab_g) * m->gain_k;
-		m->pf_g += (m->pf_g_target - m->pf_g) * m->gain_k;
-		if (m->x > 0 || target > 0) {
-			float x = m->x, g = m->ab_g;
-			/* Equal-gain crossfade: wet and dry are correlated. */
-			l = l * (1 - x) + dryL[i] * g * x;
-			r = r * (1 - x) + dryR[i] * g * x;
-			if (x != target) {
-				x += target > x ? m->x_step : -m->x_step;
-				m->x = x < 0 ? 0 : x > 1 ? 1 : x;
-			}
-		}
-		float sm = 0;
-		if (small)
-			sm = bq(&m->lp, bq(&m->hp[1], bq(&m->hp[0], 0.5f * (l + r))));
-		float al, ar;
-		apply(m, m->mode, l, r, sm, &al, &ar);
-		if (m->mx < 1) {
-			float bl, br, k = m->mx;
-			apply(m, m->prev, l, r, sm, &bl, &br);
-			al = al * k + bl * (1 - k);
-			ar = ar * k + br * (1 - k);
-			m->mx = k + m->mx_step > 1 ? 1 : k + m->mx_step;
-		}
-		out[2 * i] = al;
-		out[2 * i + 1] = ar;
-	}
-	/* Keep denormals out of the filter state during silence. */
-	if (fabsf(m->lp.z1) < 1e-25f) m->lp.z1 = 0;
-	if (fabsf(m->lp.z2) < 1e-25f) m->lp.z2 = 0;
-	for (int k = 0; k < 2; k++) {
-		if (fabsf(m->hp[k].z1) < 1e-25f) m->hp[k].z1 = 0;
-		if (fabsf(m->hp[k].z2) < 1e-25f) m->hp[k].z2 = 0;
+	for (int i0 = 0; i0 < n; i0 += MON_CHUNK) {
+		int k = n - i0 < MON_CHUNK ? n - i0 : MON_CHUNK;
+		process_chunk(m, wetL + i0, wetR + i0, dryL + i0, dryR + i0, out + 2 * i0, k, small);
 	}
 }
