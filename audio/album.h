@@ -1,7 +1,7 @@
-/* Albums: a list of tracks rendered through the chain as one release, and
- * the comparison that tells which track stands out from the rest.
+/* Album files: a list of tracks rendered through the chain as one
+ * release (the comparison of the tracks is in album_report.h).
  *
- * An album file (INI, read with iniparser):
+ * An album file (INI, read by audio/iniload.h):
  *
  *	[album]
  *	name = Night Drive EP
@@ -29,9 +29,7 @@
 #define LATHE_ALBUM_H
 #include <stdio.h>
 
-#include "analyze.h"
 #include "dsp/params.h"
-#include "tonal.h"
 
 #define ALBUM_VERSION 1
 #define ALBUM_MAX_TRACKS 999
@@ -72,69 +70,4 @@ void album_free(struct album *al);
 /* Opens every track as audio: ST_INPUT naming the file (and the album
  * file's line) for the first one that is not usable. */
 int album_check_audio(const struct album *al, char *err, int errlen);
-
-/* ---- comparison ------------------------------------------------------- */
-
-/* How far from the album's median a track may be before it is flagged. */
-#define OUTLIER_LOUDNESS_LU 1.0
-#define OUTLIER_LRA_LU 3.0
-#define OUTLIER_PLR_DB 3.0
-#define OUTLIER_TILT_DB_OCT 1.0
-#define OUTLIER_BAND_DB 3.0
-
-/* What can stand out, one bit each. */
-enum {
-	OUT_LOUDNESS = 1 << 0,
-	OUT_LRA = 1 << 1,
-	OUT_PLR = 1 << 2,
-	OUT_TILT = 1 << 3,
-	OUT_BAND0 = 1 << 4,  /* OUT_BAND0 << b for tonal band b */
-};
-
-struct track_figures {
-	const char *name;     /* shown in reports */
-	struct analysis a;
-	struct tonal t;
-	int ok;               /* 0: not measured (failed); left out of medians */
-	/* Filled by album_compare: difference from the median, and the flags. */
-	double d_lufs, d_lra, d_plr, d_tilt, d_band[TONAL_BANDS];
-	unsigned flags;
-};
-
-struct album_summary {
-	int n;                 /* tracks measured */
-	double median_lufs, median_lra, median_plr, median_tilt;
-	double median_band[TONAL_BANDS];
-	double album_lufs;     /* of all tracks together, see album_loudness */
-	double spread_lu;      /* loudest minus quietest */
-	double max_true_peak;
-	int outliers;          /* tracks with at least one flag */
-};
-
-/* The integrated loudness of tracks played one after the other: the
- * duration-weighted mean of their power.  This is what BS.1770 gating
- * gives for the whole album whenever each track's gated loudness stands
- * for its whole length (true but for long near-silent passages). */
-double album_loudness(const double *lufs, const double *seconds, int n);
-
-/* Medians, deviations and flags for the tracks with ok set. */
-void album_compare(struct track_figures *t, int n, struct album_summary *s);
-
-/* "loudness -6.0 LU, air +5.9 dB" for a track's flags ("" if none). */
-void album_flag_text(const struct track_figures *t, char *buf, int size);
-
-/* The comparison table: one row per track, the median, then one line per
- * track that stands out, saying by how much. */
-void album_print_table(FILE *f, const struct track_figures *t, int n,
-		       const struct album_summary *s);
-
-/* JSON pieces, for callers that build objects around them:
- * "key": value pairs without braces, comma-separated, no trailing comma.
- * album_json_outliers writes "outlier": true|false and "outliers": {...}
- * with, for each flag, the difference from the median: loudness_off_lu,
- * lra_off_lu, plr_off_db, tilt_off_db_oct, BAND_off_db. */
-void album_json_string(FILE *f, const char *s);
-void album_json_figures(FILE *f, const struct track_figures *t);
-void album_json_outliers(FILE *f, const struct track_figures *t);
-void album_json_summary(FILE *f, const struct album_summary *s);
 #endif

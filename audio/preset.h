@@ -18,7 +18,7 @@
 
 /* The format written by preset_save; files with a larger version are refused. */
 #define PRESET_VERSION 1
-/* iniparser reads lines of about 1 KB; longer ones are refused, and notes
+/* The INI reader takes lines of 1000 characters; longer ones are refused, and notes
  * longer than this cannot be saved. */
 #define PRESET_LINE_MAX 1000
 #define PRESET_NOTES_MAX 900

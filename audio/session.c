@@ -1,9 +1,6 @@
 #include "audio/session.h"
 
 #include <errno.h>
-#include <iniparser.h>
-
-#include "iniload.h"
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,40 +10,22 @@
 #include <unistd.h>
 
 #include "audio/atomicfile.h"
+#include "audio/iniload.h"
+#include "audio/paths.h"
 #include "audio/status.h"
 
 #define SESSION_VERSION 1
 
-static int mkdirs(char *path)
-{
-	for (char *p = path + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
-	}
-	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
-}
-
 int session_dir(char *buf, int size, int create)
 {
-	const char *xdg = getenv("XDG_STATE_HOME");
-	const char *home = getenv("HOME");
-	int n;
+	char err[ERRLEN];
+	int n = 0;
 
-	if (xdg && xdg[0] == '/')
-		n = snprintf(buf, (size_t)size, "%s/lathe", xdg);
-	else if (home && *home)
-		n = snprintf(buf, (size_t)size, "%s/.local/state/lathe", home);
-	else
+	if (xdg_path(XDG_STATE, NULL, buf, (size_t)size) != 0)
 		n = snprintf(buf, (size_t)size, "/tmp/lathe-%u", (unsigned)getuid());
 	if (n < 0 || n >= size)
 		return ST_OUTPUT;
-	if (create && mkdirs(buf) != 0)
+	if (create && make_dirs(buf, 0700, err, sizeof err) != ST_OK)
 		return ST_OUTPUT;
 	return ST_OK;
 }
@@ -136,8 +115,9 @@ int session_save(const struct session *s, char *err, int errlen)
 
 int session_load(const char *file, struct session *s, char *err, int errlen)
 {
-	char path[4200], key[96];
-	dictionary *d;
+	char path[4200], key[96], msg[ERRLEN];
+	struct ini_file ini;
+	struct ini_opts o = { "a session file", 1, 0, NULL, NULL };
 	double x;
 	const char *str;
 
@@ -145,35 +125,35 @@ int session_load(const char *file, struct session *s, char *err, int errlen)
 		snprintf(err, (size_t)errlen, "no session for %s", file && *file ? file : "the demo mix");
 		return ST_INPUT;
 	}
-	d = ini_load_quiet(path, NULL, 0);
-	if (!d) {
+	if (ini_read(path, &o, &ini, msg, sizeof msg) != ST_OK) {
 		snprintf(err, (size_t)errlen, "%s: not a valid session file", path);
 		return ST_INPUT;
 	}
-	if (iniparser_getint(d, "session:version", 0) != SESSION_VERSION) {
+	str = ini_get(&ini, "session", "version", "0");
+	if (strtol(str, NULL, 0) != SESSION_VERSION) {
 		snprintf(err, (size_t)errlen, "%s: unknown session version", path);
-		iniparser_freedict(d);
+		ini_free(&ini);
 		return ST_INPUT;
 	}
 	memset(s, 0, sizeof *s);
 	params_defaults(s->v);
-	snprintf(s->file, sizeof s->file, "%s", iniparser_getstring(d, "session:file", ""));
-	snprintf(s->preset, sizeof s->preset, "%s", iniparser_getstring(d, "session:preset", ""));
-	if (parse_double(iniparser_getstring(d, "session:position", "0"), &x) == 0 && x >= 0)
+	snprintf(s->file, sizeof s->file, "%s", ini_get(&ini, "session", "file", ""));
+	snprintf(s->preset, sizeof s->preset, "%s", ini_get(&ini, "session", "preset", ""));
+	if (parse_double(ini_get(&ini, "session", "position", "0"), &x) == 0 && x >= 0)
 		s->position_s = x;
-	if (parse_double(iniparser_getstring(d, "session:loop_a", "0"), &x) == 0)
+	if (parse_double(ini_get(&ini, "session", "loop_a", "0"), &x) == 0)
 		s->loop_a = x;
-	if (parse_double(iniparser_getstring(d, "session:loop_b", "0"), &x) == 0)
+	if (parse_double(ini_get(&ini, "session", "loop_b", "0"), &x) == 0)
 		s->loop_b = x;
-	s->saved_at = (time_t)iniparser_getlongint(d, "session:saved", 0);
+	s->saved_at = (time_t)strtoll(ini_get(&ini, "session", "saved", "0"), NULL, 0);
 	for (int i = 0; i < P_COUNT; i++) {
-		snprintf(key, sizeof key, "params:%s.%s", module_names[param_table[i].module],
+		snprintf(key, sizeof key, "%s.%s", module_names[param_table[i].module],
 			 param_table[i].name);
-		str = iniparser_getstring(d, key, NULL);
+		str = ini_get(&ini, "params", key, NULL);
 		if (str && parse_double(str, &x) == 0)
 			s->v[i] = param_clamp(i, x);
 	}
-	iniparser_freedict(d);
+	ini_free(&ini);
 	return ST_OK;
 }
 

@@ -14,7 +14,10 @@
 #include <unistd.h>
 
 #include "audio/album.h"
+#include "audio/album_report.h"
 #include "audio/analyze.h"
+#include "audio/json.h"
+#include "audio/paths.h"
 #include "audio/preset.h"
 #include "audio/render.h"
 #include "audio/source.h"
@@ -332,34 +335,6 @@ static int output_path(char *buf, size_t size, const char *dir, const char *in,
 	return snprintf(buf, size, "%s/%s%s", dir, base, ext) >= (int)size ? -1 : 0;
 }
 
-static int mkdir_p(const char *path, char *err, int errlen)
-{
-	char buf[4096];
-	struct stat st;
-
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			return ST_OK;
-		snprintf(err, (size_t)errlen, "%.400s: is not a folder", path);
-		return ST_OUTPUT;
-	}
-	snprintf(buf, sizeof buf, "%s", path);
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char c = *p;
-			*p = 0;
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-				snprintf(err, (size_t)errlen, "%.400s: cannot create the folder: %s", buf, strerror(errno));
-				return ST_OUTPUT;
-			}
-			*p = c;
-			if (!c)
-				break;
-		}
-	}
-	return ST_OK;
-}
-
 static int same_file(const char *a, const char *b)
 {
 	struct stat sa, sb;
@@ -444,12 +419,12 @@ static void json_report(const struct album *al, const struct run *r,
 	FILE *f = stdout;
 	fprintf(f, "{\"album\": ");
 	if (al->name[0])
-		album_json_string(f, al->name);
+		json_string(f, al->name);
 	else
 		fprintf(f, "null");
 	fprintf(f, ", \"album_file\": ");
 	if (al->path[0])
-		album_json_string(f, al->path);
+		json_string(f, al->path);
 	else
 		fprintf(f, "null");
 	fprintf(f, ", \"mode\": \"%s\", \"target_lufs\": %.2f, \"ceiling_dbtp\": %.2f, ",
@@ -457,19 +432,19 @@ static void json_report(const struct album *al, const struct run *r,
 	if (r->mode == ALBUM_MODE_ALBUM)
 		fprintf(f, "\"gain_offset_db\": %.2f, ", r->offset);
 	fprintf(f, "\"output\": ");
-	album_json_string(f, al->outdir);
+	json_string(f, al->outdir);
 	fprintf(f, ", \"tracks_total\": %d, \"tracks_measured\": %d, ", r->n, s->n);
 	album_json_summary(f, s);
 	fprintf(f, ",\n \"tracks\": [\n");
 	for (int i = 0; i < r->n; i++) {
 		const struct job *j = &r->jobs[i];
 		fprintf(f, "  {\"track\": %d, \"input\": ", i + 1);
-		album_json_string(f, j->in);
+		json_string(f, j->in);
 		fprintf(f, ", \"file\": ");
-		album_json_string(f, j->out);
+		json_string(f, j->out);
 		if (j->rc || !fig[i].ok) {
 			fprintf(f, ", \"status\": \"failed\", \"error\": ");
-			album_json_string(f, j->rc == -1 ? "interrupted" : j->err);
+			json_string(f, j->rc == -1 ? "interrupted" : j->err);
 		} else {
 			fprintf(f, ", \"status\": \"ok\", \"limiter_drive_db\": %.2f, \"limiter_gr_db\": %.2f, \"ceiling_dbtp\": %.2f, ",
 				j->v[P_LIMITER_DRIVE], j->gr, j->v[P_LIMITER_CEILING]);
@@ -563,7 +538,7 @@ int album_main(const struct cli *c)
 			source_close(src);
 		}
 	}
-	rc = mkdir_p(al.outdir, err, sizeof err);
+	rc = make_dirs(al.outdir, 0777, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "lathe: %s\n", err);
 		goto out;

@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audio/album.h"
+#include "audio/album_report.h"
 #include "audio/analyze.h"
+#include "audio/json.h"
 #include "audio/status.h"
 #include "audio/tonal.h"
 #include "cli.h"
@@ -43,7 +44,7 @@ static void print_json_stereo_spectrum(const struct analysis *a)
 static void print_json(const struct track_figures *t)
 {
 	printf("{\"file\": ");
-	album_json_string(stdout, t->name);
+	json_string(stdout, t->name);
 	printf(", ");
 	album_json_figures(stdout, t);
 	printf(", ");

@@ -28,6 +28,8 @@
 #include <term.h>
 
 #include "audio/album.h"
+#include "audio/album_report.h"
+#include "audio/paths.h"
 #include "audio/demo.h"
 #include "audio/engine.h"
 #include "audio/preset.h"
@@ -359,18 +361,11 @@ static void close_log(struct console *c)
 
 static int load_keymap(struct console *c, char *err, int errlen)
 {
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char path[4096];
 
 	keymap_defaults(&c->keys);
 	snprintf(c->mo.keymap_source, sizeof c->mo.keymap_source, "the built-in defaults");
-	if (xdg && xdg[0] == '/')
-		snprintf(path, sizeof path, "%s/lathe/keymap.ini", xdg);
-	else if (home && *home)
-		snprintf(path, sizeof path, "%s/.config/lathe/keymap.ini", home);
-	else
-		return ST_OK;
-	if (access(path, F_OK) != 0)
+	if (xdg_path(XDG_CONFIG, "keymap.ini", path, sizeof path) != 0 || access(path, F_OK) != 0)
 		return ST_OK;
 	int st = keymap_load(&c->keys, path, err, errlen);
 	if (st == ST_OK)

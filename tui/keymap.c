@@ -2,12 +2,11 @@
 
 #include <ctype.h>
 #include <curses.h>
-#include <iniparser.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audio/iniload.h"
 #include "audio/status.h"
 
 const char *const command_names[ACT_COUNT] = {
@@ -152,175 +151,88 @@ void keymap_defaults(struct keymap *k)
 	}
 }
 
-/* iniparser does not say where a key is; find the line of its nth
- * appearance for the message (0 when there is none). */
-static int find_nth_line(const char *path, const char *section, const char *key, int nth)
-{
-	FILE *f = fopen(path, "r");
-	char line[512], cur[128] = "";
-	int n = 0, found = 0;
+struct load {
+	const char *path;
+	struct keymap next;
+	unsigned char seen[KEYMAP_SIZE];
+	int seen_line[KEYMAP_SIZE];
+};
 
-	if (!f)
-		return 0;
-	while (!found && fgets(line, sizeof line, f)) {
-		char *s = line, *e;
-		n++;
-		while (isspace((unsigned char)*s))
-			s++;
-		if (*s == '[') {
-			e = strchr(s, ']');
-			if (e) {
-				size_t len = (size_t)(e - s - 1);
-				if (len >= sizeof cur)
-					len = sizeof cur - 1;
-				memcpy(cur, s + 1, len);
-				cur[len] = 0;
-				if (!key[0] && strcasecmp(cur, section) == 0)
-					found = n;
-			}
-			continue;
+/* Each section and key line in file order: the first mistake in the file
+ * is the one reported. */
+static int check_line(void *ctx, const struct ini_entry *e, char *err, int errlen)
+{
+	struct load *l = ctx;
+	const char *path = l->path;
+
+	if (!e->key) {
+		if (strcmp(e->section, "keys") && strcmp(e->section, "keymap")) {
+			snprintf(err, (size_t)errlen, "%s:%d: unknown section [%s] (expected [keymap] or [keys])",
+				 path, e->line, e->section);
+			return ST_USAGE;
 		}
-		if (strcasecmp(cur, section) != 0 || !(e = strchr(s, '=')))
-			continue;
-		while (e > s && isspace((unsigned char)e[-1]))
-			e--;
-		if ((size_t)(e - s) == strlen(key) && strncasecmp(s, key, (size_t)(e - s)) == 0 &&
-		    --nth == 0)
-			found = n;
+		return ST_OK;
 	}
-	fclose(f);
-	return found;
-}
-
-static int find_line(const char *path, const char *section, const char *key)
-{
-	return find_nth_line(path, section, key, 1);
-}
-
-/* iniparser reports syntax errors through a process-wide callback that
- * prints to stderr; keep quiet while loading, but keep the line number of
- * the first error ("... in FILE (LINE)") to report it our own way. */
-static _Thread_local int ini_err_line;
-
-__attribute__((format(printf, 1, 2)))
-static int quiet_errback(const char *fmt, ...)
-{
-	char msg[256];
-	const char *p;
-	va_list ap;
-
-	if (ini_err_line)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	msg[strcspn(msg, "\n")] = 0; /* the offending text follows on a second line */
-	p = strrchr(msg, '(');
-	if (p)
-		ini_err_line = atoi(p + 1);
-	return 0;
+	if (!e->section[0]) {
+		snprintf(err, (size_t)errlen, "%s:%d: key '%s' is outside any section (put it under [keys])",
+			 path, e->line, e->key);
+		return ST_USAGE;
+	}
+	if (!strcmp(e->section, "keymap")) {
+		if (strcmp(e->key, "version")) {
+			snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown key in [keymap]",
+				 path, e->line, e->key);
+			return ST_USAGE;
+		}
+		if (strcmp(e->value, "1")) {
+			snprintf(err, (size_t)errlen, "%s:%d: key 'version': unsupported keymap version '%s' (this lathe reads 1)",
+				 path, e->line, e->value);
+			return ST_USAGE;
+		}
+		return ST_OK;
+	}
+	int key = keymap_key_parse(e->key);
+	int cmd = command_find(e->value);
+	if (key < 0 || key >= KEYMAP_SIZE) {
+		snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown key name", path, e->line, e->key);
+		return ST_USAGE;
+	}
+	if (cmd < 0) {
+		snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown command '%s'",
+			 path, e->line, e->key, e->value);
+		return ST_USAGE;
+	}
+	/* Two names can be one key (tab, C-i). */
+	if (e->first_line || l->seen[key]) {
+		snprintf(err, (size_t)errlen, "%s:%d: key '%s' is bound twice in this file (first on line %d)",
+			 path, e->line, e->key, e->first_line ? e->first_line : l->seen_line[key]);
+		return ST_USAGE;
+	}
+	l->seen[key] = 1;
+	l->seen_line[key] = e->line;
+	l->next.cmd[key] = (unsigned char)cmd;
+	return ST_OK;
 }
 
 int keymap_load(struct keymap *k, const char *path, char *err, int errlen)
 {
-	struct keymap next = *k;
-	dictionary *d;
-	FILE *probe = fopen(path, "r");
-	int nsec, st = ST_OK;
+	struct load *l = calloc(1, sizeof *l);
+	struct ini_file ini;
+	int st;
 
-	if (!probe) {
-		snprintf(err, (size_t)errlen, "%s: cannot read the keymap", path);
+	if (!l) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", path);
 		return ST_INPUT;
 	}
-	fclose(probe);
-	ini_err_line = 0;
-	iniparser_set_error_callback(quiet_errback);
-	d = iniparser_load(path);
-	iniparser_set_error_callback(NULL);
-	if (!d) {
-		if (ini_err_line > 0)
-			snprintf(err, (size_t)errlen, "%s:%d: not valid INI (a syntax error, or a line over 1000 characters)",
-				 path, ini_err_line);
-		else
-			snprintf(err, (size_t)errlen, "%s: not a valid INI file", path);
-		return ST_USAGE;
-	}
-	nsec = iniparser_getnsec(d);
-	for (int s = 0; s < nsec && st == ST_OK; s++) {
-		const char *sec = iniparser_getsecname(d, s);
-		if (strcmp(sec, "keys") != 0 && strcmp(sec, "keymap") != 0) {
-			snprintf(err, (size_t)errlen, "%s:%d: unknown section [%s] (expected [keymap] or [keys])",
-				 path, find_line(path, sec, "") , sec);
-			st = ST_USAGE;
-		}
-	}
-	if (st == ST_OK && iniparser_find_entry(d, "keymap")) {
-		const char *ver = iniparser_getstring(d, "keymap:version", NULL);
-		int nk = iniparser_getsecnkeys(d, "keymap");
-		const char *keys[8];
-		if (ver && strcmp(ver, "1") != 0) {
-			snprintf(err, (size_t)errlen, "%s:%d: key 'version': unsupported keymap version '%s' (this lathe reads 1)",
-				 path, find_line(path, "keymap", "version"), ver);
-			st = ST_USAGE;
-		} else if (nk > 0 && nk <= 8) {
-			iniparser_getseckeys(d, "keymap", keys);
-			for (int i = 0; i < nk && st == ST_OK; i++)
-				if (strcmp(keys[i], "keymap:version") != 0) {
-					snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown key in [keymap]",
-						 path, find_line(path, "keymap", keys[i] + 7), keys[i] + 7);
-					st = ST_USAGE;
-				}
-		} else if (nk > 8) {
-			snprintf(err, (size_t)errlen, "%s: [keymap] holds only 'version'", path);
-			st = ST_USAGE;
-		}
-	}
+	l->path = path;
+	l->next = *k;
+	struct ini_opts o = { "a keymap", 0, 1, check_line, l };
+	st = ini_read(path, &o, &ini, err, errlen);
 	if (st == ST_OK) {
-		int nk = iniparser_getsecnkeys(d, "keys");
-		const char **keys = nk > 0 ? calloc((size_t)nk, sizeof *keys) : NULL;
-		if (nk > 0 && !keys) {
-			snprintf(err, (size_t)errlen, "%s: out of memory", path);
-			st = ST_USAGE;
-		} else if (nk > 0) {
-			iniparser_getseckeys(d, "keys", keys);
-		}
-		/* Bound twice in this file: iniparser keeps the last of two
-		 * equal names silently, and two names can be one key (tab, C-i). */
-		unsigned char seen[KEYMAP_SIZE] = { 0 };
-		for (int i = 0; i < nk && st == ST_OK; i++) {
-			const char *full = keys[i];
-			const char *kname = full + 5; /* after "keys:" */
-			const char *val = iniparser_getstring(d, full, "");
-			int key = keymap_key_parse(kname);
-			/* iniparser files "[keys:x]" as a key of [keys] with no value. */
-			int cmd = val ? command_find(val) : -1;
-			if (!val) {
-				snprintf(err, (size_t)errlen, "%s:%d: unknown section [%s] (expected [keymap] or [keys])",
-					 path, find_line(path, full, ""), full);
-				st = ST_USAGE;
-			} else if (key < 0 || key >= KEYMAP_SIZE) {
-				snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown key name",
-					 path, find_line(path, "keys", kname), kname);
-				st = ST_USAGE;
-			} else if (cmd < 0) {
-				snprintf(err, (size_t)errlen, "%s:%d: key '%s': unknown command '%s'",
-					 path, find_line(path, "keys", kname), kname, val);
-				st = ST_USAGE;
-			} else if (find_nth_line(path, "keys", kname, 2) || seen[key]) {
-				int second = find_nth_line(path, "keys", kname, 2);
-				snprintf(err, (size_t)errlen, "%s:%d: key '%s' is bound twice in this file",
-					 path, second ? second : find_line(path, "keys", kname), kname);
-				st = ST_USAGE;
-			} else {
-				seen[key] = 1;
-				next.cmd[key] = (unsigned char)cmd;
-			}
-		}
-		free(keys);
+		ini_free(&ini);
+		*k = l->next;
 	}
-	iniparser_freedict(d);
-	if (st == ST_OK)
-		*k = next;
+	free(l);
 	return st;
 }
 

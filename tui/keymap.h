@@ -24,7 +24,7 @@ enum command keymap_lookup(const struct keymap *k, int key);
 /* Key names as written in keymaps: "j", "S-j" (shift: 'J'), "C-r",
  * "space", "up", "S-left", "pgup", "f1", "colon" ...  Returns the ncurses
  * key code, or -1 for an unknown name.  Case-insensitive, because
- * iniparser lowercases keys. */
+ * the INI reader lowercases keys. */
 int keymap_key_parse(const char *name);
 /* The canonical name of a key code, for the help overlay. */
 void keymap_key_name(int key, char *buf, int size);

@@ -15,10 +15,10 @@ FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -I. -pthread $(FUZZ_SAN) \
 	$(shell $(PKG_CONFIG) --cflags ncursesw sndfile 2>/dev/null) -I$(dir $(INIPARSER_H))
 FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs sndfile soxr 2>/dev/null) -liniparser -lm -pthread
 
-FUZZ_SRC_preset = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c
-FUZZ_SRC_keymap = tui/keymap.c
-FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/album.c audio/source.c audio/resample.c audio/tonal.c
-FUZZ_SRC_cli = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c tui/cli.c
+FUZZ_SRC_preset = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c
+FUZZ_SRC_keymap = tui/keymap.c audio/iniload.c
+FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c audio/album.c audio/source.c audio/resample.c audio/tonal.c
+FUZZ_SRC_cli = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c tui/cli.c
 FUZZ_SRC_source = audio/source.c audio/resample.c
 
 # Extra flags per harness: the command-line parser prints its refusals;

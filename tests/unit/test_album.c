@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "audio/album.h"
+#include "audio/album_report.h"
 #include "audio/status.h"
 
 static char root[1024];

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 #include <curses.h>
 
@@ -166,6 +167,30 @@ static void bad_files_are_refused_with_file_line_and_key(void **state)
 	assert_true(n >= 5);
 }
 
+/* Windows editors save with a byte-order mark and CRLF line ends: such a
+ * keymap loads like any other (it used to be refused). */
+static void bom_and_crlf_load(void **state)
+{
+	char path[] = "/tmp/lathe-keymap-XXXXXX", err[512] = "";
+	static const char text[] = "\xEF\xBB\xBF[keymap]\r\nversion = 1\r\n[keys]\r\nJ = quit ; comment\r\nz = help\r\n";
+	struct keymap k;
+	int fd = mkstemp(path);
+	FILE *f;
+	(void)state;
+	assert_true(fd >= 0);
+	f = fdopen(fd, "wb");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, sizeof text - 1, f), sizeof text - 1);
+	fclose(f);
+	keymap_defaults(&k);
+	if (keymap_load(&k, path, err, sizeof err) != ST_OK)
+		fail_msg("refused: %s", err);
+	assert_int_equal(keymap_lookup(&k, 'j'), ACT_QUIT);
+	assert_int_equal(keymap_lookup(&k, 'z'), ACT_HELP);
+	assert_int_equal(keymap_lookup(&k, 'q'), ACT_QUIT);
+	unlink(path);
+}
+
 static void missing_file_is_an_input_error(void **state)
 {
 	struct keymap k;
@@ -205,6 +230,7 @@ int main(void)
 		cmocka_unit_test(user_file_overrides_key_by_key),
 		cmocka_unit_test(good_files_load),
 		cmocka_unit_test(bad_files_are_refused_with_file_line_and_key),
+		cmocka_unit_test(bom_and_crlf_load),
 		cmocka_unit_test(missing_file_is_an_input_error),
 		cmocka_unit_test(key_names_round_trip),
 	};
