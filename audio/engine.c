@@ -254,6 +254,7 @@ void engine_close(struct engine *e)
 		e->dev->ops->close(e->dev);
 	spsc_free(&e->cmds);
 	tbuf_free(&e->meters);
+	eng_tap_free(e);
 	sem_destroy(&e->wake);
 	free(e);
 }

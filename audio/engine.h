@@ -115,4 +115,21 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
  * reference is loaded the louder of the two is turned down (monitoring
  * only, never rendered), so the comparison is at equal loudness. */
 void engine_set_reference(struct engine *e, int on);
+
+/* The analysis tap (issue 12): a lock-free copy of the chain's output
+ * (post) and input (pre, delayed to line up), in blocks, for spectrum and
+ * stereo meters on the UI side.  Off until enabled; enabling drops what
+ * waited.  A reader that falls behind loses blocks (engine_tap_lost
+ * counts the frames); the audio thread never waits for it.  A block whose
+ * pos does not follow the last one's is a seek or a loop. */
+#define ENGINE_TAP_FRAMES 256
+struct engine_tap_block {
+	int64_t pos;  /* source frame of the first frame */
+	int n;        /* frames, <= ENGINE_TAP_FRAMES */
+	float post[2 * ENGINE_TAP_FRAMES], pre[2 * ENGINE_TAP_FRAMES];
+};
+void engine_tap_enable(struct engine *e, int on);
+/* The oldest waiting block: 1, or 0 when none is waiting. */
+int engine_tap_read(struct engine *e, struct engine_tap_block *b);
+unsigned engine_tap_lost(struct engine *e);
 #endif

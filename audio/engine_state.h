@@ -168,6 +168,13 @@ struct engine {
 	int ref_meas_ok;
 	atomic_int ref_on;
 	float *refL, *refR;
+
+	/* The analysis tap (engine_tap.c): allocated by the first enable. */
+	struct spsc tap;
+	int tap_ready;            /* control thread's */
+	atomic_int tap_on;
+	atomic_uint tap_lost;
+	int tap_fill;             /* audio thread's: frames in the slot being filled */
 	struct delay2 ref_dly;    /* the reference's, like the dry signal's */
 };
 
@@ -198,6 +205,9 @@ static inline float db_gain(float db)
 void eng_park(struct engine *e);
 void eng_unpark(struct engine *e);
 void eng_wake(struct engine *e);
+/* engine_tap.c */
+void eng_tap_push(struct engine *e, const float *post, const float *pre, int m, int64_t pos);
+void eng_tap_free(struct engine *e);
 
 /* engine_play.c: the audio thread. */
 void *eng_audio_start(void *arg);
