@@ -124,6 +124,16 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 	}
 }
 
+double eq_mag2(const struct eq *m, double f)
+{
+	double g = 1;
+
+	for (int i = 0; i < BANDS; i++)
+		if (m->b[i].g != 0)
+			g *= bq_mag2(&m->b[i].c, m->rate, f);
+	return g;
+}
+
 void eq_set_async(struct eq *m, int on)
 {
 	m->async = on;

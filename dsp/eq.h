@@ -13,6 +13,9 @@ void eq_free(struct eq *m);
 void eq_reset(struct eq *m);
 void eq_set(struct eq *m, const double p[P_COUNT]);
 void eq_process(struct eq *m, float *L, float *R, int n);
+/* |H|^2 at f of the sections designed by the last eq_set (read-only: the
+ * console draws the EQ curve from an eq of its own, dsp/eqcurve.c). */
+double eq_mag2(const struct eq *m, double f);
 /* Live mode (off by default, and for renders): eq_set designs in closed
  * form and leaves the fit to eq_design_pending, run by another thread;
  * eq_process takes the fits in as they come.  Set before processing

@@ -258,3 +258,10 @@ void hpf_process(struct hpf *m, float *L, float *R, int n)
 		n -= k;
 	}
 }
+
+double hpf_mag2(const struct hpf *m, double f)
+{
+	if (m->slope24)
+		return bq_mag2(&m->c24a, m->rate, f) * bq_mag2(&m->c24b, m->rate, f);
+	return bq_mag2(&m->c12, m->rate, f);
+}
