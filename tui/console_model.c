@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "audio/album.h"
+#include "audio/album_report.h"
 #include "audio/engine.h"
 #include "tui/console.h"
 
