@@ -18,10 +18,13 @@ DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
             libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev
 # The tests drive the console in tmux and check true peak with ffmpeg too.
 DEB_TEST = libcmocka-dev tmux ffmpeg
+# make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
+# runs side by side with lathe's.  Neither the build nor make test need them.
+DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2
 INIPARSER_H := $(firstword $(wildcard /usr/include/iniparser/iniparser.h /usr/include/iniparser.h /usr/local/include/iniparser.h))
 
 # Goals that install packages first check nothing here: they run make again.
-ifeq ($(filter deps deps-test install-debs clean run test test-san bench deps-fuzz fuzz-smoke,$(MAKECMDGOALS)),)
+ifeq ($(filter deps deps-test deps-bench install-debs clean run test test-san bench deps-fuzz fuzz-smoke,$(MAKECMDGOALS)),)
   $(foreach p,$(PKGS),$(if $(shell $(PKG_CONFIG) --exists $(word 1,$(subst :, ,$(p))) && echo y),,\
     $(error $(word 1,$(subst :, ,$(p))) not found by pkg-config: install $(word 2,$(subst :, ,$(p))) or run `make deps`)))
   ifeq ($(INIPARSER_H),)
@@ -46,7 +49,7 @@ LIB_SRC = $(wildcard dsp/*.c audio/*.c) $(filter-out tui/main.c,$(wildcard tui/*
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
 TEST_SRC = $(wildcard tests/unit/test_*.c)
 TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
-TOOL_SRC = $(wildcard tests/tools/*.c)
+TOOL_SRC = $(filter-out tests/tools/lv2host.c,$(wildcard tests/tools/*.c))
 TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
 all: $(BUILD)/lathe
@@ -88,6 +91,14 @@ $(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/liblathe.a
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS)
 
+# Built only where lilv is installed (the bench asks for it by name).
+$(BUILD)/tests/tools/lv2host: tests/tools/lv2host.c
+	@$(PKG_CONFIG) --exists lilv-0 || { echo "lilv-0 not found by pkg-config: install liblilv-dev or run make deps-bench" >&2; exit 1; }
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags lilv-0 2>/dev/null) $(LDFLAGS) -o $@ $< \
+	  $(shell $(PKG_CONFIG) --libs lilv-0 sndfile 2>/dev/null)
+
 tests: check-cmocka $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
 
 check-cmocka:
@@ -109,6 +120,7 @@ run: deps
 	$(Q)./$(BUILD)/lathe
 
 bench: deps-test
+	-$(Q)$(MAKE) --no-print-directory deps-bench || echo "lathe: bench peers not installed: their figures are skipped"
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)BUILD=$(BUILD) tests/bench.sh
 
@@ -119,6 +131,9 @@ deps:
 
 deps-test:
 	$(Q)$(MAKE) --no-print-directory install-debs DEBS="$(DEB_BUILD) $(DEB_TEST)"
+
+deps-bench:
+	$(Q)$(MAKE) --no-print-directory install-debs DEBS="$(DEB_BENCH)"
 
 install-debs:
 	$(Q)missing=""; for p in $(DEBS); do \
@@ -144,6 +159,6 @@ install: all
 clean:
 	rm -rf build build-san build-tsan
 
-.PHONY: all tests check-cmocka test test-san run bench deps deps-test install-debs install clean
+.PHONY: all tests check-cmocka test test-san run bench deps deps-test deps-bench install-debs install clean
 -include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d
 -include tests/fuzz/fuzz.mk

@@ -14,11 +14,16 @@
  *         skipped).
  *   h[n]  max of p over [n - wold, n - wnew]: a sliding maximum (monotone
  *         deque, O(1) amortised).  wold - wnew + 1 = S + 2 EXT + 1.
- *   e[n]  min(thr / h, release recursion): instant down, exponential up;
- *         kept as its depth d = 1 - e, which holds full float precision
- *         near unity gain, decays exactly to 0 and so lets a quiet stretch
- *         settle on g = 1 (then the gain stage takes a shortcut that gives
- *         the same samples).
+ *   e[n]  min(thr / h, release recursion): instant down, a program-
+ *         dependent hold, exponential up; kept as its depth d = 1 - e,
+ *         which holds full float precision near unity gain, decays
+ *         exactly to 0 and so lets a quiet stretch settle on g = 1 (then
+ *         the gain stage takes a shortcut that gives the same samples).
+ *         The hold: when the depth returns to its top within the longest
+ *         hold of the last top (the crests of a bass note), it holds for
+ *         1.15 times that spacing before releasing, so the gain does not
+ *         move inside a low-frequency cycle; a top after a longer gap (a
+ *         transient) gets no hold and recovers at the release rate.
  *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples:
  *         a smooth S-shaped attack that is complete when the peak plays.
  * Every e in the span averaged for the output samples around a peak
@@ -73,6 +78,15 @@
 #define NQ_SHARE 1.0f
 #endif
 #define DRIVE_MS 10.0
+/* Program-dependent hold (pass_gain).  A top is a depth within HOLD_TOL of
+ * the held one (the crests of a steady tone differ by the detector's
+ * jitter, far less than this); the hold covers HOLD_GAP times the last
+ * spacing of tops (a tone's crests, or a slowly drifting note, arrive
+ * inside it); tops closer than HOLD_GAPMIN_MS are one top (the flat crest
+ * of the sliding maximum).  Chosen by measurement (notes/limiter.md). */
+#define HOLD_TOL 0.995f
+#define HOLD_GAP 1.15f
+#define HOLD_GAPMIN_MS 1.0
 
 struct limiter {
 	struct os_coefs oc;
@@ -91,6 +105,11 @@ struct limiter {
 	float drive_t, drive, kdrive;
 	float thr, thr_4;
 	float wrel;
+	/* Hold (pass_gain): hc counts down the hold after the depth was last
+	 * at its top, since counts from there; hold is the length in use
+	 * (HOLD_GAP times the last spacing of two tops, or none), at most
+	 * hmax (the hold parameter).  Tops closer than gapmin are one top. */
+	unsigned hc, since, hold, hmax, gapmin;
 	float byp_t, byp, byp_step;
 	double cur[P_COUNT];
 	int have;
@@ -337,6 +356,9 @@ void limiter_reset(struct limiter *m)
 	m->s1 = 0.0;
 	m->s2 = 0.0;
 	m->d = 0.0f;
+	m->hc = 0;
+	m->since = m->hmax + 1;
+	m->hold = 0;
 	m->zrun = m->psize;
 	m->quiet = m->emask + 1;
 	m->g = 1.0f;
@@ -375,8 +397,14 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 	}
 	if (CHANGED(P_LIMITER_BYPASS))
 		m->byp_t = p[P_LIMITER_BYPASS] >= 0.5 ? 1.0f : 0.0f;
+	if (CHANGED(P_LIMITER_HOLD)) {
+		m->hmax = (unsigned)lround(p[P_LIMITER_HOLD] * 1e-3 * m->rate);
+		if (m->hold > m->hmax)
+			m->hold = m->hmax;
+	}
 #undef CHANGED
 	if (first) {
+		m->gapmin = (unsigned)lround(HOLD_GAPMIN_MS * 1e-3 * m->rate);
 		m->kdrive = (float)(1.0 - exp(-1.0 / (DRIVE_MS * 1e-3 * m->rate)));
 		m->byp_step = (float)(1.0 / (BYPASS_MS * 1e-3 * m->rate));
 	}
@@ -673,8 +701,9 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 	const unsigned B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
 	const float thr = m->thr, wrel = m->wrel, rrel = 1.0f - m->wrel;
 	const float inv1 = m->inv1, inv2 = m->inv2;
+	const unsigned hmax = m->hmax, gapmin = m->gapmin;
 	float *const eh = m->eh, *const bh = m->bh;
-	unsigned quiet = m->quiet;
+	unsigned quiet = m->quiet, hc = m->hc, since = m->since, hold = m->hold;
 	double s1 = m->s1, s2 = m->s2;
 	float d = m->d, g = m->g;
 	if (cool && d == 0.0f && quiet >= B1 + B2) {
@@ -686,19 +715,36 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 		s1 = s2 = 0.0;
 		g = 1.0f;
 		quiet = quiet + (unsigned)nc < qmax ? quiet + (unsigned)nc : qmax;
+		since = since + (unsigned)nc < hmax + 1 ? since + (unsigned)nc : hmax + 1;
+		hc = 0;
 	} else {
 		for (int i = 0; i < nc; i++) {
 			unsigned ni = n0 + (unsigned)i, ei = ni & emask;
-			if (cool) {
-				/* t = 0: the same arithmetic as below
-				 * (d * rrel + 0, never below 0) with a
-				 * shorter chain from one d to the next. */
-				d = d * rrel;
+			float h = hb[i];
+			float t = h > thr ? (h - thr) / h : 0.0f;
+			if (t > 0.0f && t >= d * HOLD_TOL) {
+				/* At the top again.  A top that follows the last
+				 * one within the longest hold is a cycle of low
+				 * content (or a steady rhythm of peaks): hold
+				 * through the next gap like it, so the gain does
+				 * not move inside the cycle.  A top after a
+				 * longer gap is a transient: no hold, the
+				 * release starts at once. */
+				if (since >= gapmin) {
+					unsigned hn = (unsigned)((float)since * HOLD_GAP);
+					hold = hn > hmax ? 0 : hn;
+				}
+				since = 0;
+				hc = hold;
+				d = t > d ? t : d;
 			} else {
-				float h = hb[i];
-				float t = h > thr ? (h - thr) / h : 0.0f;
-				float dn = d * rrel + wrel * t;
-				d = dn > t ? dn : t;
+				since = since < hmax + 1 ? since + 1 : hmax + 1;
+				if (hc > 0) {
+					hc--;
+				} else {
+					float dn = d * rrel + wrel * t;
+					d = dn > t ? dn : t;
+				}
 			}
 			/* Below one float step of unity gain: exactly unity. */
 			d = d < 1e-7f ? 0.0f : d;
@@ -716,6 +762,9 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 		}
 	}
 	m->quiet = quiet;
+	m->hc = hc;
+	m->since = since;
+	m->hold = hold;
 	m->s1 = s1;
 	m->s2 = s2;
 	m->d = d;
@@ -741,12 +790,10 @@ static void pass_output(struct limiter *m, const float *gb, float *l, float *r,
 			for (int i = 0; i < nc; i++)
 				gmin = gb[i] < gmin ? gb[i] : gmin;
 		} else {
-			for (int i = 0; i < nc; i++) {
-				float gg = gb[i] * dd[i];
-				float y0 = dry0[i] * gg, y1 = dry1[i] * gg;
-				l[i] = y0 + byp * (dry0[i] - y0);
-				r[i] = y1 + byp * (dry1[i] - y1);
-			}
+			/* Bypassed (byp is 1): the delayed dry signal, bit for
+			 * bit (the crossfade's arithmetic could round it). */
+			memcpy(l, dry0, (size_t)nc * sizeof *l);
+			memcpy(r, dry1, (size_t)nc * sizeof *r);
 		}
 	} else {
 		for (int i = 0; i < nc; i++) {

@@ -54,8 +54,13 @@ const struct param_desc param_table[P_COUNT] = {
 	 * than the detector can vouch for between samples (clipped noise
 	 * driven +12 dB read 0.09 dB over a -0.1 dBTP ceiling at 1 ms /
 	 * 0.5 ms), and it only distorts: the true-peak promise sets the range. */
-	{ MOD_LIMITER, "release", "ms", 5, 1000, 60, 1.1, PF_LOG },
+	{ MOD_LIMITER, "release", "ms", 5, 1000, 30, 1.1, PF_LOG },
 	{ MOD_LIMITER, "lookahead", "ms", 1, 5, 2, 0.1, 0 },
+	/* The longest hold of the program-dependent release: when peaks come
+	 * back within it (the crests of a bass note), the gain holds between
+	 * them instead of releasing inside the cycle; 30 ms covers a 20 Hz
+	 * half-cycle.  Isolated transients get no hold.  0 turns it off. */
+	{ MOD_LIMITER, "hold", "ms", 0, 50, 30, 1, 0 },
 
 	BYPASS(MOD_OUTPUT),
 	/* After the limiter: a boost would push true peaks past the ceiling,

@@ -5,7 +5,12 @@
  * KIND: sine:FREQ[:PHASE_DEG], isp (fs/4 at 45 degrees), square:FREQ,
  *       clipnoise:DRIVE_DB, noise, music, silence, dc:VALUE, sweep,
  *       nan (music with NaN/inf/denormal samples mixed in; float formats),
- *       loudsteps (alternating loud/quiet sections) */
+ *       loudsteps (alternating loud/quiet sections),
+ *       music:STYLE with STYLE dense (wall of sound: saws, pads, fast
+ *       hats, sidechain-like pumping), sparse (percussion and a plucked
+ *       line with silences), bass (808-style sub kick and a sustained
+ *       30-60 Hz bass), ballad (piano-like decays, strings, soft kick);
+ *       every one peak-normalised like music */
 #include <math.h>
 #include <sndfile.h>
 #include <stdint.h>
@@ -46,6 +51,77 @@ static void music(double *L, double *R, long n, int rate)
 		double m = 0.55 * kick + snare + bass;
 		L[i] = m + hat * 0.8 + chord * 1.2;
 		R[i] = m + hat * 1.2 + chord * 0.8;
+	}
+}
+
+/* One cheap band-limited saw: a few harmonics are enough for a test. */
+static double saw(double ph, int nh)
+{
+	double s = 0;
+	for (int k = 1; k <= nh; k++)
+		s += sin(k * ph) / k;
+	return s * 0.55;
+}
+
+static void music_style(double *L, double *R, long n, int rate, const char *style)
+{
+	const double notes[8] = { 0, 3, 7, 10, 12, 7, 5, 3 };
+	double lp = 0, lp2 = 0, ph = 0;
+	for (long i = 0; i < n; i++) {
+		double t = (double)i / rate, l = 0, r = 0;
+		if (!strcmp(style, "dense")) {
+			double beat = 60.0 / 128, tb = fmod(t, beat);
+			double kick = sin(2 * M_PI * (45 + 100 * exp(-tb * 40)) * tb) * exp(-tb * 6);
+			double duck = 1 - 0.5 * exp(-tb * 10);
+			double f = 55 * pow(2, notes[(int)(t / (2 * beat)) % 8] / 12);
+			double pad = 0;
+			for (int v = 0; v < 4; v++)
+				pad += saw(2 * M_PI * f * 2 * pow(2, (v * 3.5) / 12) * t * (1 + 0.002 * v), 12);
+			double bass = saw(2 * M_PI * f * t, 8);
+			double hat = urand() * exp(-fmod(t, beat / 4) * 80) * 0.3;
+			double sn = urand() * exp(-fmod(t + beat, 2 * beat) * 12) * 0.6;
+			l = 0.7 * kick + duck * (0.35 * pad + 0.45 * bass) + hat + sn;
+			r = 0.7 * kick + duck * (0.32 * pad + 0.45 * bass) + 0.8 * hat + sn;
+		} else if (!strcmp(style, "sparse")) {
+			double beat = 60.0 / 96, tb = fmod(t, beat);
+			int b = (int)(t / beat) % 8;
+			double kick = (b == 0 || b == 3 || b == 5) ? sin(2 * M_PI * (60 + 60 * exp(-tb * 25)) * tb) * exp(-tb * 12) : 0;
+			double rim = (b & 1) ? urand() * exp(-tb * 90) + sin(2 * M_PI * 1700 * tb) * exp(-tb * 60) : 0;
+			double tp = fmod(t, beat / 2), f = 220 * pow(2, notes[(int)(t / (beat / 2)) % 8] / 12);
+			double pluck = sin(2 * M_PI * f * tp) * exp(-tp * 9) + 0.4 * sin(4 * M_PI * f * tp) * exp(-tp * 20);
+			double gate = ((int)(t / (4 * beat)) % 2) ? 1 : 0.15; /* silences */
+			l = gate * (0.9 * kick + 0.5 * rim + 0.35 * pluck);
+			r = gate * (0.9 * kick + 0.35 * rim + 0.5 * pluck);
+		} else if (!strcmp(style, "bass")) {
+			double beat = 60.0 / 70, tb = fmod(t, beat);
+			double f808 = 35 + 25 * exp(-tb * 8);
+			ph += 2 * M_PI * f808 / rate;
+			double sub = tanh(1.5 * sin(ph)) * exp(-tb * 1.2);
+			double f = 30 + 30 * (0.5 + 0.5 * sin(2 * M_PI * 0.1 * t));
+			double bass = sin(2 * M_PI * f * t) + 0.3 * sin(6 * M_PI * f * t);
+			double hat = urand() * exp(-fmod(t, beat / 8) * 120) * 0.12;
+			double clap = urand() * exp(-fmod(t + beat / 2, beat) * 25) * 0.4;
+			l = 0.8 * sub + 0.35 * bass + hat + clap;
+			r = 0.8 * sub + 0.35 * bass + 0.7 * hat + clap;
+		} else { /* ballad */
+			double beat = 60.0 / 72, tb = fmod(t, beat);
+			double kick = sin(2 * M_PI * (50 + 30 * exp(-tb * 20)) * tb) * exp(-tb * 10) * 0.5;
+			double f = 130.8 * pow(2, notes[(int)(t / beat) % 8] / 12);
+			double piano = 0;
+			for (int k = 1; k <= 6; k++)
+				piano += sin(2 * M_PI * f * k * 1.0008 * tb) * exp(-tb * (2 + k)) / k;
+			double str = 0;
+			for (int v = 0; v < 3; v++)
+				str += saw(2 * M_PI * f * (1 + v * 0.5) * t * (1 + 0.003 * sin(5 * t + v)), 10);
+			str *= 0.15 * (0.6 + 0.4 * sin(2 * M_PI * 0.07 * t));
+			double nz = urand();
+			lp += 0.05 * (nz - lp);
+			lp2 += 0.2 * (lp - lp2);
+			l = kick + 0.6 * piano + str + 0.2 * lp2;
+			r = kick + 0.5 * piano + 1.1 * str + 0.2 * lp2;
+		}
+		L[i] = l;
+		R[i] = r;
 	}
 }
 
@@ -98,8 +174,13 @@ int main(int argc, char **argv)
 			L[k] = urand();
 			R[k] = urand();
 		}
-	} else if (!strcmp(kind, "music") || (nan_kind = !strcmp(kind, "nan"))) {
-		music(L, R, n, rate);
+	} else if (!strcmp(kind, "music") || (nan_kind = !strcmp(kind, "nan")) ||
+		   !strcmp(kind, "music:dense") || !strcmp(kind, "music:sparse") ||
+		   !strcmp(kind, "music:bass") || !strcmp(kind, "music:ballad")) {
+		if (kind[5] == ':')
+			music_style(L, R, n, rate, kind + 6);
+		else
+			music(L, R, n, rate);
 		double pk = 0;
 		for (long k = 0; k < n; k++)
 			pk = fmax(pk, fmax(fabs(L[k]), fabs(R[k])));
