@@ -67,6 +67,14 @@ check '^:set limiter\..*ceiling' "Tab on an ambiguous prefix extends it and list
 tm send-keys 'ceiling -1' Enter
 check '\[ceiling +-1\.0dBTP\]' "the completed command runs"
 
+# The ':' table: a typo gets a suggestion, :load completes preset names,
+# the help lists the table's commands.
+tm send-keys : 'rendr /tmp/x.wav' Enter
+check "unknown command 'rendr': did you mean render\\?" "a mistyped command gets a suggestion"
+tm send-keys : 'load stre' Tab
+check '^:load streaming *$' "Tab after :load completes a preset's name"
+tm send-keys Escape
+
 tm send-keys h h
 check '\[ratio +2\.1:1\]' "h h goes back to comp, on the parameter last used there"
 
@@ -75,6 +83,7 @@ check 'lathe help' "'?' opens the help"
 S=$(tm capture-pane -p)
 echo "$S" | grep -Eq '^ *j down +next parameter' || fail "help lacks the j binding"
 echo "$S" | grep -Eq 'u +undo' || fail "help lacks undo"
+echo "$S" | grep -Eq ':set MOD\.PARAM VALUE +set a value' || fail "help lacks the :set line of the command table"
 tm send-keys Escape
 check '^ output +on' "Esc closes the help"
 tm send-keys v

@@ -638,6 +638,7 @@ int console_main(const struct cli *cli)
 	c->mo.module = MOD_INPUT;
 	c->mo.param = c->mod_param[MOD_INPUT];
 	c->mo.keys = &c->keys;
+	cmdline_help_lines(&c->mo.cmd_help, &c->mo.ncmd_help);
 	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
 	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	engine_get_info(c->e, &c->mo.info);

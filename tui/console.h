@@ -177,7 +177,12 @@ void switch_track(struct console *c, int i);
 void set_reference(struct console *c, int on);
 void next_lower_view(struct console *c);
 
-/* console_cmd.c: the key commands and the ':' line. */
+/* console_cmd.c: the key commands. */
 void run_command(struct console *c, enum command cmd);
+
+/* console_cmdline.c: the ':' line and its command table. */
+void open_cmdline(struct console *c, const char *text);
 void cmdline_key(struct console *c, int ch);
+/* The help page's lines for the ':' commands, from the table. */
+void cmdline_help_lines(const char *const **out, int *n);
 #endif

@@ -10,6 +10,7 @@
 
 #include "tui/ui_layout.h"
 #include "tui/ui_lower.h"
+#include "tui/platforms.h"
 
 #define GRAPH_FULL 6.0   /* GR history, dB at the top of each graph */
 
@@ -72,16 +73,14 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 	{
 		int sx = v->side_x, sw = v->side_w > 40 ? 40 : v->side_w, sy = v->side_y;
 		double I = num->integrated_lufs, plr = num->max_true_peak_db - I;
-		static const struct { const char *name; double target; } plat[3] = {
-			{ "Spotify/YT/Tidal", -14 }, { "Apple Music", -16 }, { "Deezer", -15 },
-		};
+		const struct platform *plat = platforms;
 		int nw_ = mo->have_meters ? mo->nwarn : 0;
 		int have_i = mo->have_meters && isfinite(I) && I > -70;
 
 		fmt_db(a, sizeof a, have_i ? num->lra_lu : NAN);
 		fmt_db(b, sizeof b, have_i && isfinite(plr) ? plr : NAN);
 		putn(sy, sx, sw, R_NORMAL, "LRA%s LU   PLR%s dB", a, b);
-		for (int i = 0; i < 3; i++) {
+		for (int i = 0; i < PLATFORM_COUNT; i++) {
 			double change = plat[i].target - I;
 			char c[24];
 			if (have_i)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "tui/ui_layout.h"
+#include "tui/platforms.h"
 
 static const struct glyphs *G(void)
 {
@@ -165,9 +166,16 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 		}
 		snprintf(right, sizeof right, "  %s%s", ref, rt);
 		int rw = (int)strlen(right) + 1;
-		if (isfinite(d) && d > -70)
-			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s (%d measured): Spotify %+.1f Apple %+.1f Deezer %+.1f",
-			     mo->ntracks, al, mo->album_measured, -14 - d, -16 - d, -15 - d);
+		if (isfinite(d) && d > -70) {
+			char pl[96] = "";
+			for (int i = 0; i < PLATFORM_COUNT; i++) {
+				size_t len = strlen(pl);
+				snprintf(pl + len, sizeof pl - len, " %s %+.1f", platforms[i].brief,
+					 platforms[i].target - d);
+			}
+			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s (%d measured):%s",
+			     mo->ntracks, al, mo->album_measured, pl);
+		}
 		else
 			putn(y, 0, w - rw, R_LABEL, " %d tracks  %s", mo->ntracks, al);
 		putn(y, w - rw, (int)strlen(ref) + 2, R_NORMAL, "  %s", ref);
@@ -233,35 +241,20 @@ void draw_status(struct view *v, const struct ui_model *mo)
 	putn(y, v->w - rw, rw, mo->dirty ? R_VALUE : R_DIM, "%s", right);
 }
 
-/* Help: every command with the keys actually bound to it, in columns. */
-static const char *const cmdline_help[] = {
-	":set comp.ratio 2    set a value",
-	":save NAME           save a preset",
-	":load NAME|PATH      load a preset",
-	":render PATH         render offline",
-	":target -14 [all]    land on LUFS",
-	":bypass MOD  :monitor NAME",
-	":seek 1:20  :loop A B|off  :reset",
-	":next :prev :track N  switch track",
-	":copy all|N          settings to tracks",
-	":ref [on|off]        reference",
-	":w :q :q!  :presets",
-};
-#define NCMDLINE_HELP ((int)(sizeof cmdline_help / sizeof cmdline_help[0]))
-
+/* Help: every command with the keys actually bound to it, in columns,
+ * then the ':' commands (their lines come from the command table). */
 int view_help_rows(const struct view *v, const struct ui_model *mo, int *visible)
 {
 	int colw = 39, cols = (v->w - 2) / colw;
-	(void)mo;
 	if (cols < 1)
 		cols = 1;
 	*visible = v->h - 4;
-	return (ACT_COUNT - 1 + NCMDLINE_HELP + cols - 1) / cols;
+	return (ACT_COUNT - 1 + mo->ncmd_help + cols - 1) / cols;
 }
 
 void draw_help(struct view *v, const struct ui_model *mo)
 {
-	int ncmd = NCMDLINE_HELP;
+	int ncmd = mo->ncmd_help;
 	int colw = 39, cols = (v->w - 2) / colw, visible, total, top;
 	char keys[64];
 
@@ -290,7 +283,7 @@ void draw_help(struct view *v, const struct ui_model *mo)
 			putn(y, x, 13, R_KEY, "%-12.12s", keys[0] ? keys : "-");
 			putn(y, x + 13, colw - 14, R_NORMAL, "%s", command_help[cmd]);
 		} else {
-			putn(y, x, colw - 1, R_LABEL, "%s", cmdline_help[i - (ACT_COUNT - 1)]);
+			putn(y, x, colw - 1, R_LABEL, "%s", mo->cmd_help[i - (ACT_COUNT - 1)]);
 		}
 	}
 	putn(v->h - 2, 1, v->w - 2, R_DIM, "? or Esc closes   j/k or arrows scroll   keymap: ~/.config/lathe/keymap.ini");

@@ -60,6 +60,8 @@ struct ui_model {
 	char job[160];             /* background render / target progress */
 
 	int help, help_top;
+	const char *const *cmd_help;  /* the ':' commands' help lines */
+	int ncmd_help;
 	const struct keymap *keys;
 	char keymap_source[300];   /* where the bindings came from */
 

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "tui/console.h"
+#include "tui/suggest.h"
 
 static struct console *new_console(int ntracks)
 {
@@ -135,12 +136,33 @@ static void meters_hold_and_warn(void **state)
 	free_console(c);
 }
 
+static void typos_get_a_suggestion(void **state)
+{
+	static const char *const words[] = { "play", "render", "analyze", "--target", "--preset", "--set",
+					     "--seconds" };
+	const int n = (int)(sizeof words / sizeof words[0]);
+
+	(void)state;
+	assert_string_equal(suggest_word("rendr", words, n), "render");
+	assert_string_equal(suggest_word("--targte", words, n), "--target");
+	assert_string_equal(suggest_word("analyse", words, n), "analyze");
+	assert_string_equal(suggest_word("paly", words, n), "play");
+	/* Nothing close, an exact word, an empty word: no guess. */
+	assert_null(suggest_word("xyzzy", words, n));
+	assert_null(suggest_word("render", words, n));
+	assert_null(suggest_word("", words, n));
+	/* Two equally near: no guess rather than a wrong one. */
+	static const char *const two[] = { "sat", "set" };
+	assert_null(suggest_word("sit", two, 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(steps_coalesce_and_undo),
 		cmocka_unit_test(copy_to_all_is_one_undo),
 		cmocka_unit_test(meters_hold_and_warn),
+		cmocka_unit_test(typos_get_a_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
