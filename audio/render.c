@@ -1,7 +1,7 @@
 /* Offline render: source -> chain -> file, with the limiter's latency
  * compensated so output frame n lines up with input frame n and nothing of
  * the head or tail is lost. */
-#include "render.h"
+#include "render_int.h"
 
 #include <ebur128.h>
 #include <errno.h>
@@ -18,13 +18,6 @@
 #include "dsp/dither.h"
 #include "source.h"
 #include "status.h"
-
-#define BLOCK 4096
-
-/* Where processed audio goes: a file, or a loudness meter. */
-struct sink {
-	int (*write)(struct sink *k, const float *stereo, int n);
-};
 
 struct file_sink {
 	struct sink base;
@@ -71,20 +64,9 @@ static int meter_write(struct sink *k, const float *stereo, int n)
 	return ebur128_add_frames_float(m->st, stereo, (size_t)n) == EBUR128_SUCCESS ? 0 : -1;
 }
 
-/* Where audio comes from: a file (through the whole chain), or the cached
- * output of the modules before the limiter (through the limiter only). */
-struct feed {
-	struct source *src; /* a file, or NULL for the cache */
-	const float *cL, *cR;
-	int64_t pos, frames;
-	float *buf;
-	char *err;
-	int errlen;
-};
-
 static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
 {
-	if (!f->src) {
+	if (!f->src && f->fd < 0) {
 		if (n > f->frames - f->pos)
 			n = f->frames - f->pos;
 		memcpy(L, f->cL + f->pos, (size_t)n * sizeof *L);
@@ -92,9 +74,18 @@ static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
 		f->pos += n;
 		return n;
 	}
-	n = source_read(f->src, f->buf, n);
-	if (n < 0)
-		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
+	if (f->src) {
+		n = source_read(f->src, f->buf, n);
+		if (n < 0)
+			snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
+	} else {
+		n = cache_file_read(f->fd, f->buf, f->pos, n > f->frames - f->pos ? f->frames - f->pos : n);
+		if (n < 0)
+			snprintf(f->err, (size_t)f->errlen, "cannot read the search's temporary file: %s",
+				 strerror(errno));
+		else
+			f->pos += n;
+	}
 	for (int64_t i = 0; i < n; i++) {
 		L[i] = f->buf[2 * i];
 		R[i] = f->buf[2 * i + 1];
@@ -106,7 +97,7 @@ static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
  * the cache) into a sink, dropping the first latency frames and flushing
  * the lookahead with silence at the end.  Returns ST_OK, ST_INPUT (read
  * error), ST_OUTPUT (sink error) or -1 (cancelled). */
-static int run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
+int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
 	       const struct render_opts *o, double *max_gr, char *err, int errlen)
 {
 	int rc = ST_OK, lat, skip, tail;
@@ -193,7 +184,7 @@ static int same_file(const char *a, const char *b)
 
 /* Checks that do not need the audio: worth failing on before a long
  * loudness search. */
-static int check_output(const char *in, const char *out, int bits, int *format,
+int render_check_output(const char *in, const char *out, int bits, int *format,
 			char *err, int errlen)
 {
 	*format = render_format_for(out, bits);
@@ -221,7 +212,7 @@ static int check_output(const char *in, const char *out, int bits, int *format,
 }
 
 /* Render a feed into OUT through a temporary file renamed at the end. */
-static int write_output(struct feed *f, int rate, const char *in, const char *out,
+int render_write(struct feed *f, int rate, const char *in, const char *out,
 			const double v[P_COUNT], const struct render_opts *o,
 			char *err, int errlen)
 {
@@ -231,7 +222,7 @@ static int write_output(struct feed *f, int rate, const char *in, const char *ou
 	int bits = o && o->bits ? o->bits : 24;
 	SF_INFO info = { 0 };
 
-	rc = check_output(in, out, bits, &format, err, errlen);
+	rc = render_check_output(in, out, bits, &format, err, errlen);
 	if (rc)
 		return rc;
 	info.samplerate = rate;
@@ -257,7 +248,7 @@ static int write_output(struct feed *f, int rate, const char *in, const char *ou
 		goto out;
 	}
 	errno = 0;
-	rc = run(f, rate, v, &fs.base, o, NULL, err, errlen);
+	rc = render_run(f, rate, v, &fs.base, o, NULL, err, errlen);
 	if (rc == ST_OUTPUT)
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
 			 errno ? strerror(errno) : sf_strerror(fs.sf));
@@ -285,14 +276,14 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 	struct source *src;
 	int rc, format;
 
-	rc = check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
+	rc = render_check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
 	if (rc)
 		return rc;
 	rc = source_open(&src, in, err, errlen);
 	if (rc)
 		return rc;
-	struct feed f = { .src = src };
-	rc = write_output(&f, source_rate(src), in, out, v, o, err, errlen);
+	struct feed f = { .src = src, .fd = -1 };
+	rc = render_write(&f, source_rate(src), in, out, v, o, err, errlen);
 	if (res && rc == ST_OK) {
 		res->frames = source_frames(src);
 		res->rate = source_rate(src);
@@ -304,7 +295,7 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 /* Integrated loudness of a feed through the chain.  Histogram mode:
  * constant memory, fast, and its 0.1 LU bins are far finer than the
  * search's tolerance needs after interpolation. */
-static int measure_feed(struct feed *f, int rate, const double v[P_COUNT], double *lufs,
+int render_measure_feed(struct feed *f, int rate, const double v[P_COUNT], double *lufs,
 			double *max_gr_db, const struct render_opts *o, char *err, int errlen)
 {
 	struct meter_sink ms = { { meter_write }, NULL };
@@ -315,7 +306,7 @@ static int measure_feed(struct feed *f, int rate, const double v[P_COUNT], doubl
 		snprintf(err, (size_t)errlen, "out of memory");
 		return ST_INPUT;
 	}
-	rc = run(f, rate, v, &ms.base, o, max_gr_db, err, errlen);
+	rc = render_run(f, rate, v, &ms.base, o, max_gr_db, err, errlen);
 	if (rc == ST_OK && ebur128_loudness_global(ms.st, lufs) != EBUR128_SUCCESS)
 		rc = ST_INPUT;
 	if (rc == -1)
@@ -333,194 +324,9 @@ int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 
 	if (rc)
 		return rc;
-	struct feed f = { .src = src };
-	rc = measure_feed(&f, source_rate(src), v, lufs, max_gr_db, o, err, errlen);
+	struct feed f = { .src = src, .fd = -1 };
+	rc = render_measure_feed(&f, source_rate(src), v, lufs, max_gr_db, o, err, errlen);
 	source_close(src);
 	return rc;
 }
 
-typedef int (*measure_fn)(void *ctx, const double v[P_COUNT], double *lufs,
-			  double *gr, char *err, int errlen);
-
-/* Secant search on the limiter drive.  Below the ceiling loudness follows
- * drive dB for dB; limiting makes it fall short, so the first step is
- * taken whole and the rest by secants. */
-static int search_drive(measure_fn measure, void *ctx, const char *in,
-			double v[P_COUNT], double target, double *lufs_out,
-			double *max_gr_db, char *err, int errlen)
-{
-	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
-	double x0 = v[P_LIMITER_DRIVE], y0, x1, y1 = NAN, gr = 0;
-	int rc;
-
-	rc = measure(ctx, v, &y0, &gr, err, errlen);
-	if (rc)
-		return rc;
-	if (!isfinite(y0)) {
-		snprintf(err, (size_t)errlen, "%s: is silent; no drive reaches %.1f LUFS", in, target);
-		return ST_INPUT;
-	}
-	if (fabs(y0 - target) < 0.03) {
-		y1 = y0;
-		goto done;
-	}
-	x1 = x0 + (target - y0);
-	for (int it = 0; it < 12; it++) {
-		if (x1 > d->max)
-			x1 = d->max;
-		if (x1 < d->min)
-			x1 = d->min;
-		v[P_LIMITER_DRIVE] = x1;
-		rc = measure(ctx, v, &y1, &gr, err, errlen);
-		if (rc)
-			return rc;
-		if (fabs(y1 - target) < 0.03)
-			break;
-		if ((x1 == d->max && y1 < target) || (x1 == d->min && y1 > target)) {
-			snprintf(err, (size_t)errlen,
-				 "%s: cannot reach %.1f LUFS: at the limit of the drive range (%+.0f dB) it lands at %.2f LUFS",
-				 in, target, x1, y1);
-			return ST_USAGE;
-		}
-		double slope = (y1 - y0) / (x1 - x0);
-		/* Loudness never rises faster than drive, and a flat slope means
-		 * the limiter is eating everything: keep steps sane. */
-		if (!isfinite(slope) || slope > 1.0)
-			slope = 1.0;
-		if (slope < 0.05)
-			slope = 0.05;
-		x0 = x1;
-		y0 = y1;
-		x1 = x1 + (target - y1) / slope;
-	}
-	if (fabs(y1 - target) > 0.1) {
-		snprintf(err, (size_t)errlen, "%s: the loudness search did not settle on %.1f LUFS (%.2f)",
-			 in, target, y1);
-		return ST_USAGE;
-	}
-done:
-	if (lufs_out)
-		*lufs_out = y1;
-	if (max_gr_db)
-		*max_gr_db = gr;
-	return ST_OK;
-}
-
-struct file_measure {
-	const char *in;
-	const struct render_opts *o;
-};
-
-static int measure_file(void *ctx, const double v[P_COUNT], double *lufs,
-			double *gr, char *err, int errlen)
-{
-	struct file_measure *m = ctx;
-	return render_measure(m->in, v, lufs, gr, m->o, err, errlen);
-}
-
-int render_find_drive(const char *in, double v[P_COUNT], double target,
-		      double *lufs_out, double *max_gr_db,
-		      const struct render_opts *o, char *err, int errlen)
-{
-	struct file_measure m = { in, o };
-	return search_drive(measure_file, &m, in, v, target, lufs_out, max_gr_db, err, errlen);
-}
-
-/* The cached search: the modules before the limiter run once, into
- * memory; every measurement and the final write rerun only the limiter. */
-struct cache {
-	float *L, *R;
-	int64_t frames;
-	int rate;
-	const struct render_opts *o;
-};
-
-static int measure_cache(void *ctx, const double v[P_COUNT], double *lufs,
-			 double *gr, char *err, int errlen)
-{
-	struct cache *k = ctx;
-	struct feed f = { .cL = k->L, .cR = k->R, .frames = k->frames };
-	struct render_opts quiet = { .cancel = k->o ? k->o->cancel : NULL };
-
-	return measure_feed(&f, k->rate, v, lufs, gr, &quiet, err, errlen);
-}
-
-/* Above this the pre-limiter signal is not kept in memory (about 25
- * minutes of 44.1 kHz stereo): the search reruns the whole chain. */
-#define CACHE_MAX_FRAMES (64LL << 20)
-
-int render_file_target(const char *in, const char *out, double v[P_COUNT],
-		       double target, const struct render_opts *o,
-		       double *lufs, double *max_gr_db, char *err, int errlen)
-{
-	struct source *src;
-	struct cache k = { .o = o };
-	int rc, format;
-
-	rc = check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
-	if (rc)
-		return rc;
-	rc = source_open(&src, in, err, errlen);
-	if (rc)
-		return rc;
-	k.frames = source_frames(src);
-	k.rate = source_rate(src);
-	if (k.frames <= CACHE_MAX_FRAMES) {
-		k.L = malloc((size_t)k.frames * sizeof *k.L);
-		k.R = malloc((size_t)k.frames * sizeof *k.R);
-	}
-	if (!k.L || !k.R) {
-		/* Too long to keep: the slower search, then a plain render. */
-		free(k.L);
-		free(k.R);
-		source_close(src);
-		rc = render_find_drive(in, v, target, lufs, max_gr_db, o, err, errlen);
-		return rc ? rc : render_file(in, out, v, o, NULL, err, errlen);
-	}
-	struct chain *c = chain_new(k.rate);
-	float *buf = malloc(BLOCK * 2 * sizeof *buf);
-	int64_t n = 0, got = 0;
-	rc = ST_OK;
-	if (!c || !buf) {
-		snprintf(err, (size_t)errlen, "%s: out of memory", in);
-		rc = ST_INPUT;
-	} else {
-		chain_set_all(c, v);
-		chain_reset(c);
-		while (n < k.frames && (got = source_read(src, buf, BLOCK)) > 0) {
-			if (got > k.frames - n)
-				got = k.frames - n;
-			for (int64_t i = 0; i < got; i++) {
-				k.L[n + i] = buf[2 * i];
-				k.R[n + i] = buf[2 * i + 1];
-			}
-			chain_process_pre(c, k.L + n, k.R + n, (int)got);
-			n += got;
-			if (o && o->progress && (n / BLOCK) % 64 == 0)
-				o->progress(o->ctx, (double)n / (double)k.frames);
-			if (o && o->cancel && atomic_load(o->cancel)) {
-				snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
-				rc = -1;
-				break;
-			}
-		}
-		if (rc == ST_OK && (got < 0 || source_error(src)[0])) {
-			snprintf(err, (size_t)errlen, "%s", source_error(src));
-			rc = ST_INPUT;
-		}
-		/* A header that promised more than the file holds. */
-		k.frames = n;
-	}
-	chain_free(c);
-	free(buf);
-	source_close(src);
-	if (rc == ST_OK)
-		rc = search_drive(measure_cache, &k, in, v, target, lufs, max_gr_db, err, errlen);
-	if (rc == ST_OK) {
-		struct feed f = { .cL = k.L, .cR = k.R, .frames = k.frames };
-		rc = write_output(&f, k.rate, in, out, v, o, err, errlen);
-	}
-	free(k.L);
-	free(k.R);
-	return rc;
-}

@@ -8,9 +8,16 @@
 struct render_opts {
 	int bits;                 /* 16, 24 (TPDF dithered) or 32 (float) */
 	uint32_t dither_seed;     /* dither is deterministic for a given seed */
-	/* Called now and then from the rendering thread with 0..1. */
+	/* Called now and then from the rendering thread with 0..1 of the
+	 * whole job; it only ever increases. */
 	void (*progress)(void *ctx, double fraction);
+	/* Called as each phase of a loudness search begins, from the same
+	 * thread: "measuring", "searching", "writing".  May be NULL. */
+	void (*phase)(void *ctx, const char *name);
 	void *ctx;
+	/* The loudness search keeps up to this many frames in memory
+	 * (0: 4M, 32 MB), beyond that in a temporary file. */
+	int64_t cache_mem_frames;
 	atomic_int *cancel;       /* non-zero: stop, remove the temporary file */
 };
 
@@ -43,9 +50,11 @@ int render_find_drive(const char *in, double v[P_COUNT], double target,
 		      double *lufs_out, double *max_gr_db,
 		      const struct render_opts *o, char *err, int errlen);
 
-/* render_find_drive then render_file, but the modules before the limiter
- * run once (their output kept in memory): each loudness measurement reruns
- * only the limiter.  Same samples as the two calls. */
+/* render_find_drive then render_file, in one: the modules before the
+ * limiter run once (their output kept in memory, or in a temporary file
+ * for a long input, so memory stays bounded at any length) and each
+ * loudness measurement and the write rerun only the limiter.  Same samples
+ * as the two calls. */
 int render_file_target(const char *in, const char *out, double v[P_COUNT],
 		       double target, const struct render_opts *o,
 		       double *lufs, double *max_gr_db, char *err, int errlen);

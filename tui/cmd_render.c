@@ -28,6 +28,7 @@ static void on_signal(int sig)
 
 struct progress {
 	const char *name;
+	const char *phase; /* of a --target render: measuring, searching, writing */
 	int shown;
 };
 
@@ -40,8 +41,14 @@ static void show_progress(void *ctx, double f)
 	for (int i = 0; i < 40; i++)
 		bar[i] = i < n ? '#' : '.';
 	bar[40] = 0;
-	fprintf(stderr, "\r%-24.24s [%s] %3d%%", p->name, bar, (int)(f * 100));
+	fprintf(stderr, "\r%-24.24s %-9s [%s] %3d%%", p->name, p->phase, bar, (int)(f * 100));
 	p->shown = 1;
+}
+
+static void show_phase(void *ctx, const char *name)
+{
+	struct progress *p = ctx;
+	p->phase = name;
 }
 
 /* OUT for IN when -o names a folder: same base name, a format we write. */
@@ -66,7 +73,7 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 {
 	double v[P_COUNT];
 	char err[ERRLEN];
-	struct progress pr = { in, 0 };
+	struct progress pr = { in, "", 0 };
 	struct render_opts o = { .bits = c->bits, .cancel = &cancelled };
 	int rc;
 	double lufs = NAN, gr = 0;
@@ -74,12 +81,13 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 	memcpy(v, v0, sizeof v);
 	if (!c->quiet && isatty(2)) {
 		o.progress = show_progress;
+		o.phase = show_phase;
 		o.ctx = &pr;
 	}
 	if (c->has_target) {
 		rc = render_file_target(in, out, v, c->target, &o, &lufs, &gr, err, sizeof err);
 		if (pr.shown)
-			fprintf(stderr, "\r%70s\r", "");
+			fprintf(stderr, "\r%80s\r", "");
 		if (rc)
 			goto fail;
 		if (gr > GR_WARN_DB)
@@ -88,7 +96,7 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 	} else {
 		rc = render_file(in, out, v, &o, NULL, err, sizeof err);
 		if (pr.shown)
-			fprintf(stderr, "\r%70s\r", "");
+			fprintf(stderr, "\r%80s\r", "");
 		if (rc)
 			goto fail;
 	}

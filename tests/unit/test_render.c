@@ -67,6 +67,74 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+/* A long input keeps the search's cache in a temporary file instead of
+ * memory (forced here with a small cache_mem_frames): the same drive, the
+ * same loudness and the same samples as with the cache in memory.  And the
+ * progress of a --target render is one bar that only moves forward,
+ * through measuring, searching and writing, in that order. */
+struct seen {
+	double last;
+	int backwards, calls;
+	char phases[64];
+};
+
+static void on_progress(void *ctx, double f)
+{
+	struct seen *s = ctx;
+	if (f < s->last)
+		s->backwards++;
+	s->last = f;
+	s->calls++;
+}
+
+static void on_phase(void *ctx, const char *name)
+{
+	struct seen *s = ctx;
+	size_t n = strlen(s->phases);
+	snprintf(s->phases + n, sizeof s->phases - n, "%s%c", n ? " " : "", name[0]);
+}
+
+static void test_cache_in_file(void **state)
+{
+	(void)state;
+	double v1[P_COUNT], v2[P_COUNT], l1, l2, g1, g2;
+	char err[ERRLEN], a[300], b[300];
+	struct seen sa = { 0 }, sb = { 0 };
+	struct render_opts o1 = { .bits = 24, .progress = on_progress, .phase = on_phase, .ctx = &sa };
+	struct render_opts o2 = o1;
+	o2.ctx = &sb;
+	o2.cache_mem_frames = 44100; /* 1 s: the 6 s input goes to a file */
+	params_defaults(v1);
+	v1[P_COMP_THRESHOLD] = -20;
+	memcpy(v2, v1, sizeof v1);
+	snprintf(a, sizeof a, "%s/mem.wav", dir);
+	snprintf(b, sizeof b, "%s/file.wav", dir);
+	assert_int_equal(render_file_target(in_path, a, v1, -11, &o1, &l1, &g1, err, sizeof err), ST_OK);
+	assert_int_equal(render_file_target(in_path, b, v2, -11, &o2, &l2, &g2, err, sizeof err), ST_OK);
+	printf("  drive %+.3f dB, %.3f LUFS; phases %s, %d progress calls, last %.3f\n",
+	       v1[P_LIMITER_DRIVE], l1, sa.phases, sa.calls, sa.last);
+	assert_true(v1[P_LIMITER_DRIVE] == v2[P_LIMITER_DRIVE]);
+	assert_true(l1 == l2 && g1 == g2);
+	long na, nb;
+	float *xa = read_wav(a, &na), *xb = read_wav(b, &nb);
+	assert_int_equal(na, nb);
+	assert_memory_equal(xa, xb, (size_t)na * 2 * sizeof *xa);
+	free(xa);
+	free(xb);
+	/* The temporary file is gone (it was never in the folder's listing
+	 * under a name, or was unlinked at once): only the outputs are here. */
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "test $(ls -A %s | grep -c lathe-search) = 0", dir);
+	assert_int_equal(system(cmd), 0);
+	for (int k = 0; k < 2; k++) {
+		struct seen *s = k ? &sb : &sa;
+		assert_int_equal(s->backwards, 0);
+		assert_true(s->calls > 5);
+		assert_true(fabs(s->last - 1.0) < 1e-9);
+		assert_string_equal(s->phases, "m s w");
+	}
+}
+
 static void test_cached_search_matches_plain(void **state)
 {
 	(void)state;
@@ -165,6 +233,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cached_search_matches_plain),
+		cmocka_unit_test(test_cache_in_file),
 		cmocka_unit_test(test_latency_compensated),
 		cmocka_unit_test(test_dither_deterministic),
 	};
