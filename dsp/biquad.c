@@ -35,6 +35,9 @@
 #define LAWSON_ITER 12
 #define SEARCH_ROUNDS 12
 #define SEARCH_BELOW 0.0115 /* 0.05 dB in ln of |H|^2 */
+#define TOP_OF_BAND (20000.0 / 44100.0)
+/* 0.1 dB, less what a 1 % grid can miss between its points */
+#define TOP_TOL_DB 0.09
 
 void bq_identity(struct bq *c)
 {
@@ -150,9 +153,12 @@ double bq_mag2(const struct bq *c, double rate, double f)
 	       (A0 * A0 * ph[0] + A1 * A1 * ph[1] - 4.0 * c->a2 * ph[2]);
 }
 
-double bq_fit_hi(double rate)
+/* Upper edge of the fitted band: 0.4 fs (the in-band fit), or 20 kHz at
+ * 44.1 kHz (to the top of the audio band: as close to Nyquist as one
+ * section can follow a prototype, and not always within 0.1 dB). */
+static double fit_hi(double rate, int top)
 {
-	double hi = 0.4 * rate;
+	double hi = (top ? TOP_OF_BAND : 0.4) * rate;
 
 	return hi < 24000.0 ? hi : 24000.0;
 }
@@ -273,9 +279,9 @@ static int dense(const double *f, int n, double fr, double qr, double hi, int co
 	return k;
 }
 
-static int fit_grid(double rate, double f0, const struct bq_analog *p, double *f)
+static int fit_grid(double rate, double f0, const struct bq_analog *p, int top, double *f)
 {
-	double hi = bq_fit_hi(rate);
+	double hi = fit_hi(rate, top);
 	int n = 0;
 
 	if (f0 > hi * 0.9)
@@ -380,17 +386,17 @@ static void invert(struct bq *c)
 /* The fit problem of one orientation: the prototype of gain g sampled on
  * the grid. */
 static void fit_setup(struct fit *F, double rate, enum bq_eq_kind kind, double f0,
-                      const struct bq_analog *p)
+                      const struct bq_analog *p, int top)
 {
 	double fg[FIT_POINTS];
 
-	F->n = fit_grid(rate, f0, p, fg);
+	F->n = fit_grid(rate, f0, p, top, fg);
 	for (int i = 0; i < F->n; i++) {
 		phis(rate, fg[i], F->ph[i]);
 		F->mag2[i] = bq_analog_mag2(p, fg[i] / f0);
 		/* Where no biquad can follow the prototype (a resonant shelf
 		 * at the very top), the error goes where it is least heard. */
-		F->imp[i] = fg[i] <= 0.75 * 0.5 * rate ? 1.0 : 0.25;
+		F->imp[i] = fg[i] <= (top ? TOP_OF_BAND : 0.375) * rate ? 1.0 : 0.25;
 	}
 }
 
@@ -406,14 +412,14 @@ static double pole_pull(const struct bq_analog *p, double rate, double f0)
 
 /* One orientation: the prototype of gain g, inverted when inv. */
 static double design_orient(struct bq *c, double rate, enum bq_eq_kind kind,
-                            double f0, double g, double q, int inv)
+                            double f0, double g, double q, int inv, int top)
 {
 	struct bq_analog p = bq_proto(kind, g, q);
 	double w0T = 2.0 * M_PI * f0 / rate;
 	struct fit F;
 	double err, kf = pole_pull(&p, rate, f0), kd = 1, step = 0.04;
 
-	fit_setup(&F, rate, kind, f0, &p);
+	fit_setup(&F, rate, kind, f0, &p, top);
 	err = fit_num(&F, &p, w0T, kf, kd, LAWSON_ITER, c);
 	/* Near Nyquist the matched poles are not quite the best ones for a
 	 * second-order fit: a short pattern search on their frequency and
@@ -442,34 +448,65 @@ static double design_orient(struct bq *c, double rate, enum bq_eq_kind kind,
 	return stable(c) ? err : INFINITY;
 }
 
+/* The better orientation fitted up to the top of the band (top) or to
+ * 0.4 fs. */
+static double design_best(struct bq *c, double rate, enum bq_eq_kind kind,
+                          double f0, double gain_db, double q, int top)
+{
+	struct bq alt;
+
+	/* A cut is the exact reciprocal of the boost of the same size, so
+	 * either can be designed.  Whichever keeps the sharper resonance in
+	 * the poles fits better; try both. */
+	double e1 = design_orient(c, rate, kind, f0, gain_db, q, 0, top);
+	double e2 = design_orient(&alt, rate, kind, f0, -gain_db, q, 1, top);
+	if (e2 < e1) {
+		*c = alt;
+		e1 = e2;
+	}
+	return e1;
+}
+
+/* Largest |dB| error against the prototype from 20 Hz to hi, on a
+ * 1 % grid. */
+static double err_db(const struct bq *c, double rate, const struct bq_analog *p,
+                     double f0, double hi)
+{
+	double e = 0;
+
+	for (double f = 20.0; f <= hi; f *= 1.01) {
+		double d = fabs(10.0 * log10(bq_mag2(c, rate, f) / bq_analog_mag2(p, f / f0)));
+		e = d > e ? d : e;
+	}
+	return e == e ? e : INFINITY;
+}
+
 void bq_design_eq(struct bq *c, double rate, enum bq_eq_kind kind,
                   double f0, double gain_db, double q)
 {
-	struct bq alt;
+	struct bq in;
 
 	if (gain_db == 0 || !(f0 > 0) || !(q > 0) || !(f0 < 0.5 * rate)) {
 		bq_identity(c);
 		return;
 	}
-	/* A cut is the exact reciprocal of the boost of the same size, so
-	 * either can be designed.  Whichever keeps the sharper resonance in
-	 * the poles fits better; try both. */
-	double e1 = design_orient(c, rate, kind, f0, gain_db, q, 0);
-	double e2 = design_orient(&alt, rate, kind, f0, -gain_db, q, 1);
-	if (e2 < e1) {
-		*c = alt;
-		e1 = e2;
+	/* To the top of the band where one section manages it within
+	 * 0.1 dB; where it cannot (bells of 9 dB and more, very wide ones,
+	 * resonant high shelves), the fit to 0.4 fs, which keeps within
+	 * 0.1 dB below 16 kHz, where most of what is heard lies. */
+	struct bq_analog p = bq_proto(kind, gain_db, q);
+	double e_top = design_best(c, rate, kind, f0, gain_db, q, 1);
+	if (!(e_top < INFINITY) || err_db(c, rate, &p, f0, fit_hi(rate, 1)) > TOP_TOL_DB) {
+		double e_in = design_best(&in, rate, kind, f0, gain_db, q, 0);
+		if (e_in < INFINITY) {
+			*c = in;
+			e_top = e_in;
+		}
 	}
-	if (!(e1 < INFINITY))
+	if (!(e_top < INFINITY))
 		bq_identity(c); /* cannot happen for f0 < 0.49 rate; never unstable */
 }
 
-/* Closed form, for the audio thread while a value glides: the same
- * matched poles and orientation as the fit, and the numerator matched to
- * the analog magnitude at DC, at f0 and at Nyquist (Vicanek's three
- * points).  A few exp, cos and sqrt: bounded, where the fit is 30 to
- * 570 us.  Between the points it strays up to a few tenths of a dB near
- * Nyquist, which is why the fit replaces it once the value lands. */
 /* Matched poles of one orientation and the numerator matched to the
  * analog magnitude at DC, at f0 and at Nyquist (Vicanek's three points). */
 static void three_point(struct bq *t, double rate, enum bq_eq_kind kind,

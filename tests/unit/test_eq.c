@@ -493,6 +493,72 @@ static void test_designer_thread(void **state)
 	chain_free(ref);
 }
 
+/* To the top of the band: within 0.1 dB of the RBJ prototype up to
+ * 20 kHz at 44.1 kHz, measured on rendered impulses, on the issue's
+ * example (a 15 kHz bell, Q 2, +6 dB read +0.47 dB off at 20 kHz with
+ * the fit that stopped at 0.4 fs) and on grids of musical settings.
+ * What one section cannot do (bells of +-9 dB and more, resonant high
+ * shelves, Q > 1.5) is measured in the notes, not promised here. */
+static double top_dev(double rate, int band, double f, double g, double q, double *at)
+{
+	int n = response_len(rate, f, q);
+	float *h = impulse(rate, band, f, g, q, n);
+	struct bq_analog a = bq_proto(band_kind[band], g, q);
+	double worst = max_dev(rate, band, f, g, q, 20000, at);
+
+	for (int i = 0; i <= 40; i++) {
+		double fr = 10000 + 250.0 * i;
+		double d = fabs(dft_db(h, n, rate, fr) - 10 * log10(bq_analog_mag2(&a, fr / f)));
+		if (d > worst) {
+			worst = d;
+			*at = fr;
+		}
+	}
+	free(h);
+	return worst;
+}
+
+static void test_top_of_band(void **state)
+{
+	static const double bf[] = { 1000, 5000, 10000, 15000, 18000 }, bg[] = { -6, -3, 3, 6 };
+	static const double bqs[] = { 0.5, 0.7, 1, 2, 4 };
+	static const double hf[] = { 2000, 6000, 10000, 16000 }, hg[] = { -12, -9, -6, -3, 3, 6, 9, 12 };
+	static const double hq[] = { 0.5, 0.707, 1 };
+	static const double lf[] = { 50, 200, 1000 }, lq[] = { 0.5, 0.707, 1, 2 };
+	double at = 0, worst[3] = { 0, 0, 0 };
+	(void)state;
+
+	double d = top_dev(44100, 3, 15000, 6, 2, &at);
+	print_message("  15 kHz bell, Q 2, +6 dB: %.4f dB off (at %.0f Hz)\n", d, at);
+	assert_true(d < 0.1);
+	for (size_t i = 0; i < 5; i++)
+		for (size_t j = 0; j < 4; j++)
+			for (size_t k = 0; k < 5; k++) {
+				d = top_dev(44100, 2, bf[i], bg[j], bqs[k], &at);
+				if (d >= 0.1)
+					fail_msg("bell %g Hz %+g dB Q %g: %.3f dB at %.0f Hz", bf[i], bg[j], bqs[k], d, at);
+				worst[0] = fmax(worst[0], d);
+			}
+	for (size_t i = 0; i < 4; i++)
+		for (size_t j = 0; j < 8; j++)
+			for (size_t k = 0; k < 3; k++) {
+				d = top_dev(44100, 4, hf[i], hg[j], hq[k], &at);
+				if (d >= 0.1)
+					fail_msg("high shelf %g Hz %+g dB Q %g: %.3f dB at %.0f Hz", hf[i], hg[j], hq[k], d, at);
+				worst[1] = fmax(worst[1], d);
+			}
+	for (size_t i = 0; i < 3; i++)
+		for (size_t j = 0; j < 8; j++)
+			for (size_t k = 0; k < 4; k++) {
+				d = top_dev(44100, 0, lf[i], hg[j], lq[k], &at);
+				if (d >= 0.1)
+					fail_msg("low shelf %g Hz %+g dB Q %g: %.3f dB at %.0f Hz", lf[i], hg[j], lq[k], d, at);
+				worst[2] = fmax(worst[2], d);
+			}
+	print_message("  to 20 kHz at 44.1 kHz, worst: bells %.4f, high shelves %.4f, low shelves %.4f dB\n",
+	              worst[0], worst[1], worst[2]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -504,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_bad_input),
 		cmocka_unit_test(test_flat_is_identity),
 		cmocka_unit_test(test_stability_extreme_rates),
+		cmocka_unit_test(test_top_of_band),
 		cmocka_unit_test(test_async_glide_lands_on_fit),
 		cmocka_unit_test(test_designer_thread),
 	};
