@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "atomicfile.h"
+#include "sfout.h"
 #include "dsp/chain.h"
 #include "dsp/dither.h"
 #include "source.h"
@@ -218,7 +219,8 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 {
 	struct file_sink fs = { .base = { file_write }, .bits = 24 };
 	struct atomicfile af;
-	int rc, format;
+	struct sfout so;
+	int rc, format, e;
 	int bits = o && o->bits ? o->bits : 24;
 	SF_INFO info = { 0 };
 
@@ -240,9 +242,10 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	rc = atomicfile_open(&af, out, AF_DIRECT_SPECIAL, err, errlen);
 	if (rc)
 		goto out;
-	fs.sf = sf_open_fd(af.fd, SFM_WRITE, &info, SF_FALSE);
+	fs.sf = sfout_open(&so, af.fd, af.direct, &info);
 	if (!fs.sf) {
-		snprintf(err, (size_t)errlen, "%s: cannot write: %s", out, sf_strerror(NULL));
+		snprintf(err, (size_t)errlen, "%s: cannot write: %s", out,
+			 so.err ? strerror(so.err) : sf_strerror(NULL));
 		atomicfile_abort(&af);
 		rc = ST_OUTPUT;
 		goto out;
@@ -251,11 +254,12 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	rc = render_run(f, rate, v, &fs.base, o, NULL, err, errlen);
 	if (rc == ST_OUTPUT)
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
-			 errno ? strerror(errno) : sf_strerror(fs.sf));
-	/* sf_close writes the final header sizes: its failure is a failed render. */
-	if (sf_close(fs.sf) != 0 && rc == ST_OK) {
-		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
-			 errno ? strerror(errno) : "cannot finish the header");
+			 so.err ? strerror(so.err) : errno ? strerror(errno) : sf_strerror(fs.sf));
+	/* sf_close writes the final header sizes, and the FLAC encoder its
+	 * last frames: a failure there is a failed render. */
+	e = sfout_close(&so, fs.sf);
+	if (e && rc == ST_OK) {
+		snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(e));
 		rc = ST_OUTPUT;
 	}
 	if (rc == ST_OK)

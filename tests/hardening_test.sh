@@ -68,6 +68,139 @@ else
 	echo "skip: disk full (needs root and a tmpfs mount)"
 fi
 
+# ---- a disk that fills within the last bytes, for every format ----------
+# Each output is first rendered where there is room; then the tmpfs is
+# filled so that it runs out at offsets around the end of that file (the
+# FLAC encoder writes its last frames inside sf_close).  Whatever the
+# offset: exit 0 with exactly the reference bytes, or exit 3 with one line,
+# nothing under the name and no temporary file.
+"$SIGGEN" --seconds 2.5 music "$T/mid.wav" || exit 1
+"$SIGGEN" --seconds 1.5 noise "$T/mid2.wav" || exit 1
+mkdir "$T/ref" "$T/in"
+"$LATHE" render -q "$T/mid.wav" -o "$T/in/a.flac" && "$LATHE" render -q "$T/mid2.wav" -o "$T/in/b.flac" \
+	|| fail "album inputs"
+# same_tree REF DIR: DIR (less "fill") holds the files REF holds, each the
+# same bytes, or for float files (whose PEAK chunk has a time stamp) the
+# same size and the same samples.
+same_tree() {
+	[ "$(cd "$1" && find . | sort)" = "$(cd "$2" && find . ! -name fill | sort)" ] || return 1
+	for f in $(cd "$1" && find . -type f); do
+		cmp -s "$1/$f" "$2/$f" && continue
+		[ "$(stat -c %s "$1/$f")" = "$(stat -c %s "$2/$f")" ] && "$WAVCMP" "$1/$f" "$2/$f" >/dev/null 2>&1 || return 1
+	done
+}
+# edge_case NAME OUTPUT-IN-FULL ARGS...: runs the render at every offset.
+edge_case() {
+	name=$1; out=$2; shift 2
+	rm -rf "$T/ref"/*
+	"$LATHE" render -q "$@" -o "$T/ref/$out" || { fail "$name: reference render"; return; }
+	size=$(du -sb "$T/ref" | cut -f1)
+	bad=0; wrote=0; refused=0
+	for k in -9000 -4097 -1 0 1 100 700 2000 4095 4097 6000 9000 13000 20000 40000 90000; do
+		TRIED=$((TRIED + 1))
+		rm -rf "$FULL"/* "$FULL"/.[!.]* 2>/dev/null
+		avail=$(df -B1 --output=avail "$FULL" | tail -1)
+		fill=$((avail - size + k))
+		[ "$fill" -gt 0 ] && head -c "$fill" /dev/zero >"$FULL/fill" 2>/dev/null
+		"$LATHE" render -q "$@" -o "$FULL/$out" 2>"$T/err"; st=$?
+		if [ "$st" = 0 ] && same_tree "$T/ref" "$FULL"; then
+			wrote=$((wrote + 1))
+		elif [ "$st" = 3 ] && [ "$(wc -l <"$T/err")" = 1 ] && no_temp "$name at $k" "$FULL"; then
+			refused=$((refused + 1))
+			# An album keeps tracks that were whole before the disk
+			# filled; each one left must be the reference's.
+			for f in $(ls -A "$FULL" | grep -v '^fill$'); do
+				if [ -d "$FULL/$f" ]; then
+					for g in $(ls -A "$FULL/$f"); do
+						cmp -s "$FULL/$f/$g" "$T/ref/$f/$g" || { bad=$((bad + 1)); echo "$name at $k: partial $f/$g"; }
+					done
+				else
+					bad=$((bad + 1)); echo "$name at $k: $f left under the name"
+				fi
+			done
+		else
+			bad=$((bad + 1)); echo "$name at $k bytes short: exit $st, $(ls -A "$FULL"), $(cat "$T/err")"
+		fi
+	done
+	[ "$bad" = 0 ] && [ "$refused" -gt 0 ] \
+		&& ok "$name on a filling disk: $wrote whole, $refused refused with exit 3" \
+		|| fail "$name on a filling disk: $bad of 16 offsets went wrong ($refused refused)"
+}
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1M tmpfs "$FULL" 2>/dev/null; then
+	edge_case "FLAC 24-bit" o.flac "$T/mid.wav"
+	edge_case "FLAC 16-bit" o.flac --bits 16 "$T/mid.wav"
+	edge_case "FLAC --target" o.flac --target -14 "$T/mid.wav"
+	edge_case "WAV 24-bit" o.wav "$T/mid.wav"
+	edge_case "WAV 32-bit float" o.wav --bits 32f "$T/mid2.wav"
+	edge_case "AIFF 16-bit" o.aiff --bits 16 "$T/mid.wav"
+	edge_case "album of FLAC" album --album --jobs 1 --target -14 "$T/in/a.flac" "$T/in/b.flac"
+	edge_case "album of FLAC, 2 jobs, 16-bit" album --album --jobs 2 --bits 16 --target -12 "$T/in/a.flac" "$T/in/b.flac"
+	umount "$FULL"
+else
+	echo "skip: filling disk (needs root and a tmpfs mount)"
+fi
+
+# ---- a render plan that would overwrite an input, or write one file twice --
+# Every output is checked against every input and every other output, by
+# device and inode, before anything is written.  What must hold: the exit
+# status, one line, and every file in the folder exactly as before.
+P="$T/plan"
+mkdir -p "$P/d1" "$P/d2" "$P/out" "$P/link"
+"$SIGGEN" --seconds 0.3 music "$P/in.wav" && "$SIGGEN" --seconds 0.3 noise "$P/d1/in.wav" || exit 1
+cp "$P/in.wav" "$P/d1/x.wav"; cp "$P/d1/in.wav" "$P/d2/x.wav"; cp "$P/in.wav" "$P/a.ogg"
+cp "$P/in.wav" "$P/d2/a.wav"; cp "$P/in.wav" "$P/d2/same.wav"
+"$LATHE" render -q "$P/d2/x.wav" -o "$P/d2/x.flac" || fail "plan: a FLAC input"
+ln "$P/in.wav" "$P/out/hard.wav"
+ln -s ../in.wav "$P/link/x.wav"
+snapshot() { (cd "$P" && find . | sort | while read -r f; do if [ -f "$f" ]; then cksum "$f"; else echo "$f"; fi; done) >"$1"; }
+snapshot "$T/plan.before"
+# plan WANT WHAT ARGS...: run in $P; nothing in it may change.
+plan() {
+	want=$1; what=$2; shift 2
+	TRIED=$((TRIED + 1))
+	(cd "$P" && timeout -k 5 60 "$LATHE" render -q "$@") >/dev/null 2>"$T/err"; st=$?
+	snapshot "$T/plan.after"
+	rm -rf "$P/out/a.wav" "$P/out/x.wav" "$P/out/x.flac" "$P/new" "$P/out/new" "$P/out/same.wav"
+	if [ "$st" != "$want" ]; then
+		fail "$what: exit $st, want $want: $(cat "$T/err")"
+	elif [ "$(wc -l <"$T/err")" != 1 ]; then
+		fail "$what: want one line, got: $(cat "$T/err")"
+	elif ! cmp -s "$T/plan.before" "$T/plan.after"; then
+		fail "$what: files changed: $(diff "$T/plan.before" "$T/plan.after" | tr '\n' ' ')"
+	else
+		ok "$what: $(cat "$T/err")"
+	fi
+}
+plan 3 "folder render: input 1's master over input 2" d1/in.wav in.wav -o .
+plan 3 "folder render: input 2's master over input 1" in.wav d1/in.wav -o .
+plan 3 "folder render with --target over another input" --target -14 d1/in.wav in.wav -o .
+plan 3 "folder render, output folder by another name" d1/in.wav in.wav -o d1/..
+plan 3 "folder render, output folder with a trailing slash" d1/in.wav in.wav -o ./
+plan 3 "folder render, output through a symlink to an input" d1/x.wav in.wav -o link
+plan 3 "folder render, output a hard link of an input" out/hard.wav d1/in.wav -o d1
+plan 3 "folder render, 16 bit, output is the other input" --bits 16 d1/in.wav in.wav -o .
+plan 3 "one file: output is the input by another name" in.wav -o d1/../in.wav
+plan 3 "one file: output is a hard link of the input" in.wav -o out/hard.wav
+plan 3 "one file: output is a symlink to the input" in.wav -o link/x.wav
+plan 3 "album: a track's master over another track" --album --target -14 d1/in.wav in.wav -o .
+plan 3 "album, 2 jobs: a track's master over another track" --album --jobs 2 --target -14 in.wav d1/in.wav -o .
+plan 3 "album: a master over a hard link of another track" --album --target -14 out/hard.wav d1/in.wav -o d1
+plan 1 "folder render: two inputs with one name" d1/x.wav d2/x.wav -o out
+plan 1 "folder render: one input twice" d1/x.wav d1/x.wav -o out
+plan 1 "folder render: one input twice by two names" d1/x.wav ./d1/../d1/x.wav -o out
+plan 1 "folder render: names that map to one output (a.ogg, a.wav)" a.ogg d2/a.wav -o out
+plan 3 "folder render into a folder not yet there" d1/x.wav d2/x.wav -o out/new
+plan 1 "folder render with --target: two with one name" --target -14 d1/x.wav d2/x.wav -o out
+plan 1 "album: two tracks with one name" --album --target -14 d1/x.wav d2/x.wav -o out
+plan 1 "album into a new folder: two tracks with one name" --album --target -14 d1/x.wav d2/x.wav -o new
+plan 1 "album: one track twice" --album --target -14 d2/x.flac d2/x.flac -o out
+printf '[album]\ntarget = -14\noutput = ../out\n[track1]\nfile = x.wav\noutput = same.wav\n[track2]\nfile = ../d2/same.wav\n' >"$P/d1/twice.ini"
+snapshot "$T/plan.before"
+plan 1 "album file: an output name and an input name that meet" d1/twice.ini
+printf '[album]\ntarget = -14\noutput = .\n[track1]\nfile = x.wav\noutput = in.wav\n[track2]\nfile = in.wav\noutput = y.wav\n' >"$P/d1/over.ini"
+snapshot "$T/plan.before"
+plan 3 "album file: a track's output names another track's input" d1/over.ini
+
 # ---- write errors on devices: /dev/full ----------------------------------
 if [ -c /dev/full ]; then
 	TRIED=$((TRIED + 1))

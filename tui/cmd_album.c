@@ -15,6 +15,7 @@
 
 #include "audio/album.h"
 #include "audio/album_report.h"
+#include "audio/outplan.h"
 #include "audio/analyze.h"
 #include "audio/json.h"
 #include "audio/paths.h"
@@ -335,13 +336,6 @@ static int output_path(char *buf, size_t size, const char *dir, const char *in,
 	return snprintf(buf, size, "%s/%s%s", dir, base, ext) >= (int)size ? -1 : 0;
 }
 
-static int same_file(const char *a, const char *b)
-{
-	struct stat sa, sb;
-	return stat(a, &sa) == 0 && stat(b, &sb) == 0 &&
-	       sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-}
-
 /* The album as the command line describes it, or as its file does with
  * the command line on top (the command line wins). */
 static int build_album(const struct cli *c, struct album *al, char *err, int errlen)
@@ -509,23 +503,31 @@ int album_main(const struct cli *c)
 			rc = ST_USAGE;
 			goto out;
 		}
-		for (int k = 0; k < i; k++)
-			if (!strcmp(r.jobs[k].out, j->out)) {
-				fprintf(stderr, "lathe: %s: tracks %d and %d would both be written there (give each an output name)\n",
-					j->out, k + 1, i + 1);
-				rc = ST_USAGE;
-				goto out;
-			}
 	}
-	/* Renders run side by side: no track may write over another's input. */
-	for (int i = 0; i < r.n; i++)
-		for (int k = 0; k < r.n; k++)
-			if (same_file(r.jobs[i].out, r.jobs[k].in)) {
-				fprintf(stderr, "lathe: %s: the output of track %d would overwrite the input of track %d; lathe never writes over an input\n",
-					r.jobs[i].out, i + 1, k + 1);
-				rc = ST_OUTPUT;
-				goto out;
-			}
+	/* Renders run side by side: no track may write over another's input,
+	 * and no two tracks one file (compared by device and inode). */
+	{
+		const char **ins = calloc((size_t)(r.n > 0 ? r.n : 1), sizeof *ins);
+		const char **outs = calloc((size_t)(r.n > 0 ? r.n : 1), sizeof *outs);
+		if (!ins || !outs) {
+			free(ins);
+			free(outs);
+			fprintf(stderr, "lathe: out of memory\n");
+			rc = ST_INPUT;
+			goto out;
+		}
+		for (int i = 0; i < r.n; i++) {
+			ins[i] = r.jobs[i].in;
+			outs[i] = r.jobs[i].out;
+		}
+		rc = outplan_check(r.n, ins, outs, "track", err, sizeof err);
+		free(ins);
+		free(outs);
+		if (rc) {
+			fprintf(stderr, "lathe: %s\n", err);
+			goto out;
+		}
+	}
 	rc = album_check_audio(&al, err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "lathe: %s\n", err);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "audio/analyze.h"
+#include "audio/outplan.h"
 #include "audio/render.h"
 #include "audio/status.h"
 #include "cli.h"
@@ -153,17 +154,40 @@ int render_main(const struct cli *c)
 			errno == ENOENT ? "no such folder (several inputs need -o FOLDER)" : "is not a folder");
 		return ST_OUTPUT;
 	}
+	/* Every output is named and checked against every input and every
+	 * other output before the first one is written. */
+	char (*outs)[4096] = calloc((size_t)c->nfiles, sizeof *outs);
+	const char **outp = calloc((size_t)c->nfiles, sizeof *outp);
+	if (!outs || !outp) {
+		free(outs);
+		free(outp);
+		fprintf(stderr, "lathe: out of memory\n");
+		return ST_OUTPUT;
+	}
 	for (int i = 0; i < c->nfiles; i++) {
-		char out[4096];
 		if (folder)
-			out_in_folder(out, sizeof out, c->output, c->files[i], c->bits);
+			out_in_folder(outs[i], sizeof outs[i], c->output, c->files[i], c->bits);
 		else
-			snprintf(out, sizeof out, "%s", c->output);
-		rc = render_one(c, c->files[i], out, v);
-		if (rc == 130)
-			return rc;
+			snprintf(outs[i], sizeof outs[i], "%s", c->output);
+		outp[i] = outs[i];
+	}
+	rc = outplan_check(c->nfiles, (const char *const *)c->files, outp, "input", err, sizeof err);
+	if (rc) {
+		fprintf(stderr, "lathe: %s\n", err);
+		worst = rc;
+		goto out;
+	}
+	for (int i = 0; i < c->nfiles; i++) {
+		rc = render_one(c, c->files[i], outs[i], v);
+		if (rc == 130) {
+			worst = rc;
+			break;
+		}
 		if (rc && !worst)
 			worst = rc;
 	}
+out:
+	free(outs);
+	free(outp);
 	return worst;
 }

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "audio/demo.h"
+#include "audio/outplan.h"
 #include "audio/render.h"
 #include "audio/session.h"
 #include "audio/status.h"
@@ -66,6 +67,14 @@ int start_job_track(struct console *c, int kind, const char *out, double target,
 	if (c->job.kind != JOB_NONE) {
 		con_status(c, 1, "a %s is still running", c->job.kind == JOB_RENDER ? "render" : "target search");
 		return -1;
+	}
+	/* No render may write over any file the console has open. */
+	for (int t = 0; kind == JOB_RENDER && out && t < c->ntracks; t++) {
+		const char *in = t == c->cur && c->file ? c->file : c->tracks[t].path;
+		if (in && *in && outplan_same(out, in)) {
+			con_status(c, 1, "%s is track %d's file; lathe never writes over an input", out, t + 1);
+			return -1;
+		}
 	}
 	c->job.kind = kind;
 	c->job.track = track;

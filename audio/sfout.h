@@ -1,0 +1,31 @@
+/* libsndfile writing where every byte is checked.  libsndfile drops write
+ * errors in places (the FLAC encoder writes its last frames inside
+ * sf_close and ignores a failure there), so a regular file is written
+ * through virtual I/O callbacks that record the first error themselves.
+ * A pipe or device (written straight through, see AF_DIRECT_SPECIAL) goes
+ * through sf_open_fd, because libsndfile must know it cannot seek there:
+ * it refuses WAV and AIFF and leaves the FLAC header as streamed.
+ *
+ *	struct sfout o;
+ *	SNDFILE *sf = sfout_open(&o, fd, direct, &info);
+ *	... sf_writef_*(sf, ...) ...
+ *	int e = sfout_close(&o, sf);   // 0, or the errno of the first failure
+ */
+#ifndef LATHE_SFOUT_H
+#define LATHE_SFOUT_H
+#include <sndfile.h>
+
+struct sfout {
+	int fd;
+	int err;   /* first errno seen by a callback; 0 while all is well */
+};
+
+/* NULL when libsndfile refuses the format or the first header write
+ * fails; o->err then holds the errno, if it was a system error. */
+SNDFILE *sfout_open(struct sfout *o, int fd, int direct, SF_INFO *info);
+
+/* Closes sf (writing what libsndfile still holds) and returns 0 when every
+ * write, from the first header to the last frame, went through; otherwise
+ * the errno of the first failure (EIO when libsndfile gave none). */
+int sfout_close(struct sfout *o, SNDFILE *sf);
+#endif
