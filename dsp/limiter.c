@@ -28,9 +28,13 @@
  *         a smooth S-shaped attack that is complete when the peak plays.
  * Every e in the span averaged for the output samples around a peak
  * (EXT samples either side of its interval) already holds that peak's
- * reduction, so the output never exceeds thr there; thr sits MARGIN_DB
- * below the ceiling for the detector's worst low reading and for the
- * reconstruction of the gain-modulated product.
+ * reduction, so the output never exceeds thr there.  p is the larger of
+ * two readings: the accurate one times OS_LOW (its worst low reading, so
+ * it never reads under the true peak) and libebur128's own 4x reading
+ * (os_coefs.eb; it over-reads bright material by up to ~0.2 dB) times
+ * EB_SAFE.  Both meters then stay under the ceiling with thr at the
+ * ceiling itself (MARGIN_DB 0; it was 0.15 dB when the detector did not
+ * model libebur128, and music settled 0.2 dB under the ceiling).
  *
  * State:
  *   dl[c]   delay line of channel c, written twice (at i and i + dsize) so
@@ -63,7 +67,9 @@
 #endif
 
 #define LOOKAHEAD_MAX_MS 5.0
-#define MARGIN_DB 0.15
+#ifndef MARGIN_DB
+#define MARGIN_DB 0.0
+#endif
 /* Samples either side of a peak's interval held at its full reduction. */
 #define EXT 4
 #define BYPASS_MS 10.0
@@ -78,6 +84,14 @@
 #define NQ_SHARE 1.0f
 #endif
 #define DRIVE_MS 10.0
+/* The meters' reading (os_coefs.eb) times EB_SAFE is held under thr as
+ * well: room for float sums against libebur128's and for the gain's own
+ * modulation of the product.  EB_TO_GRID puts it on the scale of q (the
+ * grid peak, which thr_4 is compared with). */
+#ifndef EB_SAFE
+#define EB_SAFE 1.002f
+#endif
+#define EB_TO_GRID (EB_SAFE / (OS_SEC4 * OS_LOW))
 /* Program-dependent hold (pass_gain).  A top is a depth within HOLD_TOL of
  * the held one (the crests of a steady tone differ by the detector's
  * jitter, far less than this); the hold covers HOLD_GAP times the last
@@ -159,7 +173,7 @@ static void kernel_bound(const double *h, double *k2, double *k1, double *k0)
 static void skip_bound(const struct os_coefs *oc, struct limiter *m)
 {
 	double k2 = 0, k1 = 0, k0 = 0;
-	for (int ph = 1; ph <= 4; ph++) {
+	for (int ph = 1; ph <= 7; ph++) {
 		double h[KN];
 		for (int j = 0; j < KN; j++) {
 			/* response to x = unit impulse at m + j - KW */
@@ -181,7 +195,14 @@ static void skip_bound(const struct os_coefs *oc, struct limiter *m)
 				       0.75 * xm[0] - 0.25 * xm[1];
 			else if (ph == 2)
 				h[j] = uu[0] - 0.5 * xm[0] - 0.5 * xm[1];
-			else if (ph == 3)
+			else if (ph >= 5) {
+				/* The meters' model at m + f/4 (os_coefs.eb). */
+				int f = ph - 4;
+				double a = 0.0;
+				for (int i = 0; i < OS_EB; i++)
+					a += oc->eb[f - 1][i] * xm[i - 5];
+				h[j] = a - (1.0 - f / 4.0) * xm[0] - f / 4.0 * xm[1];
+			} else if (ph == 3)
 				h[j] = b[0] * (uu[0] + xm[1]) + b[1] * (xm[0] + uu[1]) +
 				       b[2] * (uu[-1] + xm[2]) + b[3] * (xm[-1] + uu[2]) -
 				       0.25 * xm[0] - 0.75 * xm[1];
@@ -240,7 +261,7 @@ struct limiter *limiter_new(double rate)
 	m->bh = calloc(esize, sizeof(float));
 	m->dq = calloc(qsize, sizeof(unsigned));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
-	m->scr = calloc(2 * (CH + UPRE) + 2 * (CH + 1) + 8 * CH, sizeof(float));
+	m->scr = calloc(2 * (CH + UPRE) + 2 * (CH + 1) + 10 * CH, sizeof(float));
 	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
 	    !m->dq || !m->dq2 || !m->scr) {
 		limiter_free(m);
@@ -431,7 +452,7 @@ static inline float sanitize(float x)
  * near-Nyquist share. */
 DSP_CLONES
 static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
-                        float *u, float *P2, float *P4, float *q)
+                        float *u, float *P2, float *P4, float *q, float *qe)
 {
 	const int nu = nc + UPRE;
 	for (int s = 0; s < nu; s++)
@@ -464,11 +485,30 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
 		for (int t = 0; t < nc; t++)
 			q[t] += c * xn[t + k];
 	}
+	/* The meters' model: its three points inside each interval. */
+	for (int t = 0; t < nc; t++)
+		qe[t] = 0.0f;
+	for (int f = 0; f < 3; f++) {
+		float acc[CH];
+		for (int t = 0; t < nc; t++)
+			acc[t] = 0.0f;
+		const float *xe = xm - 5;
+		for (int i = 0; i < OS_EB; i++) {
+			const float c = oc->eb[f][i];
+			for (int t = 0; t < nc; t++)
+				acc[t] += c * xe[t + i];
+		}
+		for (int t = 0; t < nc; t++) {
+			float a = fabsf(acc[t]);
+			qe[t] = a > qe[t] ? a : qe[t];
+		}
+	}
 	for (int t = 0; t < nc; t++) {
 		float a = fabsf(xm[t]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
 		a = a > b ? a : b;
 		c = c > d ? c : d;
-		q[t] = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]);
+		float g = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]), e = qe[t] * EB_TO_GRID;
+		q[t] = g > e ? g : e;
 	}
 }
 
@@ -553,7 +593,7 @@ static void ring_write2(float *restrict buf, unsigned size, unsigned w,
 
 /* The block scratch (m->scr), carved the same way for every pass. */
 struct blk {
-	float *uL, *uR, *p2L, *p2R, *p4L, *p4R, *qL, *qR, *hb, *gb, *xs0, *xs1;
+	float *uL, *uR, *p2L, *p2R, *p4L, *p4R, *qL, *qR, *hb, *gb, *xs0, *xs1, *eL, *eR;
 };
 
 static struct blk blk_of(float *scr)
@@ -571,6 +611,8 @@ static struct blk blk_of(float *scr)
 	b.gb = b.hb + CH;
 	b.xs0 = b.gb + CH;
 	b.xs1 = b.xs0 + CH;
+	b.eL = b.xs1 + CH;
+	b.eR = b.eL + CH;
 	return b;
 }
 
@@ -634,8 +676,9 @@ static void pass_detect(struct limiter *m, const struct blk *b, unsigned n0, int
 	} else {
 		float *const uL = b->uL, *const uR = b->uR, *const p2L = b->p2L, *const p2R = b->p2R;
 		float *const p4L = b->p4L, *const p4R = b->p4R, *const qL = b->qL, *const qR = b->qR;
-		detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL);
-		detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR);
+		float *const eL = b->eL, *const eR = b->eR;
+		detect_chan(&m->oc, XL, nc, uL, p2L, p4L, qL, eL);
+		detect_chan(&m->oc, XR, nc, uR, p2R, p4R, qR, eR);
 		for (int i = 0; i < nc; i++) {
 			float dm = dv[i];
 			float p = 0.0f;
@@ -646,6 +689,8 @@ static void pass_detect(struct limiter *m, const struct blk *b, unsigned n0, int
 				float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
 				float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
 				p = (rl > rr ? rl : rr) * dm * OS_LOW;
+				float pe = (eL[i] > eR[i] ? eL[i] : eR[i]) * dm * EB_SAFE;
+				p = p > pe ? p : pe;
 			}
 			pk[(n0 + (unsigned)i) & pmask] = p;
 			zrun = p != 0.0f ? 0 : zrun < zmax ? zrun + 1 : zmax;

@@ -37,6 +37,16 @@ void os_init(struct os_coefs *oc)
 	}
 	for (int k = 0; k < OS_NQ; k++)
 		oc->nq[k] = (float)((k & 1 ? -w[k] : w[k]) / sum);
+	/* libebur128's interp_create(49, 4): tap j, m = j - 24, sinc(m / 4)
+	 * times a Hann window; phase f takes the taps j = 4k + f, tap k on
+	 * x[n - k] for the point at n - 6 + f / 4. */
+	for (int f = 1; f <= 3; f++)
+		for (int i = 0; i < OS_EB; i++) {
+			int j = 4 * (OS_EB - 1 - i) + f;
+			double mm = j - 24.0, x = mm * M_PI / 4.0;
+			double cc = sin(x) / x * 0.5 * (1.0 - cos(2.0 * M_PI * j / 48.0));
+			oc->eb[f - 1][i] = (float)cc;
+		}
 	halfband(b, OS_K2, 5.0);
 	for (int k = 0; k < OS_K2; k++)
 		oc->b[k] = (float)b[k];

@@ -29,11 +29,20 @@
 
 /* Taps of the near-Nyquist band detector (see os_nyquist). */
 #define OS_NQ 32
+/* Taps per phase of the meters' model (os_coefs.eb). */
+#define OS_EB 12
 
 struct os_coefs {
 	float c1[OS_H1];  /* stage 1, full form for contiguous SIMD */
 	float b[OS_K2];   /* stage 2, folded */
 	float nq[OS_NQ];  /* alternating-sign Kaiser window, unit gain at fs/2 */
+	/* The 4x interpolator of libebur128 (the meter lathe analyze and
+	 * most loudness tools use below 96 kHz: a 49-tap Hann-windowed sinc):
+	 * eb[f - 1][i] weighs x[m - 5 + i] for its point at m + f/4.  Its
+	 * pass band ripples, so it reads up to about 0.2 dB above the true
+	 * peak of bright material; the limiter holds that reading under the
+	 * ceiling too. */
+	float eb[3][OS_EB];
 };
 
 /* Per-channel state: the last half-sample points (u[m] between x[m] and
