@@ -41,6 +41,11 @@ ratio() {
 	awk -v a="$(cut -d' ' -f2 "$T/$1" 2>/dev/null)" -v b="$(cut -d' ' -f2 "$T/$2" 2>/dev/null)" -v t="$3" \
 		'BEGIN { if (a > 0 && b > 0) printf "  %s: lathe is %.1fx faster (cpu time)\n", t, b / a }'
 }
+# times A B TEXT: how many times B's cpu time A's is (for "at most 3x").
+slower() {
+	awk -v a="$(cut -d' ' -f2 "$T/$1" 2>/dev/null)" -v b="$(cut -d' ' -f2 "$T/$2" 2>/dev/null)" -v t="$3" \
+		'BEGIN { if (a > 0 && b > 0) printf "  %s: %.2fx (cpu time)\n", t, a / b }'
+}
 
 SETS="--set hpf.freq=25 --set eq.mid2_gain=2 --set eq.high_gain=1.5 --set comp.threshold=-18 --set comp.ratio=2 --set limiter.drive=4"
 REPEAT=3; run lathe_chain "$LATHE" render -q $SETS "$T/in.wav" -o "$T/lathe.wav"
@@ -54,7 +59,9 @@ else
 fi
 REPEAT=1
 
+run lathe_plain "$LATHE" render -q "$T/in.wav" -o "$T/lathe-plain.wav"
 run lathe_target "$LATHE" render -q --target -14 "$T/in.wav" -o "$T/lathe-14.wav"
+slower lathe_target lathe_plain "--target -14 against a plain render of the same file (goal: at most 3x)"
 if command -v ffmpeg >/dev/null; then
 	# loudnorm's documented two-pass use: measure, then normalise with the
 	# measured values.
@@ -70,6 +77,35 @@ LN
 		[ -f "$T/$f.wav" ] && "$LATHE" analyze --json "$T/$f.wav" |
 			sed 's/.*"integrated_lufs": \([^,]*\).*"true_peak_dbtp": \([^,]*\).*/  '"$f"': \1 LUFS integrated, \2 dBTP true peak/'
 	done
+fi
+
+# --- engine: --target at length.  Peak memory must not grow with the
+# file (goal: under 64 MB at any length), nor the time beyond 3x a plain
+# render.  25 minutes by default; BENCH_LONG=1 adds 2 hours (1.3 GB of
+# input, a few minutes).  Needs ffmpeg to make the long files.
+if command -v ffmpeg >/dev/null; then
+	for mins in 25 ${BENCH_LONG:+120}; do
+		# The 5-minute file over and over (siggen would take minutes).
+		echo "making $mins min of 44.1 kHz stereo from the 5-minute file..."
+		ffmpeg -nostdin -v error -y -stream_loop $((mins / 5 - 1)) -i "$T/in.wav" -c:a pcm_s16le "$T/long.wav" || exit 1
+		run "lathe_plain_${mins}min" "$LATHE" render -q "$T/long.wav" -o "$T/long-plain.wav"
+		run "lathe_target_${mins}min" "$LATHE" render -q --target -14 "$T/long.wav" -o "$T/long-14.wav"
+		slower "lathe_target_${mins}min" "lathe_plain_${mins}min" "--target at $mins min against a plain render"
+		rm -f "$T/long-plain.wav" "$T/long-14.wav"
+	done
+
+	# --- engine: the console's first screen with a long reference at another
+	# rate (a 44.1 kHz master against a 48 kHz track): the engine open, the
+	# track and the reference loaded.  Goal: under 1 s at any length; the
+	# reference's loudness then arrives in the background.
+	echo "the last file above ($mins min, 44.1 kHz) as the reference for a 48 kHz track..."
+	"$TOOLS/siggen" --rate 48000 --seconds 30 --level -3 music "$T/track48.wav" || exit 1
+	printf 'pcm.!default { type hw card 99 }\n' >"$T/nocard.conf"
+	ALSA_CONFIG_PATH="$T/nocard.conf" "$TOOLS/refopen" "$T/track48.wav" "$T/long.wav" |
+		awk '{ for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
+		       printf "first screen with a long reference: track %s ms + reference %s ms (goal < 1000 ms); its loudness (%s LUFS) %s s later in the background\n",
+		              v["load_ms"], v["reference_ms"], v["lufs"], v["measured_s"] }'
+	rm -f "$T/long.wav"
 fi
 
 # Playback: the audio thread's share of one core at 48 kHz with the full
