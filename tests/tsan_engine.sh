@@ -20,7 +20,7 @@ if ! $CC -fsanitize=thread -o "$probe/p" "$probe/p.c" 2>/dev/null || ! "$probe/p
 	exit 0
 fi
 mkdir -p "$OUT"
-PKGS="alsa sndfile libebur128 soxr cmocka"
+PKGS="alsa sndfile libebur128 soxr kissfft-float cmocka"
 INI=$(dirname "$(ls /usr/include/iniparser/iniparser.h /usr/include/iniparser.h 2>/dev/null | head -1)")
 SRC="$(ls dsp/*.c) audio/*.c"
 # shellcheck disable=SC2086
