@@ -352,5 +352,80 @@ for sig in INT TERM HUP; do
 	done
 done
 
+# ---- SSH drops while "Restore the session?" is on screen -----------------
+# The first drop saves the tweak; every later one that comes before the
+# question is answered (SIGHUP from tmux as from sshd, SIGHUP or SIGTERM
+# sent by hand, after an autosave period or at once) must leave that
+# session as it was, and the next start still offers it back.
+if command -v tmux >/dev/null; then
+	tmux_setup harden
+	trap 'for s in $SOCKS; do tmux -L "$s" -f /dev/null kill-server 2>/dev/null; done; umount "$FULL" 2>/dev/null; rm -rf "$T"' EXIT
+	printf 'pcm.!default { type null }\n' >"$T/asound.conf"
+	STATE="$XDG_STATE_HOME/lathe"
+	con() {
+		rm -f "$T/con.exit"
+		new_sock; tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+			XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+			LANG=C.UTF-8 TERM=xterm-256color '$LATHE' $* 2>/dev/null; echo \$? >'$T/con.exit'; sleep 30"
+		wait_for '^ output +on' 100 || { fail "console did not start"; tm capture-pane -p; }
+	}
+	con_pid() { pgrep -P "$(tm display -p '#{pane_pid}')" | head -1; }
+	con_gone() { n=100; while [ ! -f "$T/con.exit" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done; }
+	"$SIGGEN" --seconds 3 --level -10 --format 16 sine:440 "$T/tone.wav" || exit 1
+	"$SIGGEN" --seconds 3 --level -10 --format 16 sine:220 "$T/tone2.wav" || exit 1
+	con "'$T/tone.wav'"
+	tm send-keys l l l j +
+	wait_for '\[ratio +2\.1:1\]' 100 || { fail "restore prompt: tweak not shown"; tm capture-pane -p; }
+	pid=$(con_pid); kill -HUP "$pid"; con_gone
+	f=$(grep -l 'tone.wav' "$STATE"/session-*.ini 2>/dev/null | head -1)
+	if [ -n "$f" ] && grep -Eq '^comp\.ratio *= *2\.1( |$)' "$f"; then
+		saved=$(cksum <"$f")
+		for how in tmux-hup hup term hup-after-autosave term-after-autosave; do
+			TRIED=$((TRIED + 1))
+			con "'$T/tone.wav'"
+			wait_for 'Restore the session' 100 || { fail "$how: no restore offer"; tm capture-pane -p; continue; }
+			case $how in *autosave) sleep 6 ;; esac
+			case $how in
+			tmux-hup) tm kill-server ;;
+			hup*) kill -HUP "$(con_pid)" ;;
+			term*) kill -TERM "$(con_pid)" ;;
+			esac
+			con_gone
+			[ "$(cksum <"$f")" = "$saved" ] \
+				&& ok "a drop ($how) during the restore offer keeps the saved session" \
+				|| fail "a drop ($how) during the restore offer replaced the session: $(cat "$f")"
+			tm kill-server 2>/dev/null
+		done
+		TRIED=$((TRIED + 1))
+		con "'$T/tone.wav'"
+		wait_for 'Restore the session of .*1 change' 100 && tm send-keys y
+		wait_for ' ratio +2\.1:1 ' 100 && ok "after the drops, y still restores comp.ratio 2.1" \
+			|| { fail "after the drops: not restored"; tm capture-pane -p; }
+		tm kill-server 2>/dev/null
+		# Two tracks: the second one's session is offered too; a drop
+		# during the offer keeps both.
+		TRIED=$((TRIED + 1))
+		con "'$T/tone.wav' '$T/tone2.wav'"
+		wait_for 'Restore the session' 100 && tm send-keys n
+		tm send-keys n
+		sleep 0.5
+		tm send-keys l l l j + + +
+		wait_for '\[ratio +2\.3:1\]' 100 || fail "two tracks: tweak on track 2 not shown"
+		kill -HUP "$(con_pid)"; con_gone; tm kill-server 2>/dev/null
+		f2=$(grep -l 'tone2.wav' "$STATE"/session-*.ini 2>/dev/null | head -1)
+		s2=$(cksum <"$f2" 2>/dev/null)
+		con "'$T/tone.wav' '$T/tone2.wav'"
+		wait_for 'Restore the sessions' 100 || fail "two tracks: no restore offer"
+		kill -HUP "$(con_pid)"; con_gone; tm kill-server 2>/dev/null
+		[ -n "$f2" ] && [ "$(cksum <"$f2")" = "$s2" ] && grep -Eq '^comp\.ratio *= *2\.3' "$f2" \
+			&& ok "two tracks: a drop during the offer keeps the second track's session" \
+			|| fail "two tracks: session of track 2 lost: $(cat "$f2" 2>&1)"
+	else
+		fail "restore prompt: the first drop saved no session: $(ls "$STATE" 2>&1)"
+	fi
+else
+	echo "skip: restore prompt (no tmux)"
+fi
+
 echo "hardening: $TRIED faults tried, $FAILS misbehaved"
 finish

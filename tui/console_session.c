@@ -43,6 +43,12 @@ int save_session(struct console *c)
 	for (int i = 0; i < c->ntracks; i++) {
 		if (i != c->cur && !c->tracks[i].session_dirty)
 			continue;
+		/* A session offered back and not yet answered holds more than
+		 * the screen (the settings the console started with): saving
+		 * now would replace the tweaks with less.  It stays on disk as
+		 * it is until the answer. */
+		if (c->tracks[i].restore)
+			continue;
 		fill_session(c, i, &s);
 		int r = session_save(&s, err, sizeof err);
 		if (r != ST_OK) {
