@@ -124,6 +124,7 @@ int engine_open(struct engine **out, const struct engine_opts *o,
 		atomic_init(&e->pv[i], e->pctl[i]);
 	atomic_init(&e->pdirty, 1);
 	atomic_init(&e->platform_target, -14.0);
+	atomic_init(&e->master_lufs, NAN);
 	atomic_init(&e->ref_lufs, NAN);
 	atomic_init(&e->transport, TR_STOPPED);
 	e->p.transport = TR_STOPPED;
@@ -326,6 +327,11 @@ void engine_set_monitor(struct engine *e, enum monitor m)
 void engine_set_platform_target(struct engine *e, double lufs)
 {
 	atomic_store_explicit(&e->platform_target, lufs, memory_order_relaxed);
+}
+
+void engine_set_master_lufs(struct engine *e, double lufs)
+{
+	atomic_store_explicit(&e->master_lufs, lufs, memory_order_relaxed);
 }
 
 int engine_read_meters(struct engine *e, struct engine_meters *m)

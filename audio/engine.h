@@ -80,6 +80,11 @@ double engine_get_param(const struct engine *e, int id); /* last value set */
 void engine_set_ab(struct engine *e, int bypassed);  /* gain-matched bypass */
 void engine_set_monitor(struct engine *e, enum monitor m);
 void engine_set_platform_target(struct engine *e, double lufs);
+/* The master's integrated loudness over the whole track with the current
+ * settings (the console measures it in the background): the reference
+ * match and the platform monitor use it instead of what has been heard.
+ * NAN: not known (while settings change, or before it is measured). */
+void engine_set_master_lufs(struct engine *e, double lufs);
 
 /* Copies the newest meter frame; returns 1 when it is newer than the last
  * one read through this call. */

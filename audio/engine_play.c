@@ -106,7 +106,9 @@ static void publish(struct engine *e, double dt)
 		monitor_set_ab_gain_db(e->mon_st, lr.ab_offset_db + trim);
 		/* Streaming services turn loud masters down, never quiet ones up. */
 		double tgt = atomic_load_explicit(&e->platform_target, memory_order_relaxed);
-		float ref = isfinite(lr.integrated) ? lr.integrated : lr.short_term;
+		double whole = atomic_load_explicit(&e->master_lufs, memory_order_relaxed);
+		float ref = isfinite(whole) ? (float)whole :
+			    isfinite(lr.integrated) ? lr.integrated : lr.short_term;
 		monitor_set_platform_gain_db(e->mon_st,
 			isfinite(ref) && ref > tgt ? (float)(tgt - ref) : 0.0f);
 	}

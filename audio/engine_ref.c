@@ -48,11 +48,13 @@ float ref_match(struct engine *e, const struct loud_readings *lr,
 	}
 	/* Since the last change of settings; while that has too little audio
 	 * (the first 400 ms), the targets stay where they were. */
-	if (isfinite(lr->since_mark) && isfinite(ref_lufs)) {
-		float d = lr->since_mark - (float)ref_lufs;
+	double whole = atomic_load_explicit(&e->master_lufs, memory_order_relaxed);
+	float master = isfinite(whole) ? (float)whole : lr->since_mark;
+	if (isfinite(master) && isfinite(ref_lufs)) {
+		float d = master - (float)ref_lufs;
 		p->gm_t = d > 0 ? db_gain(-d) : 1.0f;
 		p->gr_t = d < 0 ? db_gain(d) : 1.0f;
-		m->master_lufs = lr->since_mark;
+		m->master_lufs = master;
 	}
 	m->master_lufs_s = lr->since_mark_s;
 	m->master_trim_db = to_db(p->gm_t);

@@ -116,6 +116,7 @@ struct engine {
 	atomic_int pdirty;
 	atomic_int ab, mon;
 	_Atomic double platform_target;
+	_Atomic double master_lufs;  /* the whole track's, from the control side; NAN: unknown */
 	_Atomic int64_t loop_a, loop_b, end_frame;
 
 	/* Audio -> control. */

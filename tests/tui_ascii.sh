@@ -19,6 +19,8 @@ run_console() {
 	wait_for 'lathe help' || fail "$1 $2: no help"
 	tm send-keys Escape
 	wait_for '\[ratio +2\.1:1\]' || { fail "$1 $2: the selected parameter is not bracketed"; tm capture-pane -p; }
+	# I is the whole master's, measured in the background after the tweak.
+	wait_for '^ I .*[0-9] LUFS( +[^~ ]| *$)' 100 || { fail "$1 $2: no measured I figure"; tm capture-pane -p; }
 	tm capture-pane -p >"$4.screen"
 	tm send-keys q y
 	n=50; while [ ! -f "$T/exit" ] && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done

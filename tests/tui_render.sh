@@ -24,7 +24,7 @@ if cmp -s "$T/console.wav" "$T/cli.wav"; then ok "console and command-line rende
 else fail "console render differs from the command-line render"; fi
 
 tm send-keys : 'target -14' Enter
-check 'target -14.0: drive .* lands at -14\.[0-9]+ LUFS' "':target' finishes its search in the background" 200
+check 'target -14.0: drive .* lands at -1(4\.0|3\.9)[0-9]* LUFS' "':target' finishes its search in the background" 200
 tm send-keys : "render $T/t.wav" Enter
 check "rendered .*t\.wav" "render after ':target'" 200
 "$LATHE" analyze --json "$T/t.wav" >"$T/t.json"

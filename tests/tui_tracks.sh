@@ -31,7 +31,7 @@ pos() { tm capture-pane -p | head -1 | sed -n 's/^ *[^ ]* \([0-9]*\):\([0-9.]*\)
 
 # 1. Two files: a track line, each track with its own settings.
 start a.wav b.wav
-check '1 a\.wav +2 b\.wav' "the track line lists both tracks at 80x24"
+check '1 a\.wav [-0-9.~]+ +2 b\.wav' "the track line lists both tracks at 80x24, each with its loudness"
 check '^.limiter +on' "the strips are all still there beside the track line"
 check '1/2 a\.wav' "the header names track 1 of 2"
 tm send-keys l l l j +

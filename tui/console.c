@@ -211,7 +211,6 @@ void switch_track(struct console *c, int i)
 	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
 	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
 	c->mo.track = i;
-	c->mt.visit_s = 0;
 	c->un.last_edit_id = -1;
 	c->mo.loop_a = c->mo.loop_b = 0;
 	engine_get_info(c->e, &c->mo.info);
@@ -232,6 +231,7 @@ void switch_track(struct console *c, int i)
 	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	changed(c);
 	c->pending |= VP_ALL;
+	master_show(c);
 	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
 	       c->mo.dirty ? " (its own tweaks)" : "");
 }
@@ -304,6 +304,7 @@ static void help_key(struct console *c, int ch)
 
 static void handle_key(struct console *c, int ch)
 {
+	c->status_hold = 0;
 	if (ch == KEY_RESIZE) {
 		c->pending |= VP_ALL;
 		return;
@@ -466,7 +467,9 @@ static int console_run(struct console *c)
 			continue;
 		}
 		poll_job(c);
-		if (c->mo.status[0] && !c->mo.status_error && c->now - c->status_t > STATUS_S) {
+		master_tick(c);
+		if (c->mo.status[0] && !c->mo.status_error && !c->status_hold &&
+		    c->now - c->status_t > STATUS_S) {
 			c->mo.status[0] = 0;
 			c->pending |= VP_STATUS;
 		}
@@ -646,6 +649,7 @@ int console_main(const struct cli *cli)
 	for (int i = 1; i < c->ntracks; i++)
 		snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%s", c->mo.preset);
 	offer_restore(c);
+	master_show(c);
 
 	open_log(c);
 	logmsg(c, "console start: %s on %s (%u Hz)%s", c->mo.info.source, c->mo.info.device,
@@ -687,6 +691,7 @@ int console_main(const struct cli *cli)
 	if (c->view)
 		sig = console_run(c);
 	stop_job(c);
+	master_stop(c);
 	/* A deliberate quit: the tweaks were saved or let go on purpose, so
 	 * there is nothing to offer back next time. */
 	if (!sig)

@@ -14,6 +14,7 @@
 #include "audio/status.h"
 #include "tui/cli.h"
 #include "tui/commands.h"
+#include "tui/console_measure.h"
 #include "tui/keymap.h"
 #include "tui/ui_view.h"
 
@@ -25,6 +26,7 @@
 #define COALESCE_S 1.5      /* repeated steps of one parameter: one undo */
 #define AUTOSAVE_S 5.0
 #define STATUS_S 6.0        /* a status message stays this long */
+#define SETTLE_S 0.6        /* settings at rest this long: measure the master */
 
 enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
 enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
@@ -35,7 +37,11 @@ struct track {
 	double saved_v[P_COUNT];    /* as last saved or loaded */
 	char preset[64];
 	double pos_s, dur_s;        /* where it was left; its length (0: not loaded yet) */
-	double lufs_s;              /* seconds of play behind ui.lufs */
+	/* The master's figures (console_master.c): gen counts changes of v,
+	 * fig_gen is the gen fig was measured at; they differ: stale. */
+	unsigned gen, fig_gen;
+	double changed_t;           /* when v last changed */
+	struct master_figures fig;
 	int session_dirty;          /* changed since its session was saved */
 	struct session *restore;    /* a session found at start, or NULL */
 };
@@ -59,7 +65,6 @@ struct con_undo {
 
 /* What the meter frames accumulate between readouts (console_model.c). */
 struct con_meter_acc {
-	double visit_s;               /* seconds played since the current track was loaded */
 	double meter_t;               /* when the last meter frame was read */
 	double hold_t[2], hold_gr_t[2], gr_t0, num_t;
 	float gr_acc_comp, gr_acc_lim;
@@ -85,6 +90,19 @@ struct con_job {
 	int status;
 	char in[4200], out[4096], err[ERRLEN];
 	double v[P_COUNT], target, lufs, gr;
+};
+
+/* The background measurement of the master (console_master.c): the
+ * thread writes progress and done; the rest is read after done (acquire). */
+struct con_master {
+	pthread_t thread;
+	int running, track;
+	unsigned gen;                 /* of the track's settings it measures */
+	atomic_int done, cancel, progress;
+	int status;
+	char in[4200], err[ERRLEN];
+	double v[P_COUNT];
+	struct master_figures fig;
 };
 
 struct console {
@@ -123,11 +141,13 @@ struct console {
 
 	/* The loop, keys and prompts (console.c), the command line, jobs. */
 	double last_frame, last_meter_draw, status_t;
+	int status_hold;              /* a job's outcome: stays until a key */
 	int quit, exit_code;
 	enum prompt_kind prompt;
 	struct con_cmdline cl;
 	struct con_job job;
 	void **lower_st;              /* each lower panel view's state (ui_lower.h) */
+	struct con_master meas;
 };
 
 /* console_model.c: settings, undo, tracks, meters, warnings; no curses. */
@@ -154,7 +174,12 @@ void step_value(struct console *c, int dir, double mult);
 void copy_settings(struct console *c, int to);
 double con_position(struct console *c);
 void con_meter_frame(struct console *c, const struct engine_meters *m);
-int con_warnings(const struct ui_model *mo, char out[][UI_WARN_LEN], int max);
+int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max);
+
+/* console_master.c: the master's figures, measured in the background. */
+void master_tick(struct console *c);
+void master_stop(struct console *c);
+void master_show(struct console *c);  /* the current track's figures to the model */
 
 /* console_session.c */
 int save_session(struct console *c);
@@ -163,6 +188,7 @@ void restore_session(struct console *c);
 void drop_restore(struct console *c);
 
 /* console_job.c: ':render' and ':target' in the background. */
+int con_demo_file(char *path, size_t size, char *err, int errlen);
 int start_job(struct console *c, int kind, const char *out, double target);
 int start_job_track(struct console *c, int kind, const char *out, double target, int track);
 void poll_job(struct console *c);

@@ -38,7 +38,7 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_COMMAND: open_cmdline(c, ""); break;
 	case ACT_REDRAW:
 		clearok(curscr, TRUE);
-		c->pending |= VP_ALL;
+		c->pending |= VP_ALL | VP_CLEAR;
 		break;
 	case ACT_MODULE_NEXT: move_module(c, 1); break;
 	case ACT_MODULE_PREV: move_module(c, -1); break;

@@ -21,7 +21,7 @@ static void job_progress(void *ctx, double f)
 }
 
 /* The demo mix has no file; write it once for the offline paths. */
-static int demo_file(char *path, size_t size, char *err, int errlen)
+int con_demo_file(char *path, size_t size, char *err, int errlen)
 {
 	char dir[4096];
 	struct stat st;
@@ -45,7 +45,7 @@ static void *job_main(void *arg)
 	int st = ST_OK;
 
 	if (!c->job.in[0])
-		st = demo_file(c->job.in, sizeof c->job.in, c->job.err, sizeof c->job.err);
+		st = con_demo_file(c->job.in, sizeof c->job.in, c->job.err, sizeof c->job.err);
 	if (st == ST_OK && c->job.kind == JOB_RENDER)
 		st = render_file(c->job.in, c->job.out, c->job.v, &o, NULL,
 				 c->job.err, sizeof c->job.err);
@@ -134,6 +134,7 @@ void poll_job(struct console *c)
 	} else {
 		con_status(c, 1, "target%s: %s", which, c->job.err);
 	}
+	c->status_hold = 1;   /* it may land while nobody looks */
 	c->job.kind = JOB_NONE;
 	if (c->job.kind == JOB_NONE && c->job.target_todo > 0 && c->ntracks > 1) {
 		c->job.target_todo--;

@@ -20,6 +20,7 @@
 #include "audio/album_report.h"
 #include "audio/engine.h"
 #include "tui/console.h"
+#include "tui/platforms.h"
 
 /* Room for n tracks and the undo history; ST_OK or ST_INPUT. */
 int con_alloc_tracks(struct console *c, int n, char *err, int errlen)
@@ -39,7 +40,10 @@ int con_alloc_tracks(struct console *c, int n, char *err, int errlen)
 	c->mo.tracks = c->ut;
 	c->mo.ntracks = n;
 	c->mo.album_lufs = -INFINITY;
+	c->mo.master.I = NAN;
 	c->un.last_edit_id = -1;
+	for (int i = 0; i < n; i++)
+		c->tracks[i].gen = 1;   /* never measured: stale */
 	return ST_OK;
 }
 
@@ -52,7 +56,8 @@ void con_track_named(struct console *c, int i)
 	memcpy(t->saved_v, t->v, sizeof t->v);
 	snprintf(c->ut[i].name, sizeof c->ut[i].name, "%.63s",
 		 !t->path[0] ? "demo mix" : base ? base + 1 : t->path);
-	c->ut[i].lufs = c->ut[i].lra = NAN;
+	c->ut[i].lufs = c->ut[i].lra = c->ut[i].tp = c->ut[i].plr = NAN;
+	c->ut[i].stale = 1;
 }
 
 void con_free_tracks(struct console *c)
@@ -100,6 +105,7 @@ void con_status(struct console *c, int error, const char *fmt, ...)
 	va_end(ap);
 	c->mo.status_error = error;
 	c->status_t = c->now;
+	c->status_hold = 0;
 	c->pending |= VP_STATUS;
 	logmsg(c, "%s%s", error ? "error: " : "", c->mo.status);
 }
@@ -149,6 +155,16 @@ static void undo_add(struct undo_entry *list, int *n, int cap, int track,
 	(*n)++;
 }
 
+/* Track i's settings changed: its figures are stale from now on. */
+static void settings_changed(struct console *c, int i)
+{
+	c->tracks[i].gen++;
+	c->tracks[i].changed_t = c->now;
+	c->tracks[i].session_dirty = 1;
+	c->ut[i].stale = 1;
+	c->mo.master.measuring = i == c->cur;
+}
+
 void push_undo_track(struct console *c, int track, unsigned group)
 {
 	undo_add(c->un.undo, &c->un.nundo, c->un.cap, track, group, track_v(c, track));
@@ -174,7 +190,7 @@ void apply_params(struct console *c, const double nv[P_COUNT], int undoable)
 			engine_param(c, i, c->mo.v[i]);
 		}
 	c->un.last_edit_id = -1;
-	c->tracks[c->cur].session_dirty = 1;
+	settings_changed(c, c->cur);
 	changed(c);
 }
 
@@ -189,7 +205,7 @@ void set_value(struct console *c, int id, double val)
 	c->un.last_edit_t = c->now;
 	c->mo.v[id] = val;
 	engine_param(c, id, val);
-	c->tracks[c->cur].session_dirty = 1;
+	settings_changed(c, c->cur);
 	changed(c);
 }
 
@@ -204,7 +220,7 @@ void put_track_v(struct console *c, int i, const double v[P_COUNT])
 			if (i == c->cur)
 				engine_param(c, k, v[k]);
 		}
-	c->tracks[i].session_dirty = 1;
+	settings_changed(c, i);
 	update_track_ui(c, i);
 }
 
@@ -280,23 +296,6 @@ double con_position(struct console *c)
 	return c->mo.have_meters ? c->mo.m.pos_s : 0;
 }
 
-/* The album loudness from what was measured of each track so far: the
- * duration-weighted power mean, as `lathe analyze` does for an album. */
-static void update_album(struct console *c)
-{
-	int n = 0;
-
-	for (int i = 0; i < c->ntracks; i++) {
-		if (!isfinite(c->ut[i].lufs) || c->tracks[i].dur_s <= 0)
-			continue;
-		c->alb_l[n] = c->ut[i].lufs;
-		c->alb_d[n] = c->tracks[i].dur_s;
-		n++;
-	}
-	c->mo.album_measured = n;
-	c->mo.album_lufs = n ? album_loudness(c->alb_l, c->alb_d, n) : -INFINITY;
-}
-
 /* The current track's settings to track `to`, or to every other (-1);
  * one undo step. */
 void copy_settings(struct console *c, int to)
@@ -356,20 +355,7 @@ void con_meter_frame(struct console *c, const struct engine_meters *frame)
 	struct ui_model *mo = &c->mo;
 
 	mo->m = m;
-	/* The track's loudness: integrated since it was loaded.  A new visit
-	 * takes over once it has heard more than the one that measured the
-	 * figure kept. */
-	if (m.transport == TR_PLAYING)
-		c->mt.visit_s += fmin(c->now - c->mt.meter_t, 1.0);
 	c->mt.meter_t = c->now;
-	if (isfinite(m.integrated_lufs) && m.integrated_lufs > -70 &&
-	    c->mt.visit_s >= c->tracks[c->cur].lufs_s && c->now - c->mt.num_t >= NUMBERS_PERIOD) {
-		c->ut[c->cur].lufs = m.integrated_lufs;
-		c->ut[c->cur].lra = m.lra_lu;
-		c->tracks[c->cur].lufs_s = c->mt.visit_s;
-		update_album(c);
-		c->pending |= VP_TRACKS;
-	}
 	/* Readouts show the largest peak and GR of their period, so a short
 	 * peak between two readouts is not lost. */
 	for (int ch = 0; ch < 2; ch++)
@@ -431,35 +417,54 @@ void con_meter_frame(struct console *c, const struct engine_meters *frame)
 	c->pending |= VP_METERS | VP_GRAPH | VP_HEADER | VP_STRIPS;
 }
 
-/* The warnings the over-limiting check raises now; returns how many (up
- * to max) were written. */
-int con_warnings(const struct ui_model *mo, char out[][UI_WARN_LEN], int max)
+static void warn(struct ui_warning *w, const char *brief, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void warn(struct ui_warning *w, const char *brief, const char *fmt, ...)
 {
-	const struct engine_meters *m = &mo->num;
-	int n = 0;
-	double I = m->integrated_lufs, plr = m->max_true_peak_db - I;
-	double sum = 0;
-	int count = 0;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->text, sizeof w->text, fmt, ap);
+	va_end(ap);
+	snprintf(w->brief, sizeof w->brief, "%s", brief);
+}
 
-	if (!mo->have_meters)
-		return 0;
+/* The warnings, in plain words, that the chain's state raises now: the
+ * limiter working hard, a crushed crest, drive a platform throws away.
+ * The loudness figures are the master's (the whole track measured), so a
+ * quiet intro or a loud chorus playing does not change them.  Returns how
+ * many (up to max) were written. */
+int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max)
+{
+	const struct ui_master *ms = &mo->master;
+	int n = 0, count = 0;
+	double sum = 0, I = ms->valid ? ms->I : NAN, plr = ms->valid ? ms->plr : NAN;
+	int lim_in = mo->v[param_bypass(MOD_LIMITER)] < 0.5;
+	double drive = lim_in ? mo->v[P_LIMITER_DRIVE] : 0;
+	char brief[32];
+
 	/* Sustained limiting: the mean of the last 3 s of limiter GR. */
 	for (uint64_t k = 0; k < 30 && k < mo->gr_count; k++) {
 		sum += mo->gr_lim[(mo->gr_count - 1 - k) % GR_HIST_LEN];
 		count++;
 	}
-	if (n < max && count >= 10 && sum / count > 3.5)
-		snprintf(out[n++], UI_WARN_LEN, "limiter %.1f dB for 3 s", sum / count);
-	if (n < max && isfinite(I) && I > -70 && isfinite(plr) && plr < 8)
-		snprintf(out[n++], UI_WARN_LEN, "PLR %.1f dB: crushed", plr);
-	if (n < max && isfinite(I) && I > -70) {
-		/* Loudness the chain added: the A/B match gain when the engine
-		 * has measured it, else the limiter drive. */
-		double gained = m->ab_offset_db > 0.05 ? m->ab_offset_db : mo->v[P_LIMITER_DRIVE];
-		double down = I - mo->platform_target;
-		if (down > 0.5 && down > gained)
-			snprintf(out[n++], UI_WARN_LEN, "%.0f LUFS: -%.1f dB there > +%.1f", mo->platform_target,
-				 down, gained);
+	if (n < max && mo->have_meters && count >= 10 && sum / count > 3.5) {
+		snprintf(brief, sizeof brief, "limiter %.1f dB for 3 s", sum / count);
+		warn(&out[n++], brief, "limiter working %.1f dB for 3 s", sum / count);
+	}
+	if (n < max && isfinite(I) && I > -70 && isfinite(plr) && plr < 8) {
+		snprintf(brief, sizeof brief, "PLR %.1f dB: crushed", plr);
+		warn(&out[n++], brief, "peaks %.1f dB over the loudness (PLR): the crest is crushed", plr);
+	}
+	/* Drive a platform takes back: only when the chain is adding it. */
+	for (int i = 0; i < PLATFORM_COUNT && n < max && isfinite(I) && I > -70; i++) {
+		const struct platform *p = &platforms[i];
+		double down = platform_turn_down(p, I);
+		if (fabs(p->target - mo->platform_target) > 0.05 || down < 0.5 || drive < 0.5)
+			continue;
+		double wasted = fmin(down, drive);
+		snprintf(brief, sizeof brief, "%s -%.1f dB: drive wasted", p->brief, down);
+		warn(&out[n++], brief, "%s will turn this down %.1f dB: the last %.1f dB of drive buy nothing there",
+		     p->brief, down, wasted);
 	}
 	return n;
 }

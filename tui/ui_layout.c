@@ -206,6 +206,14 @@ void view_draw(struct view *v, const struct ui_model *mo, unsigned parts)
 		view_relayout(v, mo);
 		parts = VP_ALL;
 	}
+	/* Help covers the strips, meters and the gaps between them: opening
+	 * or closing it (or Ctrl-L) blanks everything, so nothing of the
+	 * other page is left in cells no part draws. */
+	if ((parts & VP_CLEAR) || mo->help != v->laid_help) {
+		erase();
+		parts |= VP_ALL;
+		v->laid_help = mo->help;
+	}
 	if (v->too_small) {
 		if (parts) {
 			erase();

@@ -32,6 +32,7 @@ struct view {
 	int collapsed;
 	int valw[P_COUNT];
 	int laid_module;                 /* selected module the layout was made for */
+	int laid_help;                   /* help was open at the last frame */
 };
 
 /* Modules with a live GR readout in their strip. */

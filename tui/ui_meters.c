@@ -39,7 +39,9 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 	}
 	lufs[0] = m->momentary_lufs;
 	lufs[1] = m->short_term_lufs;
-	lufs[2] = m->integrated_lufs;
+	/* I is the whole track's, as it would render (measured in the
+	 * background), not what has been heard. */
+	lufs[2] = mo->master.valid ? mo->master.I : NAN;
 	if (bar < 8)
 		bar = 8;
 	for (int ch = 0; ch < 2; ch++) {
@@ -55,8 +57,11 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 		putn(y + 2 + i, x, 4, R_LABEL, " %s ", lbl[i]);
 		draw_bar(y + 2 + i, x + 4, bar, lufs[i], LUFS_LO, LUFS_HI, NAN,
 			 mo->platform_target, mo->platform_target - 4, mo->platform_target + 5, 0);
-		fmt_db(a, sizeof a, i == 0 ? num->momentary_lufs : i == 1 ? num->short_term_lufs : num->integrated_lufs);
-		putn(y + 2 + i, x + 4 + bar, nw, i == 2 ? R_VALUE : R_NORMAL, " %s LUFS", a);
+		fmt_db(a, sizeof a, i == 0 ? num->momentary_lufs : i == 1 ? num->short_term_lufs : lufs[2]);
+		if (i == 2 && mo->master.measuring)
+			putn(y + 2 + i, x + 4 + bar, nw, R_DIM, " %s LUFS ~", a);
+		else
+			putn(y + 2 + i, x + 4 + bar, nw, i == 2 ? R_VALUE : R_NORMAL, " %s LUFS", a);
 	}
 	for (int i = 0; i < 2; i++) {
 		double gr = i ? m->limiter_gr_db : m->comp_gr_db;
@@ -72,12 +77,12 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 	/* The side panel: range, crest, what the platforms will do. */
 	{
 		int sx = v->side_x, sw = v->side_w > 40 ? 40 : v->side_w, sy = v->side_y;
-		double I = num->integrated_lufs, plr = num->max_true_peak_db - I;
+		double I = mo->master.I, plr = mo->master.plr;
 		const struct platform *plat = platforms;
-		int nw_ = mo->have_meters ? mo->nwarn : 0;
-		int have_i = mo->have_meters && isfinite(I) && I > -70;
+		int nw_ = mo->nwarn;
+		int have_i = mo->master.valid && isfinite(I) && I > -70;
 
-		fmt_db(a, sizeof a, have_i ? num->lra_lu : NAN);
+		fmt_db(a, sizeof a, have_i ? mo->master.lra : NAN);
 		fmt_db(b, sizeof b, have_i && isfinite(plr) ? plr : NAN);
 		putn(sy, sx, sw, R_NORMAL, "LRA%s LU   PLR%s dB", a, b);
 		for (int i = 0; i < PLATFORM_COUNT; i++) {
@@ -92,7 +97,7 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 		}
 		for (int i = 0; i < 3; i++) {
 			if (i < nw_)
-				putn(sy + 4 + i, sx, sw, R_WARN, "!%s", mo->warn[i]);
+				putn(sy + 4 + i, sx, sw, R_WARN, "!%s", mo->warn[i].brief);
 			else if (i == 0 && !nw_ && have_i)
 				putn(sy + 4 + i, sx, sw, R_GOOD, " no over-limiting");
 			else

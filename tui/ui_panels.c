@@ -14,13 +14,27 @@ static const struct glyphs *G(void)
 	return theme_glyphs();
 }
 
+/* name shortened in the middle to at most n columns ("long-na~ix.wav"),
+ * so both its start and its extension stay readable. */
+static void middle(char *out, size_t size, const char *name, int n)
+{
+	int len = (int)strlen(name);
+
+	if (n < 4 || len <= n) {
+		snprintf(out, size, "%.*s", n > 0 ? n : 0, name);
+		return;
+	}
+	int tail = (n - 1) / 2, head = n - 1 - tail;
+	snprintf(out, size, "%.*s~%s", head, name, name + len - tail);
+}
+
 void draw_header(struct view *v, const struct ui_model *mo)
 {
 	const struct glyphs *g = G();
 	const struct engine_info *in = &mo->info;
 	const struct engine_meters *m = &mo->m;
-	char pos[16], dur[16], loop[48], dev[128], tail[64];
-	const char *tr;
+	char pos[16], dur[16], loop[48], dev[128], tail[64], name[256], which[24] = "";
+	const char *tr, *src = in->source[0] ? in->source : "-", *base = strrchr(src, '/');
 	int tr_state = mo->have_meters ? m->transport : TR_STOPPED;
 
 	fmt_time(pos, sizeof pos, mo->have_meters ? m->pos_s : 0);
@@ -40,8 +54,12 @@ void draw_header(struct view *v, const struct ui_model *mo)
 		snprintf(dev, sizeof dev, "%s %.1fk", in->device, in->rate / 1000.0);
 	snprintf(tail, sizeof tail, "xrun %u cpu %2.0f%%", mo->have_meters ? m->underruns : 0,
 		 mo->have_meters ? m->cpu * 100.0 : 0.0);
+	if (mo->ntracks > 1)
+		snprintf(which, sizeof which, "%d/%d ", mo->track + 1, mo->ntracks);
 
-	/* Left: what and where; right: the device and its health. */
+	/* Left: what and where; right: the device and its health.  Room goes
+	 * to the file's name first (at least 12 columns), then the loop, then
+	 * the device, whose name shrinks, then the health. */
 	theme_set(stdscr, R_HEADER);
 	mvhline(0, 0, ' ', v->w);
 	move(0, 0);
@@ -49,25 +67,36 @@ void draw_header(struct view *v, const struct ui_model *mo)
 	addstr(tr);
 	printw(" %s/%s  ", pos, dur);
 	int x = getcurx(stdscr);
-	int right = (int)strlen(dev) + (int)strlen(tail) + 4;
-	int room = v->w - x - right - (int)strlen(loop) - 2;
-	if (room < 8) {
-		/* Narrow: the loop goes first, then the device name shrinks. */
-		loop[0] = 0;
-		room = v->w - x - right;
+	int lw = (int)strlen(loop) + 2, tw = (int)strlen(tail) + 2, ww = (int)strlen(which);
+	int room = v->w - x - lw - 1;
+	int want = ww + (int)strlen(base ? base + 1 : src) + 1;
+	int nw = want < room ? want : room;
+	if (nw < ww + 12)
+		nw = ww + 12;
+	const char *devtext = in->error[0] ? in->error : dev;
+	int dlen = (int)strlen(devtext) + 1;
+	if (in->error[0] && v->w - x - nw - lw < dlen)
+		lw = 0;                        /* an error outranks the loop */
+	int rest = v->w - x - nw - lw;     /* for the device and health */
+	if (rest < dlen + tw) {
+		tail[0] = 0;                   /* the health goes before the device shrinks */
+		tw = 0;
 	}
-	if (mo->ntracks > 1)
-		putn(0, x, room > 0 ? room : 0, R_HEADER, "%d/%d %s", mo->track + 1, mo->ntracks,
-		     in->source[0] ? in->source : "-");
-	else
-		putn(0, x, room > 0 ? room : 0, R_HEADER, "%s", in->source[0] ? in->source : "-");
-	x += room > 0 ? room : 0;
-	if (loop[0]) {
-		putn(0, x, (int)strlen(loop) + 2, R_HEADER, " %s ", loop);
-		x += (int)strlen(loop) + 2;
+	if (nw > v->w - x)
+		nw = v->w - x;
+	middle(name, sizeof name, base ? base + 1 : src, nw - ww - 1);
+	putn(0, x, nw, R_HEADER, "%s%s", which, name);
+	x += nw;
+	if (lw && x + lw <= v->w) {
+		putn(0, x, lw, R_HEADER, "%s  ", loop);
+		x += lw;
 	}
-	putn(0, x, v->w - x, in->error[0] ? R_ERROR : R_HEADER, "  %s  %s ",
-	     in->error[0] ? in->error : dev, tail);
+	if (x < v->w) {
+		int dw = v->w - x - tw;
+		char d[128];
+		middle(d, sizeof d, devtext, dw - 1);
+		putn(0, x, v->w - x, in->error[0] ? R_ERROR : R_HEADER, "%-*s %s", dw > 1 ? dw - 1 : 0, d, tail);
+	}
 }
 
 /* Which of master and reference plays, and by how much it is turned down
@@ -127,7 +156,7 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 			/* Scroll so the current track shows. */
 			int need = 0;
 			for (int i = mo->track; i >= 0; i--) {
-				need += 1 + (int)strnlen(mo->tracks[i].name, 20) + 3;
+				need += 1 + (int)strnlen(mo->tracks[i].name, 16) + 10;
 				if (need > lw)
 					break;
 				start = i;
@@ -136,9 +165,11 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 			x = 1;
 			for (int i = start; i < mo->ntracks && x < lw; i++) {
 				int cur = i == mo->track;
-				char item[40];
-				snprintf(item, sizeof item, "%d %.20s%s", i + 1, mo->tracks[i].name,
-					 mo->tracks[i].dirty ? "*" : "");
+				char item[80], nm[24], lu[16];
+				middle(nm, sizeof nm, mo->tracks[i].name, 16);
+				fmt_lufs(lu, sizeof lu, mo->tracks[i].lufs);
+				snprintf(item, sizeof item, "%d %s%s %s%s", i + 1, nm,
+					 mo->tracks[i].dirty ? "*" : "", lu, mo->tracks[i].stale ? "~" : "");
 				int n = (int)strlen(item);
 				if (n > lw - x)
 					n = lw - x;
@@ -201,8 +232,8 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 		putn(y + 1 + r, 6, w - 6 - 40 > 10 ? w - 46 : 10, cur ? R_PARAM_SEL : R_NORMAL, "%s",
 		     t->name);
 		if (w - 46 > 10)
-			putn(y + 1 + r, w - 40, 40, R_NORMAL, "%6s LUFS  LRA %5s  %s", l, lr,
-			     t->dirty ? "edited" : "");
+			putn(y + 1 + r, w - 40, 40, R_NORMAL, "%6s%s LUFS  LRA %5s  %s", l,
+			     t->stale ? "~" : " ", lr, t->dirty ? "edited" : "");
 	}
 }
 
@@ -236,6 +267,8 @@ void draw_status(struct view *v, const struct ui_model *mo)
 		putn(y, 0, v->w - rw, mo->status_error ? R_ERROR : R_STATUS, "%s", mo->status);
 	else if (mo->job[0])
 		putn(y, 0, v->w - rw, R_STATUS, "%s", mo->job);
+	else if (mo->nwarn)
+		putn(y, 0, v->w - rw, R_WARN, "%s", mo->warn[0].text);
 	else
 		putn(y, 0, v->w - rw, R_DIM, "? help  : command  q quit");
 	putn(y, v->w - rw, rw, mo->dirty ? R_VALUE : R_DIM, "%s", right);

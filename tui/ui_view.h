@@ -17,11 +17,32 @@
 #define UI_WARN_MAX 3
 #define UI_WARN_LEN 96
 
+/* A warning in plain words, and in the few the side panel has room for. */
+struct ui_warning {
+	char text[UI_WARN_LEN];   /* "limiter working 4.4 dB for 3 s" */
+	char brief[32];           /* at most 29 columns */
+};
+
 /* What the track list shows of a track. */
 struct ui_track {
 	char name[64];
-	float lufs, lra;   /* integrated, measured while it played; NAN: not yet */
+	float lufs, lra;   /* the whole track's with its settings; NAN: not measured yet */
+	float tp, plr;
+	int stale;         /* settings changed since: being measured again */
 	int dirty;         /* settings not saved in a preset */
+};
+
+/* The current track's master as it would render (measured whole, in the
+ * background, after each settled change of settings). */
+struct ui_master {
+	int valid;         /* a figure was measured (maybe of older settings) */
+	int measuring;     /* the settings changed since: a new one is coming */
+	double I, lra, tp, plr, max_gr;
+	/* Short-term loudness over the whole track: series[i] at
+	 * (i + 1) * series_period s; NULL when none. */
+	const float *series;
+	int nseries;
+	double series_period;
 };
 
 struct ui_model {
@@ -29,6 +50,7 @@ struct ui_model {
 	struct engine_meters m;    /* newest frame: bars */
 	struct engine_meters num;  /* a few times a second: numbers, which
 				      nobody can read at the bar rate */
+	struct ui_master master;
 	int have_meters;
 	double loop_a, loop_b;     /* b <= a: no loop */
 	int ab, monitor;
@@ -44,7 +66,7 @@ struct ui_model {
 	float gr_comp[GR_HIST_LEN], gr_lim[GR_HIST_LEN];
 	uint64_t gr_count;         /* history samples written in total */
 	double platform_target;    /* LUFS, for the over-loud warning */
-	char warn[UI_WARN_MAX][UI_WARN_LEN]; /* the model's warnings, nwarn of them */
+	struct ui_warning warn[UI_WARN_MAX]; /* the model's warnings, nwarn of them */
 	int nwarn;
 
 	int lower;                 /* the lower panel's view: lower_views[lower] */
@@ -77,6 +99,7 @@ struct ui_model {
 enum view_part {
 	VP_HEADER = 1, VP_STRIPS = 2, VP_METERS = 4, VP_GRAPH = 8,
 	VP_STATUS = 16, VP_HELP = 32, VP_TRACKS = 64, VP_ALL = 127,
+	VP_CLEAR = 128,   /* blank the whole screen first (Ctrl-L) */
 };
 
 struct view;

@@ -132,7 +132,7 @@ static void meters_hold_and_warn(void **state)
 	play(c, 3.5, frame(5, -12, -1));
 	assert_true(c->mo.gr_count - before >= 30);
 	assert_true(c->mo.nwarn >= 1);
-	assert_non_null(strstr(c->mo.warn[0], "limiter"));
+	assert_non_null(strstr(c->mo.warn[0].text, "limiter working"));
 	free_console(c);
 }
 
