@@ -131,7 +131,9 @@ void engine_set_reference(struct engine *e, int on);
 struct engine_tap_block {
 	int64_t pos;  /* source frame of the first frame */
 	int n;        /* frames, <= ENGINE_TAP_FRAMES */
+	int has_ref;  /* ref holds the reference, in step, unprocessed and untrimmed */
 	float post[2 * ENGINE_TAP_FRAMES], pre[2 * ENGINE_TAP_FRAMES];
+	float ref[2 * ENGINE_TAP_FRAMES];
 };
 void engine_tap_enable(struct engine *e, int on);
 /* The oldest waiting block: 1, or 0 when none is waiting. */

@@ -488,7 +488,8 @@ static int produce(struct engine *e, int n, int *starved)
 			e->dry_i[2 * i + 1] = dr[i];
 		}
 		loudmeter_add(e->lm, e->wet_i, e->dry_i, (size_t)m);
-		eng_tap_push(e, e->wet_i, e->dry_i, m, p->out_pos);
+		eng_tap_push(e, e->wet_i, e->dry_i, rlive ? e->refL + s0 : NULL,
+			     rlive ? e->refR + s0 : NULL, m, p->out_pos);
 		if (rlive)
 			ref_mix(e, wl, wr, e->refL + s0, e->refR + s0, m);
 		float *o = e->out + 2 * got;

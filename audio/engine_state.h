@@ -207,7 +207,8 @@ void eng_park(struct engine *e);
 void eng_unpark(struct engine *e);
 void eng_wake(struct engine *e);
 /* engine_tap.c */
-void eng_tap_push(struct engine *e, const float *post, const float *pre, int m, int64_t pos);
+void eng_tap_push(struct engine *e, const float *post, const float *pre,
+		  const float *refl, const float *refr, int m, int64_t pos);
 void eng_tap_free(struct engine *e);
 
 /* engine_play.c: the audio thread. */

@@ -46,8 +46,10 @@ void eng_tap_free(struct engine *e)
 }
 
 /* Audio thread: m interleaved frames of the chain's output and input,
- * the first of them at source frame pos. */
-void eng_tap_push(struct engine *e, const float *post, const float *pre, int m, int64_t pos)
+ * the first of them at source frame pos, and the reference's m frames
+ * (planar; NULL when none plays along). */
+void eng_tap_push(struct engine *e, const float *post, const float *pre,
+		  const float *refl, const float *refr, int m, int64_t pos)
 {
 	if (!atomic_load_explicit(&e->tap_on, memory_order_acquire)) {
 		e->tap_fill = 0;
@@ -59,19 +61,30 @@ void eng_tap_push(struct engine *e, const float *post, const float *pre, int m, 
 			atomic_fetch_add_explicit(&e->tap_lost, (unsigned)m, memory_order_relaxed);
 			return;
 		}
-		if (e->tap_fill && b->pos + e->tap_fill != pos) {
+		if (e->tap_fill && (b->pos + e->tap_fill != pos || b->has_ref != (refl != NULL))) {
 			/* A seek or a loop: the block so far goes out alone. */
 			b->n = e->tap_fill;
 			spsc_commit(&e->tap);
 			e->tap_fill = 0;
 			continue;
 		}
-		if (!e->tap_fill)
+		if (!e->tap_fill) {
 			b->pos = pos;
+			b->has_ref = refl != NULL;
+		}
 		int k = ENGINE_TAP_FRAMES - e->tap_fill;
 		k = m < k ? m : k;
 		memcpy(b->post + 2 * e->tap_fill, post, sizeof *post * 2 * (size_t)k);
 		memcpy(b->pre + 2 * e->tap_fill, pre, sizeof *pre * 2 * (size_t)k);
+		if (refl) {
+			float *r = b->ref + 2 * e->tap_fill;
+			for (int i = 0; i < k; i++) {
+				r[2 * i] = refl[i];
+				r[2 * i + 1] = refr[i];
+			}
+			refl += k;
+			refr += k;
+		}
 		e->tap_fill += k;
 		post += 2 * k;
 		pre += 2 * k;

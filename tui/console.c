@@ -40,6 +40,7 @@
 #include "tui/cli.h"
 #include "tui/keymap.h"
 #include "tui/ui_lower.h"
+#include "tui/ui_draw.h"
 #include "tui/ui_theme.h"
 #include "tui/ui_view.h"
 
@@ -309,6 +310,20 @@ static void handle_key(struct console *c, int ch)
 		c->pending |= VP_ALL;
 		return;
 	}
+	if (ch == KEY_MOUSE) {
+		/* Reported only while the overview is shown: a click seeks. */
+		MEVENT ev;
+		double t;
+		if (getmouse(&ev) == OK && (ev.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) &&
+		    lower_views[c->mo.lower] == &overview_view &&
+		    view_overview_seek(&c->mo, ev.y, ev.x, &t)) {
+			char ts[16];
+			engine_seek(c->e, t, 0);
+			fmt_time(ts, sizeof ts, t);
+			con_status(c, 0, "seek %s", ts);
+		}
+		return;
+	}
 	if (c->mo.cmdline)
 		cmdline_key(c, ch);
 	else if (c->prompt != PR_NONE)
@@ -415,6 +430,15 @@ void next_lower_view(struct console *c)
 	c->mo.lower = (c->mo.lower + 1) % lower_view_count;
 	c->mo.lower_state = c->lower_st[c->mo.lower];
 	c->pending |= VP_GRAPH;
+	/* The mouse is taken only while a click means something (the
+	 * overview), so the terminal's own selection works elsewhere. */
+	if (lower_views[c->mo.lower] == &overview_view) {
+		mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+		mouseinterval(0);
+	} else {
+		mousemask(0, NULL);
+		view_overview_hidden();
+	}
 	con_status(c, 0, "lower panel: %s (%d of %d)", lower_views[c->mo.lower]->name,
 		   c->mo.lower + 1, lower_view_count);
 }

@@ -12,6 +12,7 @@
 #include "audio/preset.h"
 #include "audio/status.h"
 #include "tui/console.h"
+#include "tui/ui_lower.h"
 #include "tui/platforms.h"
 #include "tui/suggest.h"
 
@@ -205,6 +206,13 @@ static void cx_seek(struct console *c, char *arg)
 	engine_seek(c->e, t, 0);
 }
 
+static void cx_spectrum(struct console *c, char *arg)
+{
+	const char *msg = view_spectrum_command(arg);
+
+	con_status(c, !strncmp(msg, "usage", 5), "%s", msg);
+}
+
 static void cx_loop(struct console *c, char *arg)
 {
 	char *b = arg ? strpbrk(arg, " \t") : NULL;
@@ -309,6 +317,8 @@ static const struct cmd_entry cmds[] = {
 	{ "bypass", NULL, "[MODULE]", "bypass a module", CPL_MODULE, NULL, cx_bypass },
 	{ "monitor", NULL, "MODE", "listen mono, side...", CPL_MONITOR, NULL, cx_monitor },
 	{ "seek", NULL, "M:SS", "go to a time", CPL_NONE, NULL, cx_seek },
+	{ "spectrum", NULL, "pre|post|fast|slow", "spectrum view: input or output, bar speed", CPL_WORDS,
+	  "pre post fast slow", cx_spectrum },
 	{ "loop", NULL, "A B|off", "loop from A to B", CPL_WORDS, "off", cx_loop },
 	{ "next", NULL, "", "next track", CPL_NONE, NULL, cx_next },
 	{ "prev", NULL, "", "previous track", CPL_NONE, NULL, cx_prev },

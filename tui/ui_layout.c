@@ -104,6 +104,7 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 	getmaxyx(stdscr, v->h, v->w);
 	v->too_small = v->w < MIN_W || v->h < MIN_H;
 	v->laid_module = mo->module;
+	v->laid_lower = mo->lower;
 	erase();
 	if (v->too_small)
 		return;
@@ -143,7 +144,11 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 		v->graph_y = 1 + top;
 		v->graph_h = avail - top;
 	} else {
-		if (avail >= full + METER_ROWS + 2) {
+		/* The GR history reads in two rows; the other views want room,
+		 * which the strips give up by showing only the selected module
+		 * in full. */
+		int roomy = mo->lower != 0 && avail >= collapsed + METER_ROWS + 6;
+		if (avail >= full + METER_ROWS + 2 && !roomy) {
 			v->strips_h = full;
 		} else if (avail >= collapsed + METER_ROWS) {
 			v->strips_h = collapsed;
@@ -202,7 +207,8 @@ void view_draw(struct view *v, const struct ui_model *mo, unsigned parts)
 	int h, w;
 
 	getmaxyx(stdscr, h, w);
-	if (h != v->h || w != v->w || (v->collapsed && mo->module != v->laid_module)) {
+	if (h != v->h || w != v->w || (v->collapsed && mo->module != v->laid_module) ||
+	    (mo->lower != v->laid_lower && (mo->lower == 0 || v->laid_lower == 0))) {
 		view_relayout(v, mo);
 		parts = VP_ALL;
 	}

@@ -33,6 +33,7 @@ struct view {
 	int valw[P_COUNT];
 	int laid_module;                 /* selected module the layout was made for */
 	int laid_help;                   /* help was open at the last frame */
+	int laid_lower;                  /* and lower view (GR history or not) */
 };
 
 /* Modules with a live GR readout in their strip. */

@@ -5,6 +5,10 @@
 
 const struct lower_view *const lower_views[] = {
 	&gr_history_view,
+	&spectrum_view,
+	&stereo_view,
+	&loudness_view,
+	&overview_view,
 };
 
 const int lower_view_count = (int)(sizeof lower_views / sizeof lower_views[0]);

@@ -36,4 +36,14 @@ extern const struct lower_view *const lower_views[];
 extern const int lower_view_count;
 
 extern const struct lower_view gr_history_view;    /* ui_meters.c */
+extern const struct lower_view spectrum_view;      /* view_spectrum.c */
+extern const struct lower_view stereo_view;        /* view_stereo.c */
+extern const struct lower_view loudness_view;      /* view_loudness.c */
+extern const struct lower_view overview_view;      /* view_overview.c */
+/* :spectrum pre|post|fast|slow: a status message. */
+const char *view_spectrum_command(const char *arg);
+/* A click at (y, x) on the overview's row: 1 and the time to seek to. */
+int view_overview_seek(const struct ui_model *mo, int y, int x, double *seconds);
+/* The overview is off screen: clicks no longer seek. */
+void view_overview_hidden(void);
 #endif
