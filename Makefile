@@ -16,8 +16,9 @@ PKGS = ncursesw:libncurses-dev alsa:libasound2-dev sndfile:libsndfile1-dev \
        libebur128:libebur128-dev soxr:libsoxr-dev kissfft-float:libkissfft-dev
 DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
             libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev
-# The tests drive the console in tmux and check true peak with ffmpeg too.
-DEB_TEST = libcmocka-dev tmux ffmpeg
+# The tests drive the console in tmux, check true peak with ffmpeg too and
+# run a render under valgrind.
+DEB_TEST = libcmocka-dev tmux ffmpeg valgrind
 # make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
 # runs side by side with lathe's.  Neither the build nor make test need them.
 DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2
@@ -45,22 +46,79 @@ else
   Q = @
 endif
 
-LIB_SRC = $(wildcard dsp/*.c audio/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c))
+# Three layers, each folder one library: dsp/ (computation: libm and the
+# FFT only), audio/ (files, devices, the engine: no curses), tui/ (the
+# command line and the console).  A layer may use the ones below it, never
+# one above: each library is linked on its own against only what its layer
+# may use (`layers` below), and the unit tests link against the lowest
+# layer their includes name, so a wrong include or call fails the build.
+# New .c files and new pkg-config names need no edit here: a name added to
+# LIB_PKGS belongs to audio/ unless listed for dsp/ or tui/.
+DSP_PKGS = kissfft-float
+TUI_PKGS = ncursesw
+AUDIO_PKGS = $(filter-out $(DSP_PKGS) $(TUI_PKGS),$(LIB_PKGS))
+pkglibs = $(shell $(PKG_CONFIG) --libs $(1) 2>/dev/null)
+DSP_LIBS = $(call pkglibs,$(DSP_PKGS)) -lm -pthread
+AUDIO_LIBS = $(call pkglibs,$(AUDIO_PKGS)) -liniparser $(DSP_LIBS)
+TUI_LIBS = $(call pkglibs,$(TUI_PKGS)) $(AUDIO_LIBS)
+
+DSP_SRC = $(wildcard dsp/*.c)
+AUDIO_SRC = $(wildcard audio/*.c)
+TUI_SRC = $(filter-out tui/main.c,$(wildcard tui/*.c))
+LIB_SRC = $(DSP_SRC) $(AUDIO_SRC) $(TUI_SRC)
 LIB_OBJ = $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBDSP = $(BUILD)/libdsp.a
+LIBAUDIO = $(BUILD)/libaudio.a
+LIBTUI = $(BUILD)/libtui.a
+# Everything, highest layer first, for the program and the test tools.
+LATHE_LIBS = $(LIBTUI) $(LIBAUDIO) $(LIBDSP)
+
+# Unit tests by the layer their includes name: a test including tui/ or
+# curses links everything; audio/ or an audio library, audio and dsp;
+# otherwise dsp alone.  The console model's test links no curses.
 TEST_SRC = $(wildcard tests/unit/test_*.c)
-TEST_BIN = $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+NOCURSES_TESTS = tests/unit/test_console_model.c
+TUI_TESTS := $(filter-out $(NOCURSES_TESTS),$(shell grep -l -E '^\#include ("tui/|<n?curses)' $(TEST_SRC) /dev/null))
+AUDIO_TESTS := $(filter-out $(TUI_TESTS) $(NOCURSES_TESTS),$(shell grep -l -E '^\#include ("audio/|<(sndfile|ebur128|alsa/|soxr|iniparser))' $(TEST_SRC) /dev/null))
+DSP_TESTS := $(filter-out $(TUI_TESTS) $(AUDIO_TESTS) $(NOCURSES_TESTS),$(TEST_SRC))
+# DSP tests may measure with libebur128 (an independent reference meter);
+# dsp/ itself never links it (layers.ok checks).
+DSP_TEST_LIBS = $(call pkglibs,libebur128)
+testbin = $(1:tests/unit/%.c=$(BUILD)/tests/%)
+TEST_BIN = $(call testbin,$(TEST_SRC))
 TOOL_SRC = $(filter-out tests/tools/lv2host.c,$(wildcard tests/tools/*.c))
 TOOL_BIN = $(TOOL_SRC:tests/tools/%.c=$(BUILD)/tests/tools/%)
 
-all: $(BUILD)/lathe
+all: $(BUILD)/lathe $(BUILD)/layers.ok
 
-$(BUILD)/lathe: $(BUILD)/tui/main.o $(BUILD)/liblathe.a
+$(BUILD)/lathe: $(BUILD)/tui/main.o $(LATHE_LIBS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LIBS)
 
-$(BUILD)/liblathe.a: $(LIB_OBJ)
+$(LIBDSP): $(DSP_SRC:%.c=$(BUILD)/%.o)
+$(LIBAUDIO): $(AUDIO_SRC:%.c=$(BUILD)/%.o)
+$(LIBTUI): $(TUI_SRC:%.c=$(BUILD)/%.o)
+$(LATHE_LIBS):
 	@echo "  AR      $@"
 	$(Q)rm -f $@ && ar rcs $@ $^
+
+# The layering, checked: no lower folder includes a higher one (nor, for
+# dsp/, an I/O library's header), and each library links whole against
+# only the libraries of its layer and those below.
+DSP_BAD_INC = "(audio|tui)/|<(sndfile|n?curses|alsa/|ebur128|soxr|iniparser)
+AUDIO_BAD_INC = "tui/|<n?curses
+$(BUILD)/layers.ok: $(LATHE_LIBS)
+	@echo "  LAYERS  dsp < audio < tui"
+	$(Q)! grep -n -E '^#include ($(DSP_BAD_INC))' dsp/*.[ch] || { echo "dsp/ includes a higher layer (above)" >&2; exit 1; }
+	$(Q)! grep -n -E '^#include ($(AUDIO_BAD_INC))' audio/*.[ch] || { echo "audio/ includes tui/ or curses (above)" >&2; exit 1; }
+	$(Q)printf 'int main(void) { return 0; }\n' >$(BUILD)/layers.c
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/layers-dsp $(BUILD)/layers.c \
+	  -Wl,--whole-archive $(LIBDSP) -Wl,--no-whole-archive $(DSP_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/layers-audio $(BUILD)/layers.c \
+	  -Wl,--whole-archive $(LIBAUDIO) -Wl,--no-whole-archive $(LIBDSP) $(AUDIO_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/layers-tui $(BUILD)/layers.c \
+	  -Wl,--whole-archive $(LIBTUI) -Wl,--no-whole-archive $(LIBAUDIO) $(LIBDSP) $(TUI_LIBS)
+	$(Q)rm -f $(BUILD)/layers.c $(BUILD)/layers-dsp $(BUILD)/layers-audio $(BUILD)/layers-tui && touch $@
 
 $(BUILD)/dsp/%.o: dsp/%.c
 	@mkdir -p $(dir $@)
@@ -72,24 +130,31 @@ $(BUILD)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/liblathe.a
+$(call testbin,$(DSP_TESTS)): $(BUILD)/tests/%: tests/unit/%.c $(LIBDSP)
 	@mkdir -p $(dir $@)
-	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS) $(TEST_LIBS)
+	@echo "  CC      $< (dsp)"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBDSP) $(DSP_LIBS) $(DSP_TEST_LIBS) $(TEST_LIBS)
 
-# The console's model links without curses: a curses call reaching it
-# (or anything it pulls from the library) fails this link.
-NOCURSES_LIBS = $(shell $(PKG_CONFIG) --libs $(filter-out ncursesw,$(LIB_PKGS)) 2>/dev/null) -liniparser -lm -pthread
-$(BUILD)/tests/test_console_model: tests/unit/test_console_model.c $(BUILD)/liblathe.a
+$(call testbin,$(AUDIO_TESTS)): $(BUILD)/tests/%: tests/unit/%.c $(LIBAUDIO) $(LIBDSP)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (audio)"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIBAUDIO) $(LIBDSP) $(AUDIO_LIBS) $(TEST_LIBS)
+
+$(call testbin,$(NOCURSES_TESTS)): $(BUILD)/tests/%: tests/unit/%.c $(LATHE_LIBS)
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (no curses)"
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LATHE_LIBS) $(AUDIO_LIBS) $(TEST_LIBS)
+
+$(call testbin,$(TUI_TESTS)): $(BUILD)/tests/%: tests/unit/%.c $(LATHE_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(NOCURSES_LIBS) $(TEST_LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LATHE_LIBS) $(TUI_LIBS) $(TEST_LIBS)
 
 # Signal generators and comparators the shell tests use.
-$(BUILD)/tests/tools/%: tests/tools/%.c $(BUILD)/liblathe.a
+$(BUILD)/tests/tools/%: tests/tools/%.c $(LATHE_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(BUILD)/liblathe.a $(LIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LATHE_LIBS) $(LIBS)
 
 # Built only where lilv is installed (the bench asks for it by name).
 $(BUILD)/tests/tools/lv2host: tests/tools/lv2host.c
@@ -99,7 +164,7 @@ $(BUILD)/tests/tools/lv2host: tests/tools/lv2host.c
 	$(Q)$(CC) $(CFLAGS) $(shell $(PKG_CONFIG) --cflags lilv-0 2>/dev/null) $(LDFLAGS) -o $@ $< \
 	  $(shell $(PKG_CONFIG) --libs lilv-0 sndfile 2>/dev/null)
 
-tests: check-cmocka $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe
+tests: check-cmocka $(TEST_BIN) $(TOOL_BIN) $(BUILD)/lathe $(BUILD)/layers.ok
 
 check-cmocka:
 	@$(PKG_CONFIG) --exists cmocka || { echo "cmocka not found by pkg-config: install libcmocka-dev or run make deps-test" >&2; exit 1; }
@@ -114,6 +179,23 @@ test-san: deps-test
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  DSP_CFLAGS= LDFLAGS="-fsanitize=address,undefined" tests
 	$(Q)BUILD=build-san SAN=1 tests/run.sh
+
+# The engine's UI/audio/reader exchange under ThreadSanitizer, in
+# build-tsan (tests/tsan_engine.sh runs it in the suite).
+TSAN_TESTS = test_engine
+tsan:
+	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
+	  CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" DSP_CFLAGS= \
+	  LDFLAGS="-fsanitize=thread" $(TSAN_TESTS:%=build-tsan/tests/%)
+	$(Q)for t in $(TSAN_TESTS); do \
+	  TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 $$TSAN_OPTIONS" build-tsan/tests/$$t || exit 1; \
+	done
+
+# The limiter's ceiling checked independently with ffmpeg's ebur128 filter
+# (tests/tp_ffmpeg_check.sh, also in the suite).  TP_ARGS: RATE CEILING
+# DRIVE RELEASE LOOKAHEAD.
+tp-check: $(BUILD)/tests/tools/tp_wav
+	$(Q)BUILD=$(BUILD) tests/tp_ffmpeg_check.sh $(TP_ARGS)
 
 run: deps
 	$(Q)$(MAKE) --no-print-directory all
@@ -159,6 +241,6 @@ install: all
 clean:
 	rm -rf build build-san build-tsan
 
-.PHONY: all tests check-cmocka test test-san run bench deps deps-test deps-bench install-debs install clean
+.PHONY: all tests check-cmocka test test-san tsan tp-check run bench deps deps-test deps-bench install-debs install clean
 -include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d
 -include tests/fuzz/fuzz.mk

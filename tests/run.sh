@@ -1,31 +1,45 @@
 #!/bin/sh
 # Runs every unit test binary and every shell test; prints one line per
 # test and a summary; exits non-zero when anything failed.
+#   ok    NAME  passed          FAIL  NAME  failed, or ran past its limit
+#   SKIP  NAME  exit 77: could not run here (a tool missing, a sanitizer
+#               build); counted apart, never as passed
+# Each test gets TEST_TIMEOUT seconds (default 900; a sanitizer build runs
+# slower, so twice that): a stalled test fails, it never hangs the suite.
 BUILD=${BUILD:-build}
 export BUILD
 cd "$(dirname "$0")/.." || exit 1
-pass=0; fail=0; failed=""
+limit=${TEST_TIMEOUT:-$([ "${SAN:-0}" = 1 ] && echo 1800 || echo 900)}
+pass=0; fail=0; skip=0; failed=""; skipped=""
 log=$(mktemp -d)
-for t in "$BUILD"/tests/test_*; do
-	[ -x "$t" ] || continue
-	name=$(basename "$t")
+trap 'rm -rf "$log"' EXIT
+
+# one NAME CMD...: runs one test under the time limit and reports it.
+one() {
+	name=$1; shift
 	start=$(date +%s)
-	if "$t" >"$log/$name.out" 2>&1; then
-		pass=$((pass + 1)); echo "ok    $name ($(( $(date +%s) - start ))s)"
-	else
-		fail=$((fail + 1)); failed="$failed $name"; echo "FAIL  $name"; tail -30 "$log/$name.out"
-	fi
+	timeout -k 10 "$limit" "$@" >"$log/$name.out" 2>&1 </dev/null
+	st=$?
+	took=$(( $(date +%s) - start ))
+	case $st in
+	0) pass=$((pass + 1)); echo "ok    $name (${took}s)" ;;
+	77) skip=$((skip + 1)); skipped="$skipped $name"
+	    echo "SKIP  $name: $(tail -1 "$log/$name.out")" ;;
+	124|137) fail=$((fail + 1)); failed="$failed $name"
+	    echo "FAIL  $name: still running after ${limit}s, stopped"; tail -30 "$log/$name.out" ;;
+	*) fail=$((fail + 1)); failed="$failed $name"
+	   echo "FAIL  $name (exit $st)"; tail -30 "$log/$name.out" ;;
+	esac
+}
+
+for t in "$BUILD"/tests/test_*; do
+	[ -f "$t" ] && [ -x "$t" ] || continue
+	one "$(basename "$t")" "$t"
 done
 for t in tests/*.sh; do
 	case "$t" in tests/run.sh|tests/bench.sh|tests/lib.sh) continue ;; esac
-	name=$(basename "$t" .sh)
-	start=$(date +%s)
-	if sh "$t" >"$log/$name.out" 2>&1; then
-		pass=$((pass + 1)); echo "ok    $name ($(( $(date +%s) - start ))s)"
-	else
-		fail=$((fail + 1)); failed="$failed $name"; echo "FAIL  $name"; tail -30 "$log/$name.out"
-	fi
+	one "$(basename "$t" .sh)" sh "$t"
 done
-rm -rf "$log"
-echo "$pass passed, $fail failed${failed:+:$failed}"
+[ $((pass + fail)) -gt 0 ] || { echo "no test ran"; exit 1; }
+echo "$pass passed, $fail failed, $skip skipped${failed:+ (failed:$failed)}${skipped:+ (skipped:$skipped)}"
 [ "$fail" = 0 ]
