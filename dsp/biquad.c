@@ -89,6 +89,35 @@ void bq_allpass(struct bq *c, double rate, double f, double q)
 	c->b2 = 1.0;
 }
 
+/* Constant 0 dB peak gain band-pass. */
+void bq_bandpass(struct bq *c, double rate, double f, double q)
+{
+	double cw, al, a0;
+
+	rbj_common(rate, f, q, &cw, &al);
+	a0 = 1.0 + al;
+	c->b0 = al / a0;
+	c->b1 = 0.0;
+	c->b2 = -al / a0;
+	c->a1 = -2.0 * cw / a0;
+	c->a2 = (1.0 - al) / a0;
+}
+
+/* First order, bilinear, prewarped at f. */
+void bq_lowpass1(struct bq *c, double rate, double f)
+{
+	double k = tan(M_PI * f / rate), a0 = 1.0 + k;
+
+	*c = (struct bq){ k / a0, k / a0, 0.0, (k - 1.0) / a0, 0.0 };
+}
+
+void bq_highpass1(struct bq *c, double rate, double f)
+{
+	double k = tan(M_PI * f / rate), a0 = 1.0 + k;
+
+	*c = (struct bq){ 1.0 / a0, -1.0 / a0, 0.0, (k - 1.0) / a0, 0.0 };
+}
+
 struct bq_analog bq_proto_peak(double gain_db, double q)
 {
 	double A = pow(10.0, gain_db / 40.0);

@@ -25,6 +25,10 @@ void bq_identity(struct bq *c);
 void bq_lowpass(struct bq *c, double rate, double f, double q);
 void bq_highpass(struct bq *c, double rate, double f, double q);
 void bq_allpass(struct bq *c, double rate, double f, double q);
+/* Band-pass with 0 dB at f; first-order low- and high-pass (b2 = a2 = 0). */
+void bq_bandpass(struct bq *c, double rate, double f, double q);
+void bq_lowpass1(struct bq *c, double rate, double f);
+void bq_highpass1(struct bq *c, double rate, double f);
 
 /* RBJ cookbook analog prototypes; gain in dB, q as in the cookbook. */
 struct bq_analog bq_proto_peak(double gain_db, double q);

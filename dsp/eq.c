@@ -1,13 +1,15 @@
-/* Five-band EQ: low shelf, three bells, high shelf.
+/* Five-band EQ: low shelf, three bells, high shelf; each band stereo,
+ * mid or side, and static or dynamic.
  *
- * Each band is one double-precision section from bq_design_eq, which
- * follows the RBJ analog prototype's magnitude up to the top of the audio
- * band instead of cramping towards Nyquist like the bilinear cookbook
- * filters.  A band at 0 dB is skipped outright: the chain's glides land
- * exactly on 0, and what the section still held at the last step (a few
- * 1e-4 dB of boost) is some 90 dB down, so dropping it is inaudible.
+ * Each band's static part is one double-precision section from
+ * bq_design_eq, which follows the RBJ analog prototype's magnitude up to
+ * the top of the audio band instead of cramping towards Nyquist like the
+ * bilinear cookbook filters.  A band at 0 dB is skipped outright: the
+ * chain's glides land exactly on 0, and what the section still held at
+ * the last step (a few 1e-4 dB of boost) is some 90 dB down, so dropping
+ * it is inaudible.
  *
- * The fit takes 30 to 570 us, far too long for the audio thread, where a
+ * The fit takes 30 to 1000 us, far too long for the audio thread, where a
  * glide asks for a design every 32 frames.  So in the live mode
  * (eq_set_async) eq_set designs in closed form (bq_design_eq_fast, about
  * a microsecond) and posts the values to a designer thread, which fits
@@ -15,17 +17,44 @@
  * still holds those values, i.e. once the glide has landed.  Both ways go
  * through lock-free handovers, so the audio thread never waits.  Renders
  * stay synchronous: every design is the fit, the output a pure function
- * of the input. */
+ * of the input.
+ *
+ * Mid/side: a band works in the M/S domain (M = (L+R)/2, S = (L-R)/2,
+ * back L = M+S, R = M-S), its section running on both lanes and its
+ * effect weighted per lane, y = x + w (H x - x), with w = (1,1) stereo,
+ * (1,0) mid, (0,1) side.  With a zero weight a lane passes exactly (0
+ * times a finite number is 0), and a mono signal has S = 0 exactly, so a
+ * side band leaves a mono signal bit-identical and a mid band an
+ * antiphase one.  A mode switch moves w over 10 ms instead of jumping; a
+ * stereo band at rest runs in L/R directly, its state converted (the
+ * section is linear) when it enters or leaves M/S.
+ *
+ * Dynamic: on top of the static section, y = x + (G - 1) D x, where D is
+ * a band-pass at the band's frequency and Q (bells; H = 1 + (G-1) D is
+ * then the analog bell (s^2 + s G/Q + 1)/(s^2 + s/Q + 1), exactly G at
+ * f0) or a first-order low/high-pass (shelves: (s + G w)/(s + w) and its
+ * mirror).  D x is also the sidechain: its mean square over 5 ms, in dB
+ * (+3 dB so a sine reads its peak), over the threshold moves the gain
+ * 2:1 with a 6 dB soft knee until it reaches dyn_range; attack and
+ * release smooth that per sample in dB.  D never changes with the gain,
+ * so a moving dynamic band costs a multiply per sample and no design:
+ * nothing to bound, no zipper. */
 #include "eq.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "biquad.h"
+#include "fastmath.h"
 #include "handover.h"
 
-#define BANDS 5
+#define BANDS EQ_BANDS
 #define CHUNK 256
+#define MODE_FADE_MS 10.0
+#define DYN_RMS_MS 5.0
+#define DYN_KNEE_DB 6.0
 
 static const enum bq_eq_kind band_kind[BANDS] = {
 	BQ_LOW_SHELF, BQ_PEAK, BQ_PEAK, BQ_PEAK, BQ_HIGH_SHELF,
@@ -39,13 +68,25 @@ struct design {
 HANDOVER(design_handover, struct design);
 
 struct band {
-	double f, g, q;  /* as last designed; g == 0: skipped */
+	double f, g, q;  /* as last designed; g == 0: no static section */
 	struct bq c;
-	struct bq_df1 s;
+	struct bq_df1 s; /* L/R lanes, or M/S while ms */
 	/* async mode: values to the designer (req) and fits back (res) */
 	struct design_handover req, res;
 	struct design fit;   /* audio thread: the newest fit received */
 	struct design asked; /* designer thread: the last values it fitted */
+
+	/* mid/side */
+	int ms;              /* processed in the M/S domain */
+	double w[2], wt[2];  /* lane weights now and their target */
+
+	/* dynamic part */
+	double range, thr;   /* dB */
+	float katt, krel;
+	struct bq d;         /* band-pass or first-order sidechain filter */
+	struct bq_df1 ds;
+	float lev_ms;        /* the sidechain's mean square */
+	float off;           /* current gain offset, dB */
 };
 
 struct eq {
@@ -53,8 +94,17 @@ struct eq {
 	int async;    /* live: fits are made by eq_design_pending's thread */
 	double seen[P_COUNT];
 	unsigned pos; /* frames since reset modulo CHUNK: states are checked there */
+	float krms;
+	double wstep; /* mode fade per sample */
 	struct band b[BANDS];
 };
+
+static const struct bq_df1 df1_zero = { { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+
+static float coef(double ms, double rate)
+{
+	return (float)(1.0 - exp(-1.0 / (ms * 1e-3 * rate)));
+}
 
 struct eq *eq_new(double rate)
 {
@@ -63,11 +113,16 @@ struct eq *eq_new(double rate)
 	if (!m)
 		return NULL;
 	m->rate = rate;
+	m->krms = coef(DYN_RMS_MS, rate);
+	m->wstep = 1.0 / (MODE_FADE_MS * 1e-3 * rate);
 	param_unseen(m->seen);
 	for (int i = 0; i < BANDS; i++) {
-		bq_identity(&m->b[i].c);
-		handover_init(&m->b[i].req);
-		handover_init(&m->b[i].res);
+		struct band *b = &m->b[i];
+		bq_identity(&b->c);
+		bq_identity(&b->d);
+		b->w[0] = b->w[1] = b->wt[0] = b->wt[1] = 1.0;
+		handover_init(&b->req);
+		handover_init(&b->res);
 	}
 	return m;
 }
@@ -77,22 +132,102 @@ void eq_free(struct eq *m)
 	free(m);
 }
 
+/* A section's L/R state as M/S state, or back (linear, so exact up to
+ * rounding). */
+static void to_ms(struct bq_df1 *s)
+{
+	double *v[4] = { s->x1, s->x2, s->y1, s->y2 };
+	for (int k = 0; k < 4; k++) {
+		double l = v[k][0], r = v[k][1];
+		v[k][0] = 0.5 * (l + r);
+		v[k][1] = 0.5 * (l - r);
+	}
+}
+
+static void to_lr(struct bq_df1 *s)
+{
+	double *v[4] = { s->x1, s->x2, s->y1, s->y2 };
+	for (int k = 0; k < 4; k++) {
+		double mm = v[k][0], ss = v[k][1];
+		v[k][0] = mm + ss;
+		v[k][1] = mm - ss;
+	}
+}
+
 void eq_reset(struct eq *m)
 {
-	for (int i = 0; i < BANDS; i++)
-		m->b[i].s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+	for (int i = 0; i < BANDS; i++) {
+		struct band *b = &m->b[i];
+		b->s = b->ds = df1_zero;
+		b->lev_ms = 0;
+		b->off = 0;
+		/* Mode fades end where they were going. */
+		b->w[0] = b->wt[0];
+		b->w[1] = b->wt[1];
+		b->ms = !(b->w[0] == 1.0 && b->w[1] == 1.0);
+	}
 	m->pos = 0;
+}
+
+static void set_static(struct eq *m, int i, double f, double g, double q)
+{
+	struct band *b = &m->b[i];
+
+	if (g == 0)
+		b->s = df1_zero;
+	else if (!m->async)
+		bq_design_eq(&b->c, m->rate, band_kind[i], f, g, q);
+	else if (b->fit.f == f && b->fit.g == g && b->fit.q == q)
+		b->c = b->fit.c;
+	else {
+		bq_design_eq_fast(&b->c, m->rate, band_kind[i], f, g, q);
+		*handover_back(&b->req) = (struct design){ f, g, q, b->c };
+		handover_publish(&b->req);
+	}
+	b->f = f;
+	b->g = g;
+	b->q = q;
+}
+
+static void set_dynamic(struct eq *m, int i, const double *v, double f, double q)
+{
+	struct band *b = &m->b[i];
+	double range = v[EQB_DYN_RANGE];
+
+	b->range = isfinite(range) ? range : 0.0;
+	b->thr = isfinite(v[EQB_DYN_THRESHOLD]) ? v[EQB_DYN_THRESHOLD] : 0.0;
+	b->katt = coef(v[EQB_DYN_ATTACK] > 0.05 ? v[EQB_DYN_ATTACK] : 0.05, m->rate);
+	b->krel = coef(v[EQB_DYN_RELEASE] > 1.0 ? v[EQB_DYN_RELEASE] : 1.0, m->rate);
+	if (band_kind[i] == BQ_LOW_SHELF)
+		bq_lowpass1(&b->d, m->rate, f);
+	else if (band_kind[i] == BQ_HIGH_SHELF)
+		bq_highpass1(&b->d, m->rate, f);
+	else
+		bq_bandpass(&b->d, m->rate, f, q);
+}
+
+static void set_mode(struct band *b, double mode)
+{
+	int md = mode >= 1.5 ? EQ_SIDE : mode >= 0.5 ? EQ_MID : EQ_STEREO;
+
+	b->wt[0] = md == EQ_SIDE ? 0.0 : 1.0;
+	b->wt[1] = md == EQ_MID ? 0.0 : 1.0;
+	if (!b->ms && (b->wt[0] != 1.0 || b->wt[1] != 1.0)) {
+		to_ms(&b->s);
+		to_ms(&b->ds);
+		b->ms = 1;
+	}
 }
 
 void eq_set(struct eq *m, const double p[P_COUNT])
 {
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
-		int first = P_EQ_LOW_FREQ + 3 * i;
+		int first = P_EQ_BAND(i);
 		const double *v = &p[first];
-		double f = v[0], g = v[1], q = v[2];
+		double f = v[EQB_FREQ], g = v[EQB_GAIN], q = v[EQB_Q];
 
-		if (!param_changed(m->seen, p, first, first + 3))
+		if (!param_changed(m->seen, p, first, first + EQB_COUNT))
 			continue;
 		if (!isfinite(g))
 			g = 0;
@@ -104,23 +239,13 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 			f = 0.45 * m->rate;
 		if (!(q >= 0.05))
 			q = 0.05;
+		set_mode(b, v[EQB_MODE]);
+		/* Bilinear, a few libm calls: cheap enough for any glide. */
+		set_dynamic(m, i, v, f, q);
 		/* Values that clamp the same need no new design. */
 		if (f == b->f && g == b->g && q == b->q)
 			continue;
-		if (g == 0)
-			b->s = (struct bq_df1){ { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
-		else if (!m->async)
-			bq_design_eq(&b->c, m->rate, band_kind[i], f, g, q);
-		else if (b->fit.f == f && b->fit.g == g && b->fit.q == q)
-			b->c = b->fit.c;
-		else {
-			bq_design_eq_fast(&b->c, m->rate, band_kind[i], f, g, q);
-			*handover_back(&b->req) = (struct design){ f, g, q, b->c };
-			handover_publish(&b->req);
-		}
-		b->f = f;
-		b->g = g;
-		b->q = q;
+		set_static(m, i, f, g, q);
 	}
 }
 
@@ -132,6 +257,11 @@ double eq_mag2(const struct eq *m, double f)
 		if (m->b[i].g != 0)
 			g *= bq_mag2(&m->b[i].c, m->rate, f);
 	return g;
+}
+
+float eq_dyn_offset_db(const struct eq *m, int band)
+{
+	return band >= 0 && band < BANDS ? m->b[band].off : 0.0f;
 }
 
 void eq_set_async(struct eq *m, int on)
@@ -174,33 +304,173 @@ static void take_fits(struct eq *m)
 	}
 }
 
+static int is_dynamic(const struct band *b)
+{
+	return b->range != 0 || b->off != 0;
+}
+
+/* 2:1 above the threshold with a soft knee, up to |range|; in dB. */
+static inline float dyn_target(const struct band *b, float lev)
+{
+	float over = lev - (float)b->thr, hk = 0.5f * (float)DYN_KNEE_DB;
+	float red = over <= -hk ? 0.0f
+	            : over < hk ? 0.5f * (over + hk) * (over + hk) / (2.0f * (float)DYN_KNEE_DB)
+	                        : 0.5f * over;
+	float r = (float)fabs(b->range);
+	red = red < r ? red : r;
+	return b->range < 0 ? -red : red;
+}
+
+/* One band of the general path over n frames of double lanes. */
+static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
+{
+	struct bq_sec k = bq_sec_load(&b->c, &b->s), kd = bq_sec_load(&b->d, &b->ds);
+	const int stat = b->g != 0, dyn = is_dynamic(b), ms = b->ms;
+	const float krms = m->krms, katt = b->katt, krel = b->krel;
+	float lev_ms = b->lev_ms, off = b->off;
+	double w0 = b->w[0], w1 = b->w[1];
+	const double wt0 = b->wt[0], wt1 = b->wt[1], ws = m->wstep;
+
+	if (!stat && !dyn) {
+		/* Nothing to weight: only the fade moves. */
+		for (int i = 0; i < n; i++) {
+			w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
+			w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
+		}
+		b->w[0] = w0;
+		b->w[1] = w1;
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		bq_v2d v = x[i];
+		bq_v2d w = { w0, w1 };
+		if (ms)
+			v = (bq_v2d){ 0.5 * (v[0] + v[1]), 0.5 * (v[0] - v[1]) };
+		if (stat) {
+			bq_v2d y = bq_sec_step(&k, v);
+			v = ms ? v + w * (y - v) : y;
+		}
+		if (dyn) {
+			bq_v2d dx = bq_sec_step(&kd, v);
+			bq_v2d p = dx * dx;
+			if (ms)
+				p = p * w;
+			float pw = (float)(p[0] > p[1] ? p[0] : p[1]);
+			lev_ms += krms * (pw - lev_ms);
+			float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
+			float tg = dyn_target(b, lev);
+			float kk = fabsf(tg) > fabsf(off) ? katt : krel;
+			off += kk * (tg - off);
+			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
+			double G1 = (double)fast_exp2(off * 0.166096404f) - 1.0;
+			bq_v2d g = { G1, G1 };
+			if (ms)
+				g = g * w;
+			v = v + g * dx;
+		}
+		if (ms) {
+			v = (bq_v2d){ v[0] + v[1], v[0] - v[1] };
+			/* Mode fades: linear, stopping on the target. */
+			w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
+			w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
+		}
+		x[i] = v;
+	}
+	bq_sec_store(&k, &b->s);
+	bq_sec_store(&kd, &b->ds);
+	b->lev_ms = lev_ms;
+	b->off = off;
+	b->w[0] = w0;
+	b->w[1] = w1;
+}
+
+static int band_active(const struct band *b)
+{
+	return b->g != 0 || is_dynamic(b) || (b->ms && (b->w[0] != b->wt[0] || b->w[1] != b->wt[1]));
+}
+
+/* Any band in M/S or dynamic: every band per sample, in order. */
+static void run_general(struct eq *m, float *L, float *R, int n)
+{
+	bq_v2d x[CHUNK];
+
+	for (int i = 0; i < n; i++) {
+		/* NaN and inf fail the comparison and enter as silence. */
+		float l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
+		float r = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
+		x[i] = (bq_v2d){ l, r };
+	}
+	for (int j = 0; j < BANDS; j++)
+		if (band_active(&m->b[j]) || m->b[j].ms)
+			run_band(m, &m->b[j], x, n);
+
+	for (int i = 0; i < n; i++) {
+		L[i] = (float)x[i][0];
+		R[i] = (float)x[i][1];
+	}
+}
+
+/* At absolute multiples of CHUNK only, so none of it depends on block
+ * sizes: state checks, and bands coming to rest. */
+static void sanitize(struct eq *m)
+{
+	for (int j = 0; j < BANDS; j++) {
+		struct band *b = &m->b[j];
+		/* 1e-6 dB is nothing anyone hears; the band goes back to the
+		 * static path. */
+		if (b->range == 0 && fabsf(b->off) < 1e-6f)
+			b->off = 0;
+		if (b->ms && b->w[0] == 1.0 && b->w[1] == 1.0 && b->wt[0] == 1.0 && b->wt[1] == 1.0) {
+			/* Stereo again: the plain L/R path. */
+			to_lr(&b->s);
+			to_lr(&b->ds);
+			b->ms = 0;
+		}
+		bq_df1_sanitize(&b->s);
+		bq_df1_sanitize(&b->ds);
+		if (!isfinite(b->lev_ms) || b->lev_ms < 1e-20f)
+			b->lev_ms = 0;
+		if (!isfinite(b->off))
+			b->off = 0;
+	}
+}
+
 void eq_process(struct eq *m, float *L, float *R, int n)
 {
 	const struct bq *c[BANDS];
 	struct bq_df1 *st[BANDS];
-	int na = 0;
+	int na = 0, general = 0;
 
 	if (m->async)
 		take_fits(m);
-
-	for (int i = 0; i < BANDS; i++)
-		if (m->b[i].g != 0) {
-			c[na] = &m->b[i].c;
-			st[na++] = &m->b[i].s;
+	for (int i = 0; i < BANDS; i++) {
+		struct band *b = &m->b[i];
+		general |= b->ms || is_dynamic(b);
+		if (b->g != 0) {
+			c[na] = &b->c;
+			st[na++] = &b->s;
 		}
+	}
 	/* Chunks end at absolute multiples of CHUNK, so where the states are
 	 * checked never depends on the caller's block sizes. */
 	while (n > 0) {
 		int k = CHUNK - (int)m->pos;
 		k = n < k ? n : k;
-		if (na)
+		if (general)
+			run_general(m, L, R, k);
+		else if (na)
 			bq_run_cascade(c, st, na, L, R, k);
 		m->pos = (m->pos + (unsigned)k) % CHUNK;
 		if (m->pos == 0)
-			for (int j = 0; j < na; j++)
-				bq_df1_sanitize(st[j]);
+			sanitize(m);
 		L += k;
 		R += k;
 		n -= k;
+		/* A band may have left M/S or come to rest. */
+		if (general) {
+			general = 0;
+			for (int i = 0; i < BANDS; i++)
+				general |= m->b[i].ms || is_dynamic(&m->b[i]);
+		}
 	}
 }

@@ -22,5 +22,7 @@ double eq_mag2(const struct eq *m, double f);
  * starts.  eq_design_pending fits what eq_set asked for since the last
  * call and returns how many it made (0: nothing to do). */
 void eq_set_async(struct eq *m, int on);
+/* A dynamic band's gain offset now (dB, <= 0 for a cut), for meters. */
+float eq_dyn_offset_db(const struct eq *m, int band);
 int eq_design_pending(struct eq *m);
 #endif

@@ -7,14 +7,28 @@
 #include <string.h>
 
 const char *const module_names[MOD_COUNT] = {
-	"input", "hpf", "eq", "comp", "imager", "limiter", "output",
+	"input", "hpf", "eq", "comp", "mbcomp", "imager", "limiter", "output",
 };
 
 #define BYPASS(m) { m, "bypass", "", 0, 1, 0, 1, PF_SWITCH }
 #define EQ_BAND(band, f, fmin, fmax, q) \
 	{ MOD_EQ, band "_freq", "Hz", fmin, fmax, f, 1.03, PF_LOG }, \
 	{ MOD_EQ, band "_gain", "dB", -12, 12, 0, 0.1, 0 }, \
-	{ MOD_EQ, band "_q", "", 0.1, 10, q, 1.05, PF_LOG }
+	{ MOD_EQ, band "_q", "", 0.1, 10, q, 1.05, PF_LOG }, \
+	/* 0 stereo, 1 mid, 2 side: the band works on L and R, M or S */ \
+	{ MOD_EQ, band "_mode", "", 0, 2, 0, 1, PF_SWITCH }, \
+	/* dynamic: the gain moves by up to dyn_range as the band's own \
+	 * level rises above dyn_threshold (0: a static band) */ \
+	{ MOD_EQ, band "_dyn_range", "dB", -12, 12, 0, 0.5, 0 }, \
+	{ MOD_EQ, band "_dyn_threshold", "dB", -60, 0, -20, 0.5, 0 }, \
+	{ MOD_EQ, band "_dyn_attack", "ms", 0.5, 200, 5, 1.1, PF_LOG }, \
+	{ MOD_EQ, band "_dyn_release", "ms", 10, 2000, 100, 1.1, PF_LOG }
+#define MB_BAND(band, thr, ratio, att, rel) \
+	{ MOD_MBCOMP, band "_threshold", "dB", -60, 0, thr, 0.5, 0 }, \
+	{ MOD_MBCOMP, band "_ratio", ":1", 1, 20, ratio, 1.05, PF_LOG }, \
+	{ MOD_MBCOMP, band "_attack", "ms", 0.1, 200, att, 1.1, PF_LOG }, \
+	{ MOD_MBCOMP, band "_release", "ms", 10, 2000, rel, 1.1, PF_LOG }, \
+	{ MOD_MBCOMP, band "_makeup", "dB", -12, 24, 0, 0.1, 0 }
 
 /* Defaults are a transparent chain: flat EQ, a subsonic high-pass, a
  * compressor and limiter that only act on peaks near full scale. */
@@ -42,6 +56,14 @@ const struct param_desc param_table[P_COUNT] = {
 	{ MOD_COMP, "makeup", "dB", -12, 24, 0, 0.1, 0 },
 	{ MOD_COMP, "sc_hpf", "Hz", 10, 500, 60, 1.05, PF_LOG },
 	{ MOD_COMP, "mix", "%", 0, 100, 100, 1, 0 },
+
+	/* Off by default: bypass starts at 1. */
+	{ MOD_MBCOMP, "bypass", "", 0, 1, 1, 1, PF_SWITCH },
+	{ MOD_MBCOMP, "xover_low", "Hz", 40, 1000, 200, 1.03, PF_LOG },
+	{ MOD_MBCOMP, "xover_high", "Hz", 1000, 12000, 3000, 1.03, PF_LOG },
+	MB_BAND("low", -20, 2, 30, 250),
+	MB_BAND("mid", -20, 2, 10, 150),
+	MB_BAND("high", -20, 2, 3, 80),
 
 	BYPASS(MOD_IMAGER),
 	{ MOD_IMAGER, "width", "%", 0, 200, 100, 1, 0 },

@@ -33,7 +33,7 @@ static void preset(struct chain *c, int which)
 		{ 200, -3, 1.2, 120, 3, 0.6, 800, -2, 2, 12000, 3, 0.7, 6000, -4, 0.8 },
 	};
 	for (int i = 0; i < 15; i++)
-		chain_set(c, P_EQ_LOW_FREQ + i, eq[which][i]);
+		chain_set(c, P_EQ_BAND(i / 3) + i % 3, eq[which][i]);
 	chain_set(c, P_HPF_FREQ, which ? 18 : 45);
 	chain_set(c, P_COMP_THRESHOLD, which ? -10 : -24);
 	chain_set(c, P_COMP_RATIO, which ? 1.5 : 4);

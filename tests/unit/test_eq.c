@@ -59,9 +59,9 @@ static float *impulse(double rate, int band, double f, double g, double q, int n
 	assert_non_null(L);
 	assert_non_null(R);
 	params_defaults(p);
-	p[P_EQ_LOW_FREQ + 3 * band] = f;
-	p[P_EQ_LOW_GAIN + 3 * band] = g;
-	p[P_EQ_LOW_Q + 3 * band] = q;
+	p[P_EQ_BAND(band) + EQB_FREQ] = f;
+	p[P_EQ_BAND(band) + EQB_GAIN] = g;
+	p[P_EQ_BAND(band) + EQB_Q] = q;
 	eq_set(m, p);
 	L[0] = R[0] = 1.0f;
 	for (int i = 0; i < n; i += 100)
@@ -302,7 +302,7 @@ static void test_bad_input(void **state)
 
 	params_defaults(p);
 	for (int i = 0; i < 5; i++)
-		p[P_EQ_LOW_GAIN + 3 * i] = i % 2 ? 9 : -9;
+		p[P_EQ_BAND(i) + EQB_GAIN] = i % 2 ? 9 : -9;
 	eq_set(a, p);
 	eq_set(b, p);
 	lcg_noise(L, N, 3);
@@ -463,10 +463,10 @@ static void test_designer_thread(void **state)
 	assert_non_null(ref);
 	assert_int_equal(chain_start_designer(live), 0);
 	for (int b = 0; b < 5; b++) {
-		chain_set(live, P_EQ_LOW_GAIN + 3 * b, b & 1 ? -4 : 5);
-		chain_set(ref, P_EQ_LOW_GAIN + 3 * b, b & 1 ? -4 : 5);
-		chain_set(live, P_EQ_LOW_Q + 3 * b, 2);
-		chain_set(ref, P_EQ_LOW_Q + 3 * b, 2);
+		chain_set(live, P_EQ_BAND(b) + EQB_GAIN, b & 1 ? -4 : 5);
+		chain_set(ref, P_EQ_BAND(b) + EQB_GAIN, b & 1 ? -4 : 5);
+		chain_set(live, P_EQ_BAND(b) + EQB_Q, 2);
+		chain_set(ref, P_EQ_BAND(b) + EQB_Q, 2);
 	}
 	chain_reset(ref);
 	int same = 0;
@@ -559,6 +559,245 @@ static void test_top_of_band(void **state)
 	              worst[0], worst[1], worst[2]);
 }
 
+/* ---- mid/side and dynamic bands ---- */
+
+static struct eq *eq_with(double rate, int band, double f, double g, double q, int mode,
+                          double range, double thr)
+{
+	double p[P_COUNT];
+	struct eq *m = eq_new(rate);
+	assert_non_null(m);
+	params_defaults(p);
+	p[P_EQ_BAND(band) + EQB_FREQ] = f;
+	p[P_EQ_BAND(band) + EQB_GAIN] = g;
+	p[P_EQ_BAND(band) + EQB_Q] = q;
+	p[P_EQ_BAND(band) + EQB_MODE] = mode;
+	p[P_EQ_BAND(band) + EQB_DYN_RANGE] = range;
+	p[P_EQ_BAND(band) + EQB_DYN_THRESHOLD] = thr;
+	eq_set(m, p);
+	eq_reset(m);
+	return m;
+}
+
+/* A side band leaves mono bit-identical, a mid band antiphase; each
+ * changes what it should (with a dynamic part working too). */
+static void test_ms_identities(void **state)
+{
+	enum { N = 20000 };
+	static float L[N], R[N], L0[N], R0[N];
+	(void)state;
+
+	for (int mode = EQ_MID; mode <= EQ_SIDE; mode++) {
+		struct eq *m = eq_with(44100, 2, 3000, 6, 1, mode, -6, -40);
+		lcg_noise(L0, N, 11);
+		for (int i = 0; i < N; i++)
+			R0[i] = mode == EQ_SIDE ? L0[i] : -L0[i];
+		memcpy(L, L0, sizeof L);
+		memcpy(R, R0, sizeof R);
+		eq_process(m, L, R, N);
+		assert_memory_equal(L, L0, sizeof L);
+		assert_memory_equal(R, R0, sizeof R);
+		/* the other kind of signal is filtered */
+		for (int i = 0; i < N; i++)
+			R[i] = mode == EQ_SIDE ? -L0[i] : L0[i];
+		memcpy(L, L0, sizeof L);
+		eq_process(m, L, R, N);
+		assert_memory_not_equal(L, L0, sizeof L);
+		eq_free(m);
+	}
+}
+
+/* In its channel a mid or side band has the stereo band's response:
+ * against the prototype from an impulse on M (or S) alone. */
+static void test_ms_response(void **state)
+{
+	enum { N = 16384 };
+	static float L[N], R[N];
+	static const double f0[] = { 100, 3000, 12000 }, g[] = { -6, 4.5 };
+	(void)state;
+
+	for (int mode = EQ_MID; mode <= EQ_SIDE; mode++)
+		for (int i = 0; i < 3; i++)
+			for (int j = 0; j < 2; j++) {
+				struct eq *m = eq_with(44100, 2, f0[i], g[j], 1.4, mode, 0, -20);
+				memset(L, 0, sizeof L);
+				memset(R, 0, sizeof R);
+				L[0] = 1;
+				R[0] = mode == EQ_MID ? 1 : -1;
+				eq_process(m, L, R, N);
+				struct bq_analog a = bq_proto(BQ_PEAK, g[j], 1.4);
+				double worst = 0;
+				for (double f = 20; f <= 20000; f *= 1.05) {
+					double d = fabs(dft_db(L, N, 44100, f) - 10 * log10(bq_analog_mag2(&a, f / f0[i])));
+					worst = fmax(worst, d);
+				}
+				if (worst >= 0.1)
+					fail_msg("%s band %g Hz %+g dB: %.3f dB off", mode == EQ_MID ? "mid" : "side",
+					         f0[i], g[j], worst);
+				eq_free(m);
+			}
+}
+
+/* RMS in dB of x[a..b). */
+static double rms_db(const float *x, int a, int b)
+{
+	double e = 0;
+	for (int i = a; i < b; i++)
+		e += (double)x[i] * x[i];
+	return 10 * log10(e / (b - a) + 1e-30);
+}
+
+/* 3 kHz, range -6 dB, threshold -30 dB: a tone 24 dB over is cut by the
+ * full 6 dB, one 20 dB under passes unchanged. */
+static void test_dynamic_levels(void **state)
+{
+	enum { N = 44100 };
+	static float L[N], R[N], L0[N];
+	static const double lev[] = { -6, -50 }, want[] = { -6, 0 };
+	(void)state;
+
+	for (int k = 0; k < 2; k++) {
+		struct eq *m = eq_with(44100, 2, 3000, 0, 1.5, EQ_STEREO, -6, -30);
+		double a = pow(10, lev[k] / 20);
+		for (int i = 0; i < N; i++)
+			L0[i] = L[i] = R[i] = (float)(a * sin(2 * M_PI * 3000 * i / 44100.0));
+		eq_process(m, L, R, N);
+		double d = rms_db(L, N / 2, N) - rms_db(L0, N / 2, N);
+		print_message("  dynamic band, tone at %+g dBFS: %+.3f dB (gain offset %+.3f)\n", lev[k], d,
+		              eq_dyn_offset_db(m, 2));
+		assert_true(fabs(d - want[k]) < 0.1);
+		eq_free(m);
+	}
+}
+
+/* A tone burst through a dynamic band that works hard: the gain moves
+ * per sample, so what it adds far from 3 kHz (where a zipper or a click
+ * would show) stays at the level the burst's own edges have. */
+static void test_dynamic_smooth(void **state)
+{
+	enum { N = 88200 };
+	static float L[N], R[N], L0[N];
+	(void)state;
+
+	struct eq *m = eq_with(44100, 2, 3000, 0, 1.5, EQ_STEREO, -9, -40);
+	for (int i = 0; i < N; i++) {
+		double t = (double)i / 44100, ph = fmod(t, 0.2);
+		/* 100 ms on, 100 ms off, 2 ms raised-cosine edges */
+		double e = ph < 0.1 ? fmin(1, fmin(ph, 0.1 - ph) / 0.002) : 0;
+		e = e < 1 ? 0.5 - 0.5 * cos(M_PI * e) : 1;
+		L0[i] = L[i] = R[i] = (float)(0.5 * e * sin(2 * M_PI * 3000 * t));
+	}
+	eq_process(m, L, R, N);
+	/* Four 12 kHz high-pass sections, on both. */
+	struct bq hp;
+	bq_highpass(&hp, 44100, 12000, 0.707);
+	const struct bq *c[4] = { &hp, &hp, &hp, &hp };
+	struct bq_df1 s[4], t[4];
+	memset(s, 0, sizeof s);
+	memset(t, 0, sizeof t);
+	struct bq_df1 *ps[4] = { &s[0], &s[1], &s[2], &s[3] }, *pt[4] = { &t[0], &t[1], &t[2], &t[3] };
+	static float h0[N], h1[N], z0[N], z1[N];
+	memcpy(h0, L0, sizeof h0);
+	memcpy(h1, L, sizeof h1);
+	bq_run_cascade(c, ps, 4, h0, z0, N);
+	bq_run_cascade(c, pt, 4, h1, z1, N);
+	double in_hf = rms_db(h0, 0, N), out_hf = rms_db(h1, 0, N);
+	print_message("  burst above 12 kHz: in %.1f dB, out %.1f dB (whole out %.1f dB)\n",
+	              in_hf, out_hf, rms_db(L, 0, N));
+	assert_true(out_hf < in_hf + 1.0);
+	eq_free(m);
+}
+
+/* A mode switch while a band boosts: a 10 ms move, never a jump. */
+static void test_mode_switch_smooth(void **state)
+{
+	enum { N = 44100 };
+	static float L[N], R[N];
+	double p[P_COUNT];
+	(void)state;
+
+	struct eq *m = eq_new(44100);
+	assert_non_null(m);
+	params_defaults(p);
+	p[P_EQ_MID2_FREQ] = 200;
+	p[P_EQ_MID2_GAIN] = 12;
+	p[P_EQ_MID2_Q] = 0.7;
+	eq_set(m, p);
+	for (int i = 0; i < N; i++) {
+		L[i] = (float)(0.1 * sin(2 * M_PI * 200 * i / 44100.0));
+		R[i] = (float)(0.1 * sin(2 * M_PI * 200 * i / 44100.0 + 2.0));
+	}
+	double jump = 0;
+	for (int pos = 0; pos < N; pos += 32) {
+		if (pos == 8000 || pos == 20000 || pos == 30000) {
+			p[P_EQ_MID2_MODE] = pos == 8000 ? EQ_SIDE : pos == 20000 ? EQ_MID : EQ_STEREO;
+			eq_set(m, p);
+		}
+		eq_process(m, L + pos, R + pos, N - pos < 32 ? N - pos : 32);
+	}
+	for (int i = 2000; i < N; i++)
+		jump = fmax(jump, fabs(L[i] - 2 * L[i - 1] + L[i - 2]));
+	/* a 200 Hz sine of amplitude A has |x''| <= A w^2; A is at most
+	 * 0.1 * 4 (+12 dB) */
+	double w = 2 * M_PI * 200 / 44100.0, bound = 0.4 * w * w * 1.5;
+	print_message("  mode switches: largest second difference %.2e (bound %.2e)\n", jump, bound);
+	assert_true(jump < bound);
+	eq_free(m);
+}
+
+/* Dynamic and M/S bands keep block-size independence and NaN safety. */
+static void test_dyn_ms_blocks_and_nan(void **state)
+{
+	enum { N = 30000 };
+	static float L[N], R[N], L2[N], R2[N];
+	static const int blocks[] = { 1, 37, 256, 4096 };
+	double p[P_COUNT];
+	(void)state;
+
+	params_defaults(p);
+	p[P_EQ_LOW_GAIN] = 3;
+	p[P_EQ_MID1_GAIN] = -4;
+	p[P_EQ_MID1_MODE] = EQ_SIDE;
+	p[P_EQ_MID2_DYN_RANGE] = -6;
+	p[P_EQ_MID2_DYN_THRESHOLD] = -30;
+	p[P_EQ_MID2_MODE] = EQ_MID;
+	p[P_EQ_HIGH_GAIN] = 2;
+	p[P_EQ_HIGH_DYN_RANGE] = 4;
+	p[P_EQ_HIGH_DYN_THRESHOLD] = -40;
+	for (int b = 0; b < 4; b++) {
+		struct eq *m = eq_new(48000);
+		assert_non_null(m);
+		eq_set(m, p);
+		eq_reset(m);
+		float *l = b ? L2 : L, *r = b ? R2 : R;
+		lcg_noise(l, N, 3);
+		lcg_noise(r, N, 4);
+		for (int pos = 0; pos < N;) {
+			int k = blocks[b] - pos % blocks[b];
+			k = k > N - pos ? N - pos : k;
+			eq_process(m, l + pos, r + pos, k);
+			pos += k;
+		}
+		if (b) {
+			assert_memory_equal(L, L2, sizeof L);
+			assert_memory_equal(R, R2, sizeof R);
+		}
+		eq_free(m);
+	}
+	struct eq *m = eq_new(48000);
+	assert_non_null(m);
+	eq_set(m, p);
+	lcg_noise(L, N, 3);
+	lcg_noise(R, N, 4);
+	L[100] = NAN;
+	R[200] = INFINITY;
+	eq_process(m, L, R, N);
+	for (int i = 0; i < N; i++)
+		assert_true(isfinite(L[i]) && isfinite(R[i]));
+	assert_true(rms_db(L, N - 1000, N) > -40);
+	eq_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -571,6 +810,12 @@ int main(void)
 		cmocka_unit_test(test_flat_is_identity),
 		cmocka_unit_test(test_stability_extreme_rates),
 		cmocka_unit_test(test_top_of_band),
+		cmocka_unit_test(test_ms_identities),
+		cmocka_unit_test(test_ms_response),
+		cmocka_unit_test(test_dynamic_levels),
+		cmocka_unit_test(test_dynamic_smooth),
+		cmocka_unit_test(test_mode_switch_smooth),
+		cmocka_unit_test(test_dyn_ms_blocks_and_nan),
 		cmocka_unit_test(test_async_glide_lands_on_fit),
 		cmocka_unit_test(test_designer_thread),
 	};
