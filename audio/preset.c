@@ -37,8 +37,23 @@ static void format_range(char *buf, size_t size, int id)
 	format_double(lo, sizeof lo, d->min);
 	format_double(hi, sizeof hi, d->max);
 	if (d->flags & PF_SWITCH) {
-		/* Discrete: list the allowed values ("0 or 1", "12 or 24 dB/oct"). */
-		snprintf(buf, size, "%s or %s%s%s", lo, hi, *d->unit ? " " : "", d->unit);
+		/* Discrete: list the allowed values ("0 or 1", "12 or 24 dB/oct",
+		 * "0, 1 or 2"). */
+		size_t n = 0;
+		buf[0] = 0;
+		for (double v = d->min + d->step; v < d->max && n < size; v += d->step) {
+			char mid[32];
+			format_double(mid, sizeof mid, v - d->step);
+			n += (size_t)snprintf(buf + n, size - n, "%s, ", mid);
+		}
+		if (n < size) {
+			char last[32];
+			format_double(last, sizeof last, d->max - d->step);
+			if (d->max - d->min > d->step)
+				snprintf(buf + n, size - n, "%s or %s%s%s", last, hi, *d->unit ? " " : "", d->unit);
+			else
+				snprintf(buf, size, "%s or %s%s%s", lo, hi, *d->unit ? " " : "", d->unit);
+		}
 	} else if (!d->unit[0] || d->unit[0] == ':') {
 		snprintf(buf, size, "%s to %s", lo, hi);
 	} else {
@@ -47,12 +62,12 @@ static void format_range(char *buf, size_t size, int id)
 	}
 }
 
-/* Every discrete parameter today has exactly two values (min, max); a
- * third would need a list here and in format_range. */
+/* A discrete parameter takes min, min + step, ... max. */
 static int on_grid(int id, double v)
 {
 	const struct param_desc *d = &param_table[id];
-	return v == d->min || v == d->max;
+	double k = (v - d->min) / d->step;
+	return v >= d->min && v <= d->max && k == floor(k);
 }
 
 int param_parse_value(int id, const char *text, double *out, char *msg, int msglen)

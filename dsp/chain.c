@@ -20,6 +20,7 @@
 #include "eq.h"
 #include "hpf.h"
 #include "imager.h"
+#include "mbcomp.h"
 #include "limiter.h"
 #include "truepeak.h"
 
@@ -27,6 +28,9 @@
 #define XFADE_MS 10.0   /* bypass crossfade length */
 #define GAIN_MS 5.0     /* per-sample gain glide */
 #define INPUT_LIMIT 1000.0f /* +60 dBFS: beyond this an input is garbage */
+
+/* Modules behind the generic bypass crossfade (slot_module). */
+#define NSLOTS 5
 
 /* A module behind the generic bypass crossfade. */
 struct slot {
@@ -53,9 +57,10 @@ struct chain {
 	struct eq *eq;
 	struct designer *designer; /* live playback: the EQ's fits, off this thread */
 	struct comp *comp;
+	struct mbcomp *mbcomp;
 	struct imager *imager;
 	struct limiter *lim;
-	struct slot slots[4];   /* hpf, eq, comp, imager in chain order */
+	struct slot slots[NSLOTS]; /* slot_module's, in chain order */
 	float dryL[CHAIN_SUBBLOCK], dryR[CHAIN_SUBBLOCK];
 
 	int meters_on;
@@ -73,9 +78,12 @@ static double db2lin(double db) { return pow(10.0, db / 20.0); }
 ADAPT(hpf)
 ADAPT(eq)
 ADAPT(comp)
+ADAPT(mbcomp)
 ADAPT(imager)
 
-static const enum module_id slot_module[4] = { MOD_HPF, MOD_EQ, MOD_COMP, MOD_IMAGER };
+static const enum module_id slot_module[NSLOTS] = {
+	MOD_HPF, MOD_EQ, MOD_COMP, MOD_MBCOMP, MOD_IMAGER,
+};
 
 struct chain *chain_new(double rate)
 {
@@ -86,13 +94,15 @@ struct chain *chain_new(double rate)
 	c->rate = rate;
 	if (!(c->hpf = hpf_new(rate)) || !(c->eq = eq_new(rate)) ||
 	    !(c->comp = comp_new(rate)) || !(c->imager = imager_new(rate)) ||
+	    !(c->mbcomp = mbcomp_new(rate)) ||
 	    !(c->lim = limiter_new(rate)) || !(c->tp[0] = tpdet_new()) ||
 	    !(c->tp[1] = tpdet_new()))
 		goto fail;
 	c->slots[0] = (struct slot){ c->hpf, hpf_set_v, hpf_process_v, hpf_reset_v, 0, 0 };
 	c->slots[1] = (struct slot){ c->eq, eq_set_v, eq_process_v, eq_reset_v, 0, 0 };
 	c->slots[2] = (struct slot){ c->comp, comp_set_v, comp_process_v, comp_reset_v, 0, 0 };
-	c->slots[3] = (struct slot){ c->imager, imager_set_v, imager_process_v, imager_reset_v, 0, 0 };
+	c->slots[3] = (struct slot){ c->mbcomp, mbcomp_set_v, mbcomp_process_v, mbcomp_reset_v, 0, 0 };
+	c->slots[4] = (struct slot){ c->imager, imager_set_v, imager_process_v, imager_reset_v, 0, 0 };
 	c->smooth_k = 1.0 - exp(-CHAIN_SUBBLOCK / (SMOOTH_MS * 1e-3 * rate));
 	c->gain_k = 1.0 - exp(-1.0 / (GAIN_MS * 1e-3 * rate));
 	c->xfade_step = (float)(1.0 / (XFADE_MS * 1e-3 * rate));
@@ -112,6 +122,7 @@ void chain_free(struct chain *c)
 	hpf_free(c->hpf);
 	eq_free(c->eq);
 	comp_free(c->comp);
+	mbcomp_free(c->mbcomp);
 	imager_free(c->imager);
 	limiter_free(c->lim);
 	tpdet_free(c->tp[0]);
@@ -127,7 +138,7 @@ static double gain_target(const double *v, int bypass, int gain)
 /* Push current values into the modules whose parameters moved. */
 static void apply(struct chain *c, int force)
 {
-	for (int s = 0; s < 4; s++) {
+	for (int s = 0; s < NSLOTS; s++) {
 		enum module_id m = slot_module[s];
 		int changed = force;
 		for (int i = param_first(m); i < param_end(m) && !changed; i++)
@@ -159,12 +170,13 @@ void chain_reset(struct chain *c)
 	hpf_reset(c->hpf);
 	eq_reset(c->eq);
 	comp_reset(c->comp);
+	mbcomp_reset(c->mbcomp);
 	imager_reset(c->imager);
 	limiter_reset(c->lim);
 	tpdet_reset(c->tp[0]);
 	tpdet_reset(c->tp[1]);
 	apply(c, 1);
-	for (int s = 0; s < 4; s++)
+	for (int s = 0; s < NSLOTS; s++)
 		c->slots[s].bp = (float)c->slots[s].bp_target;
 	c->in_g = c->in_g_target;
 	c->out_g = c->out_g_target;
@@ -193,10 +205,15 @@ void chain_jump(struct chain *c)
 {
 	memcpy(c->cur, c->target, sizeof c->cur);
 	apply(c, 0);
-	for (int s = 0; s < 4; s++)
+	for (int s = 0; s < NSLOTS; s++)
 		c->slots[s].bp = (float)c->slots[s].bp_target;
 	c->in_g = c->in_g_target;
 	c->out_g = c->out_g_target;
+}
+
+void chain_set_mbcomp_solo(struct chain *c, int band)
+{
+	mbcomp_set_solo(c->mbcomp, band);
 }
 
 int chain_start_designer(struct chain *c)
@@ -227,6 +244,9 @@ void chain_read_meters(struct chain *c, struct chain_meters *m)
 		c->peak[ch] = c->tpeak[ch] = 0;
 	}
 	m->comp_gr_db = comp_read_gr(c->comp);
+	mbcomp_read_gr(c->mbcomp, m->mbcomp_gr_db);
+	for (int b = 0; b < EQ_BANDS; b++)
+		m->eq_dyn_db[b] = eq_dyn_offset_db(c->eq, b);
 	m->limiter_gr_db = limiter_read_gr(c->lim);
 }
 
@@ -342,7 +362,7 @@ static void run_pre(struct chain *c, float *L, float *R, int n)
 	clean(L, n);
 	clean(R, n);
 	run_gain(&c->in_g, c->in_g_target, c->gain_k, L, R, n);
-	for (int s = 0; s < 4; s++)
+	for (int s = 0; s < NSLOTS; s++)
 		run_slot(c, &c->slots[s], L, R, n);
 }
 

@@ -1,4 +1,4 @@
-/* The mastering chain: input, hpf, eq, comp, imager, limiter, output.
+/* The mastering chain: input, hpf, eq, comp, mbcomp, imager, limiter, output.
  * The live thread and the offline render call exactly this, so what is
  * heard is what is rendered.  Not thread-safe: one thread owns a chain. */
 #ifndef LATHE_CHAIN_H
@@ -14,6 +14,8 @@ struct chain_meters {
 	float peak[2];      /* linear sample peak of the output since the last read */
 	float true_peak[2]; /* linear, oversampled detection */
 	float comp_gr_db;   /* largest gain reduction since the last read, >= 0 */
+	float mbcomp_gr_db[MB_BANDS]; /* the same per band: low, mid, high */
+	float eq_dyn_db[EQ_BANDS];    /* each dynamic EQ band's gain offset now, dB */
 	float limiter_gr_db;
 };
 
@@ -36,6 +38,9 @@ void chain_process(struct chain *c, float *L, float *R, int n);
  * samples of chain_process; a loudness search reruns only post. */
 void chain_process_pre(struct chain *c, float *L, float *R, int n);
 void chain_process_post(struct chain *c, float *L, float *R, int n);
+/* Listening aid: hear only multiband band 0 (low), 1 (mid) or 2 (high),
+ * or all (-1).  Not a parameter: never saved, never rendered. */
+void chain_set_mbcomp_solo(struct chain *c, int band);
 /* For live playback, before the audio thread first runs the chain: the
  * EQ's fitted designs move to a thread of their own, so a glide costs the
  * audio thread a bounded closed-form design per step (see eq.c).  The

@@ -1,0 +1,181 @@
+/* Multiband compressor.  See mbcomp.h.
+ *
+ * The split: low = AP(fh) LR4lp(fl) x, mid = LR4lp(fh) LR4hp(fl) x,
+ * high = LR4hp(fh) LR4hp(fl) x, where LR4 is a Butterworth section
+ * squared and AP the second-order all-pass at fh.  LR4lp + LR4hp is the
+ * all-pass at that frequency (exactly, bilinear designs included), so
+ * the sum is AP(fh) AP(fl) x: flat magnitude, whatever fl and fh, with
+ * nothing compressing.  The all-pass on the low band gives it the phase
+ * the mid and high bands got from the fh split.  Bilinear sections are
+ * fine here: the crossovers are at most 12 kHz and are defined by this
+ * digital identity, not by an analog prototype; their design is a few
+ * libm calls, cheap enough to glide. */
+#include "mbcomp.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "biquad.h"
+#include "comp.h"
+
+#define CHUNK 256
+
+struct mbcomp {
+	double rate;
+	double seen[P_COUNT];
+	struct bq lp_l, hp_l, lp_h, hp_h, ap_h;
+	/* low: lp_l lp_l ap_h; rest: hp_l hp_l; mid: lp_h lp_h; high: hp_h hp_h */
+	struct bq_df1 s_low[3], s_rest[2], s_mid[2], s_high[2];
+	struct comp *band[MB_BANDS];
+	double pb[MB_BANDS][P_COUNT]; /* each band's comp settings */
+	int solo;
+	unsigned pos;
+	float bl[MB_BANDS][CHUNK], br[MB_BANDS][CHUNK];
+};
+
+static const struct bq_df1 zero = { { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
+
+struct mbcomp *mbcomp_new(double rate)
+{
+	struct mbcomp *m = calloc(1, sizeof *m);
+
+	if (!m)
+		return NULL;
+	m->rate = rate;
+	m->solo = -1;
+	param_unseen(m->seen);
+	for (int b = 0; b < MB_BANDS; b++) {
+		if (!(m->band[b] = comp_new(rate))) {
+			mbcomp_free(m);
+			return NULL;
+		}
+		params_defaults(m->pb[b]);
+		m->pb[b][P_COMP_KNEE] = MBCOMP_KNEE_DB;
+		m->pb[b][P_COMP_SC_HPF] = param_table[P_COMP_SC_HPF].min;
+		m->pb[b][P_COMP_MIX] = 100;
+	}
+	double p[P_COUNT];
+	params_defaults(p);
+	mbcomp_set(m, p);
+	mbcomp_reset(m);
+	return m;
+}
+
+void mbcomp_free(struct mbcomp *m)
+{
+	if (!m)
+		return;
+	for (int b = 0; b < MB_BANDS; b++)
+		comp_free(m->band[b]);
+	free(m);
+}
+
+void mbcomp_reset(struct mbcomp *m)
+{
+	for (int k = 0; k < 3; k++)
+		m->s_low[k] = zero;
+	for (int k = 0; k < 2; k++)
+		m->s_rest[k] = m->s_mid[k] = m->s_high[k] = zero;
+	for (int b = 0; b < MB_BANDS; b++)
+		comp_reset(m->band[b]);
+	m->pos = 0;
+}
+
+void mbcomp_set(struct mbcomp *m, const double p[P_COUNT])
+{
+	if (param_changed(m->seen, p, P_MBCOMP_XOVER_LOW, P_MBCOMP_XOVER_HIGH + 1)) {
+		double fl = p[P_MBCOMP_XOVER_LOW], fh = p[P_MBCOMP_XOVER_HIGH];
+		double top = 0.45 * m->rate;
+		fl = fl >= 10.0 ? (fl < top ? fl : top) : 10.0;
+		fh = fh >= fl ? (fh < top ? fh : top) : fl;
+		bq_lowpass(&m->lp_l, m->rate, fl, M_SQRT1_2);
+		bq_highpass(&m->hp_l, m->rate, fl, M_SQRT1_2);
+		bq_lowpass(&m->lp_h, m->rate, fh, M_SQRT1_2);
+		bq_highpass(&m->hp_h, m->rate, fh, M_SQRT1_2);
+		bq_allpass(&m->ap_h, m->rate, fh, M_SQRT1_2);
+	}
+	for (int b = 0; b < MB_BANDS; b++) {
+		int first = P_MB_BAND(b);
+		if (!param_changed(m->seen, p, first, first + MBB_COUNT))
+			continue;
+		m->pb[b][P_COMP_THRESHOLD] = p[first + MBB_THRESHOLD];
+		m->pb[b][P_COMP_RATIO] = p[first + MBB_RATIO];
+		m->pb[b][P_COMP_ATTACK] = p[first + MBB_ATTACK];
+		m->pb[b][P_COMP_RELEASE] = p[first + MBB_RELEASE];
+		m->pb[b][P_COMP_MAKEUP] = p[first + MBB_MAKEUP];
+		comp_set(m->band[b], m->pb[b]);
+	}
+}
+
+void mbcomp_set_solo(struct mbcomp *m, int band)
+{
+	m->solo = band >= 0 && band < MB_BANDS ? band : -1;
+}
+
+void mbcomp_read_gr(struct mbcomp *m, float gr[MB_BANDS])
+{
+	for (int b = 0; b < MB_BANDS; b++)
+		gr[b] = comp_read_gr(m->band[b]);
+}
+
+static void split(struct mbcomp *m, const float *L, const float *R, int n)
+{
+	const struct bq *low[3] = { &m->lp_l, &m->lp_l, &m->ap_h };
+	const struct bq *rest[2] = { &m->hp_l, &m->hp_l };
+	const struct bq *mid[2] = { &m->lp_h, &m->lp_h }, *high[2] = { &m->hp_h, &m->hp_h };
+	struct bq_df1 *sl[3] = { &m->s_low[0], &m->s_low[1], &m->s_low[2] };
+	struct bq_df1 *sr[2] = { &m->s_rest[0], &m->s_rest[1] };
+	struct bq_df1 *sm[2] = { &m->s_mid[0], &m->s_mid[1] }, *sh[2] = { &m->s_high[0], &m->s_high[1] };
+	size_t sz = (size_t)n * sizeof *L;
+
+	memcpy(m->bl[0], L, sz);
+	memcpy(m->br[0], R, sz);
+	bq_run_cascade(low, sl, 3, m->bl[0], m->br[0], n);
+	memcpy(m->bl[1], L, sz);
+	memcpy(m->br[1], R, sz);
+	bq_run_cascade(rest, sr, 2, m->bl[1], m->br[1], n);
+	memcpy(m->bl[2], m->bl[1], sz);
+	memcpy(m->br[2], m->br[1], sz);
+	bq_run_cascade(mid, sm, 2, m->bl[1], m->br[1], n);
+	bq_run_cascade(high, sh, 2, m->bl[2], m->br[2], n);
+}
+
+static void sanitize(struct mbcomp *m)
+{
+	for (int k = 0; k < 3; k++)
+		bq_df1_sanitize(&m->s_low[k]);
+	for (int k = 0; k < 2; k++) {
+		bq_df1_sanitize(&m->s_rest[k]);
+		bq_df1_sanitize(&m->s_mid[k]);
+		bq_df1_sanitize(&m->s_high[k]);
+	}
+}
+
+void mbcomp_process(struct mbcomp *m, float *L, float *R, int n)
+{
+	/* Chunks end at absolute multiples of CHUNK: the state checks never
+	 * depend on block sizes (comp's own recursions are per sample). */
+	while (n > 0) {
+		int k = CHUNK - (int)m->pos;
+		k = n < k ? n : k;
+		split(m, L, R, k);
+		for (int b = 0; b < MB_BANDS; b++)
+			comp_process(m->band[b], m->bl[b], m->br[b], k);
+		if (m->solo >= 0) {
+			memcpy(L, m->bl[m->solo], (size_t)k * sizeof *L);
+			memcpy(R, m->br[m->solo], (size_t)k * sizeof *R);
+		} else {
+			for (int i = 0; i < k; i++) {
+				L[i] = m->bl[0][i] + m->bl[1][i] + m->bl[2][i];
+				R[i] = m->br[0][i] + m->br[1][i] + m->br[2][i];
+			}
+		}
+		m->pos = (m->pos + (unsigned)k) % CHUNK;
+		if (m->pos == 0)
+			sanitize(m);
+		L += k;
+		R += k;
+		n -= k;
+	}
+}
