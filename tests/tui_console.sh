@@ -19,7 +19,10 @@ S=$(tm capture-pane -p)
 for m in input hpf eq comp imager limiter output; do
 	echo "$S" | grep -Eq "^.$m +(on|OFF) " || fail "no strip for $m"
 done
-for p in 'gain' 'slope' 'high_q' 'mid2_freq' 'threshold' 'sc_hpf' 'bass_mono' 'lookahead' 'ceiling'; do
+# Since the EQ's mode and dynamic parameters and the multiband (issue
+# 14) the strips no longer fit 80x24 whole: a strip not selected shows
+# its first row and "...".  The console's layout for them is to come.
+for p in 'gain' 'slope' 'low_q' 'low_mode' 'threshold' 'release' 'bass_mono' 'lookahead' 'ceiling'; do
 	echo "$S" | grep -q -- "$p" || fail "parameter $p not on screen"
 done
 for mtr in '^ L ' '^ R ' '^ M .*LUFS' '^ S .*LUFS' '^ I .*LUFS' 'LRA' 'PLR' '^cmp .*dB GR' '^lim .*dB GR' \
@@ -75,8 +78,8 @@ tm send-keys : 'load stre' Tab
 check '^:load streaming *$' "Tab after :load completes a preset's name"
 tm send-keys Escape
 
-tm send-keys h h
-check '\[ratio +2\.1:1\]' "h h goes back to comp, on the parameter last used there"
+tm send-keys h h h
+check '\[ratio +2\.1:1\]' "h h h goes back to comp (past imager and mbcomp), on the parameter last used there"
 
 tm send-keys '?'
 check 'lathe help' "'?' opens the help"
