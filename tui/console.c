@@ -188,8 +188,14 @@ void switch_track(struct console *c, int i)
 	}
 	if (i == c->cur)
 		return;
-	if (dur > 0)
+	/* Two switches before a meter frame of the new track came back
+	 * (n n quickly): the position asked for the first time still holds. */
+	if ((!c->mo.have_meters || c->now - c->switch_t < 0.5) && c->switch_frac >= 0)
+		frac = c->switch_frac;
+	else if (dur > 0)
 		frac = fmin(fmax(con_position(c) / dur, 0), 1);
+	c->switch_frac = frac;
+	c->switch_t = c->now;
 	nt = &c->tracks[i];
 	for (int k = 0; k < P_COUNT; k++)
 		if (nt->v[k] != c->mo.v[k])
@@ -266,8 +272,17 @@ static void prompt_key(struct console *c, int ch)
 {
 	int yes = ch == 'y' || ch == 'Y', no = ch == 'n' || ch == 'N' || ch == 27 || ch == 'q';
 
-	if (!yes && !no)
+	if (!yes && !no) {
+		/* The question stays; the console works meanwhile (a quit
+		 * question is dropped by any other key: it was not meant). */
+		if (c->prompt == PR_QUIT) {
+			c->prompt = PR_NONE;
+			c->mo.prompt[0] = 0;
+		}
+		run_command(c, keymap_lookup(&c->keys, ch));
+		c->pending |= VP_STATUS;
 		return;
+	}
 	if (c->prompt == PR_QUIT && yes)
 		c->quit = 1;
 	else if (c->prompt == PR_RESTORE && yes)
@@ -596,6 +611,7 @@ int console_main(const struct cli *cli)
 		return ST_INPUT;
 	}
 	c->cli = cli;
+	c->switch_frac = -1;
 	c->un.last_edit_id = -1;
 	c->mo.platform_target = -14;
 	st = setup_tracks(c, cli, err, sizeof err);

@@ -86,6 +86,7 @@ struct con_job {
 	int kind;
 	int track;                    /* the track it works on */
 	int target_todo;              /* tracks still to search after this one, in order */
+	unsigned gen;                 /* of the track's settings when it started */
 	atomic_int done, permille, cancel;
 	int status;
 	char in[4200], out[4096], err[ERRLEN];
@@ -142,6 +143,7 @@ struct console {
 	/* The loop, keys and prompts (console.c), the command line, jobs. */
 	double last_frame, last_meter_draw, status_t;
 	int status_hold;              /* a job's outcome: stays until a key */
+	double switch_frac, switch_t; /* relative position and time of the last track switch */
 	int quit, exit_code;
 	enum prompt_kind prompt;
 	struct con_cmdline cl;

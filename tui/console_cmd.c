@@ -89,6 +89,11 @@ void run_command(struct console *c, enum command cmd)
 		}
 		c->mo.loop_b = con_position(c);
 		engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
+		/* The end is where the playhead is: back to the start now, as a
+		 * DAW does (the engine loops only when its input reaches the end,
+		 * and the input is already past it). */
+		engine_seek(c->e, c->mo.loop_a, 0);
+		con_status(c, 0, "loop %.1f-%.1f s", c->mo.loop_a, c->mo.loop_b);
 		c->pending |= VP_HEADER;
 		break;
 	case ACT_LOOP_CLEAR:

@@ -140,7 +140,7 @@ static void cx_render(struct console *c, char *arg)
 
 static void cx_target(struct console *c, char *arg)
 {
-	double t, I = c->mo.m.integrated_lufs;
+	double t;
 	/* "target -14 all": every track, this one first, then the others in
 	 * turn in the background. */
 	char *all = arg ? strstr(arg, " all") : NULL;
@@ -158,17 +158,13 @@ static void cx_target(struct console *c, char *arg)
 		con_status(c, 1, "a %s is still running", c->job.kind == JOB_RENDER ? "render" : "target search");
 		return;
 	}
-	/* Right away from what the meters measured; then refined by measuring
-	 * the whole file through the chain in the background. */
-	if (c->mo.have_meters && isfinite(I) && I > -70) {
-		double d = c->mo.v[P_LIMITER_DRIVE] + (t - I);
-		c->un.last_edit_id = -1;
-		set_value(c, P_LIMITER_DRIVE, d);
-		con_status(c, 0, "target %.1f: drive %.1f dB from %.1f LUFS measured; refining",
-			   t, c->mo.v[P_LIMITER_DRIVE], I);
-	}
-	if (start_job(c, JOB_TARGET, NULL, t) == 0)
+	/* What is heard moves once, to the result: the search measures the
+	 * whole file through the chain in the background, and a first guess
+	 * played meanwhile would be a jump of several dB. */
+	if (start_job(c, JOB_TARGET, NULL, t) == 0) {
 		c->job.target_todo = all ? c->ntracks - 1 : 0;
+		con_status(c, 0, "target %.1f: searching the drive in the background (a change of settings cancels it)", t);
+	}
 }
 
 static void cx_bypass(struct console *c, char *arg)
@@ -234,6 +230,9 @@ static void cx_loop(struct console *c, char *arg)
 		return;
 	}
 	engine_set_loop(c->e, c->mo.loop_a, c->mo.loop_b);
+	/* A loop ending at or before the playhead starts over at once. */
+	if (c->mo.loop_b > c->mo.loop_a && con_position(c) >= c->mo.loop_b - 0.05)
+		engine_seek(c->e, c->mo.loop_a, 0);
 	c->pending |= VP_HEADER;
 }
 

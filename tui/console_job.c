@@ -78,6 +78,7 @@ int start_job_track(struct console *c, int kind, const char *out, double target,
 	}
 	c->job.kind = kind;
 	c->job.track = track;
+	c->job.gen = c->tracks[track].gen;
 	/* The track's file and settings as they are now: "" is the demo. */
 	snprintf(c->job.in, sizeof c->job.in, "%s",
 		 track == c->cur ? (c->file ? c->file : "") : c->tracks[track].path);
@@ -102,6 +103,9 @@ void poll_job(struct console *c)
 
 	if (c->job.kind == JOB_NONE)
 		return;
+	int edited = c->job.kind == JOB_TARGET && c->tracks[c->job.track].gen != c->job.gen;
+	if (edited)
+		atomic_store(&c->job.cancel, 1);   /* the engineer's edit wins */
 	if (!atomic_load_explicit(&c->job.done, memory_order_acquire)) {
 		int pm = atomic_load_explicit(&c->job.permille, memory_order_relaxed);
 		if (c->job.kind == JOB_RENDER)
@@ -127,12 +131,17 @@ void poll_job(struct console *c)
 			con_status(c, 0, "rendered %s", c->job.out);
 		else
 			con_status(c, 1, "render failed: %s", c->job.err);
+	} else if (edited) {
+		c->job.target_todo = 0;
+		con_status(c, 0, "target %.1f%s: search cancelled, the settings changed while it ran (drive stays %.1f dB)",
+			   c->job.target, which, track_v(c, c->job.track)[P_LIMITER_DRIVE]);
 	} else if (c->job.status == ST_OK) {
 		set_track_value(c, c->job.track, P_LIMITER_DRIVE, c->job.v[P_LIMITER_DRIVE]);
 		con_status(c, 0, "target %.1f%s: drive %.1f dB, lands at %.2f LUFS, GR max %.1f dB",
 		       c->job.target, which, c->job.v[P_LIMITER_DRIVE], c->job.lufs, c->job.gr);
 	} else {
-		con_status(c, 1, "target%s: %s", which, c->job.err);
+		con_status(c, 1, "target %.1f%s failed, the drive stays at %.1f dB: %s", c->job.target,
+			   which, track_v(c, c->job.track)[P_LIMITER_DRIVE], c->job.err);
 	}
 	c->status_hold = 1;   /* it may land while nobody looks */
 	c->job.kind = JOB_NONE;

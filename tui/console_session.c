@@ -145,7 +145,12 @@ void offer_restore(struct console *c)
 		return;
 	strftime(when, sizeof when, "%b %d %H:%M", localtime(&newest));
 	c->prompt = PR_RESTORE;
-	if (c->ntracks == 1)
+	if (n == 0)
+		/* Only where it was left: say that, not "0 changes". */
+		snprintf(c->mo.prompt, sizeof c->mo.prompt,
+			 "Resume where you left off (%d:%02d, %s)? y/n (settings are as saved)",
+			 (int)one->position_s / 60, (int)one->position_s % 60, when);
+	else if (c->ntracks == 1)
 		snprintf(c->mo.prompt, sizeof c->mo.prompt,
 			 "Restore the session of %s (%d change%s, at %d:%02d)? y/n",
 			 when, n, n == 1 ? "" : "s", (int)one->position_s / 60,

@@ -163,6 +163,7 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 			}
 			putn(y, 0, lw, R_NORMAL, "%s", start > 0 ? "<" : " ");
 			x = 1;
+			lw--;   /* a blank before the album and reference texts */
 			for (int i = start; i < mo->ntracks && x < lw; i++) {
 				int cur = i == mo->track;
 				char item[80], nm[24], lu[16];
@@ -171,8 +172,12 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 				snprintf(item, sizeof item, "%d %s%s %s%s", i + 1, nm,
 					 mo->tracks[i].dirty ? "*" : "", lu, mo->tracks[i].stale ? "~" : "");
 				int n = (int)strlen(item);
-				if (n > lw - x)
-					n = lw - x;
+				if (n > lw - x) {
+					/* No half names: what does not fit is marked. */
+					putn(y, x, lw - x, R_NORMAL, "%*s", lw - x, ">");
+					x = lw;
+					break;
+				}
 				putn(y, x, n, cur ? R_PARAM_SEL : R_LABEL, "%s", item);
 				x += n;
 				if (x < lw)
@@ -180,6 +185,8 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 			}
 			if (x < lw)
 				putn(y, x, lw - x, R_NORMAL, "%s", "");
+			putn(y, lw, 1, R_NORMAL, " ");
+			lw++;
 		}
 		if (aw)
 			putn(y, lw, aw, R_VALUE, "%s  ", al);
