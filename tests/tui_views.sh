@@ -97,10 +97,10 @@ for size in "80 24" "120 40"; do
 		sleep 1
 		[ "$W" = 80 ] && bw loudness
 		shot loudness
-		has 'short-term S -[0-9.]+ \(bars\)' "loudness: short-term figure"
+		has 'loudness  S -[0-9.]+ bars \((whole|as played)' "loudness: short-term figure"
 		has 'target -14 LUFS' "loudness: the target"
 		has '^LUFS0:00\.0 .*0:32\.0' "loudness: the track's time axis"
-		grep -A"$((H - 3))" 'loudness: short-term' "$T/screen" | grep -Eq -- "$BAR" &&
+		grep -A"$((H - 3))" 'loudness  S' "$T/screen" | grep -Eq -- "$BAR" &&
 			ok "$TAG: loudness: the played part is drawn" || fail "$TAG: loudness: nothing drawn"
 
 		view overview

@@ -217,3 +217,22 @@ double vfeed_hist_max(const struct vfeed *v, const float *h, double t0, double t
 			m = h[s];
 	return m;
 }
+
+double vfeed_series_max(const struct ui_model *mo, double t0, double t1)
+{
+	const struct ui_master *ms = &mo->master;
+	double m = NAN;
+
+	if (!ms->series || ms->nseries <= 0 || !(ms->series_period > 0))
+		return NAN;
+	/* Point i stands for the 3 s ending at (i + 1) * period. */
+	long a = (long)floor(t0 / ms->series_period) - 1, b = (long)ceil(t1 / ms->series_period) - 1;
+	if (a < 0)
+		a = 0;
+	if (b <= a)
+		b = a + 1;
+	for (long i = a; i < b && i < ms->nseries; i++)
+		if (isnan(m) || ms->series[i] > m)
+			m = ms->series[i];
+	return m;
+}

@@ -54,6 +54,10 @@ double vfeed_balance(const struct vfeed *v);
 /* The reference's mean level in band i (dB), or NAN when none played. */
 double vfeed_ref_db(const struct vfeed *v, int band);
 double vfeed_curve_db(const struct vfeed *v, double f);
+/* The whole track's short-term loudness over [t0, t1) s from the console's
+ * background measurement (mo->master.series), NAN where it has none;
+ * -INFINITY where silent. */
+double vfeed_series_max(const struct ui_model *mo, double t0, double t1);
 /* Largest value of a history over slots covering [t0, t1) s: NAN unplayed. */
 double vfeed_hist_max(const struct vfeed *v, const float *h, double t0, double t1);
 #endif

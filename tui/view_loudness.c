@@ -4,8 +4,11 @@
  * stretches of the track, so the picture changes only where new audio
  * was measured.
  *
- * The figures are those of what has been played (the meters' frames,
- * kept per position by the feed); a stretch not yet played is blank. */
+ * The short-term curve is the whole track's as it renders with the
+ * current settings, from the console's background measurement
+ * (mo->master.series), whatever was played; until the first one lands,
+ * and for the momentary trace, it is what has been played (the meters'
+ * frames, kept per position by the feed). */
 #include <curses.h>
 #include <math.h>
 #include <stdio.h>
@@ -46,12 +49,14 @@ static void ld_draw(void *st, const struct ui_model *mo, struct ui_rect r)
 	double dur = v->dur > 0 ? v->dur : 1, target = mo->platform_target;
 	int pos_col = (int)floor(v->pos_s / dur * gw);
 	int tsub = isfinite(target) ? sub_of(target, gh) : -1;
+	int whole = mo->master.series != NULL && mo->master.nseries > 0;
 	if (title) {
 		fmt_lufs(s, sizeof s, mo->num.short_term_lufs);
 		fmt_lufs(m, sizeof m, mo->num.momentary_lufs);
 		putn(r.y, r.x, r.w, R_LABEL,
-		     "loudness: short-term S %s (bars), momentary M %s (dots), target %.0f LUFS",
-		     s, m, target);
+		     "loudness  S %s bars (%s)  M %s dots  target %.0f LUFS",
+		     s, whole ? (mo->master.measuring ? "whole, remeasuring" : "whole track") : "as played",
+		     m, target);
 	}
 	for (int row = 0; row < gh; row++) {
 		double lab = TOP_LUFS - RANGE_LU * (row + 0.5) / gh;
@@ -62,7 +67,7 @@ static void ld_draw(void *st, const struct ui_model *mo, struct ui_rect r)
 		move(gy + row, r.x + LABEL_W);
 		for (int c = 0; c < gw; c++) {
 			double a = dur * c / gw, b = dur * (c + 1) / gw;
-			double st_l = vfeed_hist_max(v, v->st, a, b);
+			double st_l = whole ? vfeed_series_max(mo, a, b) : vfeed_hist_max(v, v->st, a, b);
 			double mo_l = vfeed_hist_max(v, v->mom, a, b);
 			double t = isfinite(st_l) ? (st_l - (TOP_LUFS - RANGE_LU)) / RANGE_LU : 0;
 			int level = (int)lround((t < 0 ? 0 : t > 1 ? 1 : t) * gh * 8);

@@ -43,7 +43,7 @@ static void env_rows(const struct vfeed *v, const struct ui_model *mo, int y, in
 		move(y + row, x);
 		for (int c = 0; c < w; c++) {
 			double a = dur * c / w, b = dur * (c + 1) / w;
-			double val = vfeed_hist_max(v, h, a, b);
+			double val = h ? vfeed_hist_max(v, h, a, b) : vfeed_series_max(mo, a, b);
 			int l = eighths(val, lo, hi, rows) - (rows - 1 - row) * 8;
 			int inloop = loop && b > mo->loop_a && a < mo->loop_b;
 			l = l < 0 ? 0 : l > 8 ? 8 : l;
@@ -69,7 +69,13 @@ static void ov_draw(void *st, const struct ui_model *mo, struct ui_rect r)
 	(void)st;
 	if (!v || r.h <= 0 || r.w <= 0)
 		return;
-	env_rows(v, mo, r.y, r.x, r.w, 1, v->peak, PEAK_FLOOR, 0, 1);
+	int whole = mo->master.series != NULL && mo->master.nseries > 0;
+	/* The row: the whole track's short-term loudness once the console
+	 * measured it, the peaks of what has played until then. */
+	if (whole)
+		env_rows(v, mo, r.y, r.x, r.w, 1, NULL, ST_LO, 0, 1);
+	else
+		env_rows(v, mo, r.y, r.x, r.w, 1, v->peak, PEAK_FLOOR, 0, 1);
 	drawn = (struct ui_rect){ r.y, r.x, r.w, 1 };
 	drawn_ok = 1;
 	if (r.h >= 2) {
@@ -88,9 +94,9 @@ static void ov_draw(void *st, const struct ui_model *mo, struct ui_rect r)
 		     r.w - (int)strlen(t0) - (side > 1 ? side : 1) - mid, t1);
 	}
 	if (r.h >= 4) {
-		putn(r.y + 2, r.x, r.w, R_LABEL, "%s",
-		     "short-term loudness of what has played (-36..0 LUFS); click the top row to seek");
-		env_rows(v, mo, r.y + 3, r.x, r.w, r.h - 3, v->st, ST_LO, 0, 0);
+		putn(r.y + 2, r.x, r.w, R_LABEL, "%s; below: peaks as played (-48..0 dB)",
+		     whole ? "row: short-term loudness, whole track" : "row: peaks as played");
+		env_rows(v, mo, r.y + 3, r.x, r.w, r.h - 3, v->peak, PEAK_FLOOR, 0, 0);
 	} else if (r.h == 3) {
 		putn(r.y + 2, r.x, r.w, R_NORMAL, "%s", "");
 	}
