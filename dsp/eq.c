@@ -321,7 +321,11 @@ static inline float dyn_target(const struct band *b, float lev)
 	return b->range < 0 ? -red : red;
 }
 
-/* One band of the general path over n frames of double lanes. */
+/* One band of the general path over n <= CHUNK frames of double lanes.
+ * In passes, as the compressor does: the recursions (the sections, the
+ * detector's mean square, the gain's ballistics) run scalar, the logs,
+ * the curve and the exponentials vectorised over the chunk in between.
+ * Each sample's value is the same whatever the chunk. */
 static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 {
 	struct bq_sec k = bq_sec_load(&b->c, &b->s), kd = bq_sec_load(&b->d, &b->ds);
@@ -330,58 +334,64 @@ static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 	float lev_ms = b->lev_ms, off = b->off;
 	double w0 = b->w[0], w1 = b->w[1];
 	const double wt0 = b->wt[0], wt1 = b->wt[1], ws = m->wstep;
+	bq_v2d wa[CHUNK], dxa[CHUNK];
+	float fa[CHUNK];
 
-	if (!stat && !dyn) {
-		/* Nothing to weight: only the fade moves. */
-		for (int i = 0; i < n; i++) {
-			w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
-			w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
-		}
-		b->w[0] = w0;
-		b->w[1] = w1;
-		return;
-	}
 	for (int i = 0; i < n; i++) {
-		bq_v2d v = x[i];
-		bq_v2d w = { w0, w1 };
-		if (ms)
-			v = (bq_v2d){ 0.5 * (v[0] + v[1]), 0.5 * (v[0] - v[1]) };
-		if (stat) {
-			bq_v2d y = bq_sec_step(&k, v);
-			v = ms ? v + w * (y - v) : y;
-		}
-		if (dyn) {
-			bq_v2d dx = bq_sec_step(&kd, v);
-			bq_v2d p = dx * dx;
-			if (ms)
-				p = p * w;
-			float pw = (float)(p[0] > p[1] ? p[0] : p[1]);
-			lev_ms += krms * (pw - lev_ms);
-			float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
-			float tg = dyn_target(b, lev);
-			float kk = fabsf(tg) > fabsf(off) ? katt : krel;
-			off += kk * (tg - off);
-			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
-			double G1 = (double)fast_exp2(off * 0.166096404f) - 1.0;
-			bq_v2d g = { G1, G1 };
-			if (ms)
-				g = g * w;
-			v = v + g * dx;
-		}
-		if (ms) {
-			v = (bq_v2d){ v[0] + v[1], v[0] - v[1] };
-			/* Mode fades: linear, stopping on the target. */
-			w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
-			w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
-		}
-		x[i] = v;
+		wa[i] = (bq_v2d){ w0, w1 };
+		/* Mode fades: linear, stopping on the target. */
+		w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
+		w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
 	}
-	bq_sec_store(&k, &b->s);
-	bq_sec_store(&kd, &b->ds);
-	b->lev_ms = lev_ms;
-	b->off = off;
 	b->w[0] = w0;
 	b->w[1] = w1;
+	if (!stat && !dyn)
+		return; /* nothing to weight: only the fade moved */
+	if (ms)
+		for (int i = 0; i < n; i++)
+			x[i] = (bq_v2d){ 0.5 * (x[i][0] + x[i][1]), 0.5 * (x[i][0] - x[i][1]) };
+	if (stat) {
+		for (int i = 0; i < n; i++) {
+			bq_v2d v = x[i], y = bq_sec_step(&k, v);
+			x[i] = ms ? v + wa[i] * (y - v) : y;
+		}
+		bq_sec_store(&k, &b->s);
+	}
+	if (dyn) {
+		for (int i = 0; i < n; i++) {
+			bq_v2d dx = bq_sec_step(&kd, x[i]);
+			bq_v2d p = dx * dx;
+			if (ms)
+				p = p * wa[i];
+			float pw = (float)(p[0] > p[1] ? p[0] : p[1]);
+			lev_ms += krms * (pw - lev_ms);
+			dxa[i] = dx;
+			fa[i] = lev_ms;
+		}
+		bq_sec_store(&kd, &b->ds);
+		for (int i = 0; i < n; i++) {
+			float lev = 3.01029996f * fast_log2(fa[i] > 1e-20f ? fa[i] : 1e-20f) + 3.01029996f;
+			fa[i] = dyn_target(b, lev);
+		}
+		for (int i = 0; i < n; i++) {
+			float tg = fa[i], kk = fabsf(tg) > fabsf(off) ? katt : krel;
+			off += kk * (tg - off);
+			fa[i] = off;
+		}
+		for (int i = 0; i < n; i++) {
+			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
+			double G1 = (double)fast_exp2(fa[i] * 0.166096404f) - 1.0;
+			bq_v2d g = { G1, G1 };
+			if (ms)
+				g = g * wa[i];
+			x[i] = x[i] + g * dxa[i];
+		}
+		b->lev_ms = lev_ms;
+		b->off = off;
+	}
+	if (ms)
+		for (int i = 0; i < n; i++)
+			x[i] = (bq_v2d){ x[i][0] + x[i][1], x[i][0] - x[i][1] };
 }
 
 static int band_active(const struct band *b)
