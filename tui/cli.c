@@ -2,12 +2,16 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "audio/codec.h"
 #include "audio/preset.h"
+#include "audio/tags.h"
 #include "audio/status.h"
 
 #ifndef LATHE_VERSION
@@ -18,11 +22,16 @@ static const char usage_text[] =
 	"usage: lathe [OPTIONS] [FILE...]            the console (no FILE: a demo mix)\n"
 	"       lathe play   [OPTIONS] FILE          play through the chain, no UI\n"
 	"       lathe render [OPTIONS] IN... -o OUT  offline render through the chain\n"
-	"       lathe analyze [--json] [--spectrum] FILE...  loudness, peak, stereo, spectrum\n"
+	"       lathe analyze [--json] [--spectrum] [--codec FMT] [--check RULES] FILE...\n"
+	"                                            loudness, peak, stereo, spectrum\n"
+	"       lathe sweep  [OPTIONS] FILE          loudness, crest and distortion against\n"
+	"                                            drive: where more limiting stops paying\n"
+	"       lathe verify MANIFEST                re-render from a manifest, compare\n"
 	"\n"
 	"  -p, --preset NAME|PATH   factory preset by name, or an INI file\n"
 	"      --set MOD.PARAM=V    set one parameter (repeatable, after the preset)\n"
-	"      --target LUFS        find the limiter drive that lands on this loudness\n"
+	"      --target LUFS|stop   find the limiter drive that lands on this loudness\n"
+	"                           (stop: the drive where the sweep says to stop)\n"
 	"      --ceiling DBTP       true-peak ceiling of the limiter (default -1.0)\n"
 	"  -d, --device PCM         ALSA PCM name (default: default)\n"
 	"      --seconds N          play: stop after N seconds of audio\n"
@@ -31,6 +40,14 @@ static const char usage_text[] =
 	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
 	"      --album              render: several inputs as one album\n"
 	"      --jobs N             render: parallel renders (default: cores)\n"
+	"      --rate HZ            render: output sample rate (libsoxr, very high quality)\n"
+	"      --tag KEY=VALUE      render: title artist album tracknumber date comment isrc\n"
+	"      --manifest PATH      render: JSON manifest to re-render and compare with verify\n"
+	"      --codec-safe FMT[:KBPS]  render: ceiling lowered until the mp3/opus decode holds it\n"
+	"      --max DB, --step DB  sweep: drives 0 to DB (default 18) in steps (default 1)\n"
+	"      --codec FMT[:KBPS]   analyze: true peak after an mp3 or opus round trip\n"
+	"      --check RULES        analyze: e.g. integrated_lufs=-15..-13,true_peak_dbtp<=-1\n"
+	"      --junit PATH         analyze --check: a JUnit XML report too\n"
 	"      --reference FILE     console: a reference master to compare against\n"
 	"      --json               machine-readable output\n"
 	"      --spectrum           analyze: the 31 third-octave levels too\n"
@@ -55,7 +72,8 @@ static void usage(void)
 }
 
 enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
-       O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY, O_SPECTRUM };
+       O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY, O_SPECTRUM, O_MAX, O_STEP, O_RATE,
+       O_TAG, O_MANIFEST, O_CODEC, O_CODEC_SAFE, O_CHECK, O_JUNIT };
 
 static const struct option long_opts[] = {
 	{ "preset", required_argument, NULL, 'p' },
@@ -72,6 +90,15 @@ static const struct option long_opts[] = {
 	{ "reference", required_argument, NULL, O_REFERENCE },
 	{ "json", no_argument, NULL, O_JSON },
 	{ "spectrum", no_argument, NULL, O_SPECTRUM },
+	{ "max", required_argument, NULL, O_MAX },
+	{ "step", required_argument, NULL, O_STEP },
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "tag", required_argument, NULL, O_TAG },
+	{ "manifest", required_argument, NULL, O_MANIFEST },
+	{ "codec", required_argument, NULL, O_CODEC },
+	{ "codec-safe", required_argument, NULL, O_CODEC_SAFE },
+	{ "check", required_argument, NULL, O_CHECK },
+	{ "junit", required_argument, NULL, O_JUNIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },
@@ -105,6 +132,64 @@ static int number(const char *opt, const char *arg, double lo, double hi, double
 	return ST_OK;
 }
 
+static const char *const subcommands[] = { "play", "render", "analyze", "sweep", "verify" };
+#define NSUBCOMMANDS (int)(sizeof subcommands / sizeof subcommands[0])
+
+/* Levenshtein distance, two rows; names here are short. */
+static int distance(const char *a, const char *b)
+{
+	int la = (int)strlen(a), lb = (int)strlen(b), prev[64], cur[64];
+
+	if (la > 60 || lb > 60)
+		return 99;
+	for (int j = 0; j <= lb; j++)
+		prev[j] = j;
+	for (int i = 1; i <= la; i++) {
+		cur[0] = i;
+		for (int j = 1; j <= lb; j++) {
+			int sub = prev[j - 1] + (a[i - 1] != b[j - 1]);
+			int del = prev[j] + 1, ins = cur[j - 1] + 1;
+			cur[j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+		memcpy(prev, cur, sizeof(int) * (size_t)(lb + 1));
+	}
+	return prev[lb];
+}
+
+const char *cli_closest(const char *s, const char *const *names, int n)
+{
+	const char *best = NULL;
+	int bd = 99, len = (int)strlen(s);
+	int limit = len / 3 > 3 ? 3 : (len / 3 < 1 ? 1 : len / 3);
+
+	for (int i = 0; i < n; i++) {
+		int d = distance(s, names[i]);
+		if (d < bd) {
+			bd = d;
+			best = names[i];
+		}
+	}
+	return bd <= limit ? best : NULL;
+}
+
+/* "unknown option '--targte'; did you mean --target?" */
+static int unknown_option(const char *arg)
+{
+	const char *names[sizeof long_opts / sizeof long_opts[0]];
+	char word[64];
+	int n = 0;
+
+	for (const struct option *o = long_opts; o->name; o++)
+		names[n++] = o->name;
+	if (!strncmp(arg, "--", 2)) {
+		snprintf(word, sizeof word, "%.*s", (int)strcspn(arg + 2, "="), arg + 2);
+		const char *near = cli_closest(word, names, n);
+		if (near)
+			return bad("unknown option '%s'; did you mean --%s?", arg, near);
+	}
+	return bad("unknown option '%s'", arg);
+}
+
 /* Returns -1 to go on, or an exit status (0 after --help / --version). */
 int cli_parse(struct cli *c, int argc, char **argv)
 {
@@ -113,13 +198,20 @@ int cli_parse(struct cli *c, int argc, char **argv)
 
 	memset(c, 0, sizeof *c);
 	c->bits = 24;
+	c->sweep_max = 18;
+	c->sweep_step = 1;
 	if (argc > 1) {
-		static const char *const names[] = { "play", "render", "analyze" };
-		for (int k = 0; k < 3; k++)
-			if (strcmp(argv[1], names[k]) == 0) {
+		for (int k = 0; k < NSUBCOMMANDS; k++)
+			if (strcmp(argv[1], subcommands[k]) == 0) {
 				c->cmd = (enum cli_cmd)(CMD_PLAY + k);
 				i = 2;
 			}
+		/* "lathe rendr": a word that is no file but nearly a command. */
+		const char *near = i == 1 && argv[1][0] != '-' && !strchr(argv[1], '.') &&
+				   !strchr(argv[1], '/') && access(argv[1], F_OK) != 0 ?
+				   cli_closest(argv[1], subcommands, NSUBCOMMANDS) : NULL;
+		if (near)
+			return bad("unknown command '%s': did you mean %s?", argv[1], near);
 	}
 	optind = i;
 	opterr = 0;
@@ -139,9 +231,15 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			c->sets[c->nsets++] = optarg;
 			break;
 		case O_TARGET:
+			if (!strcmp(optarg, "stop")) {
+				c->target_stop = 1;
+				c->has_target = 0;
+				break;
+			}
 			if (number("--target", optarg, -60, 0, &c->target))
 				return ST_USAGE;
 			c->has_target = 1;
+			c->target_stop = 0;
 			break;
 		case O_CEILING:
 			if (number("--ceiling", optarg, param_table[P_LIMITER_CEILING].min,
@@ -176,6 +274,45 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			c->jobs = (int)d;
 			break;
 		case O_REFERENCE: c->reference = optarg; break;
+		case O_MAX:
+			if (number("--max", optarg, 0, param_table[P_LIMITER_DRIVE].max, &c->sweep_max))
+				return ST_USAGE;
+			break;
+		case O_STEP:
+			if (number("--step", optarg, 0.1, 12, &c->sweep_step))
+				return ST_USAGE;
+			break;
+		case O_RATE:
+			if (number("--rate", optarg, 8000, 384000, &d))
+				return ST_USAGE;
+			if (d != floor(d))
+				return bad("--rate: %s is not a whole number of Hz", optarg);
+			c->rate = (int)d;
+			break;
+		case O_TAG:
+			if (c->ntags == CLI_MAX_TAGS)
+				return bad("--tag: more than %d tags", CLI_MAX_TAGS);
+			{
+				char msg[256];
+				if (tag_check(optarg, msg, sizeof msg))
+					return bad("--tag: %s", msg);
+			}
+			c->tags[c->ntags++] = optarg;
+			break;
+		case O_MANIFEST: c->manifest = optarg; break;
+		case O_CODEC:
+		case O_CODEC_SAFE: {
+			char msg[256];
+			if (codec_parse(optarg, NULL, msg, sizeof msg))
+				return bad("%s: %s", o == O_CODEC ? "--codec" : "--codec-safe", msg);
+			if (o == O_CODEC)
+				c->codec = optarg;
+			else
+				c->codec_safe = optarg;
+			break;
+		}
+		case O_CHECK: c->check = optarg; break;
+		case O_JUNIT: c->junit = optarg; break;
 		case ':':
 			return bad("%s needs a value", argv[optind - 1]);
 		default:
@@ -185,7 +322,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 				return bad("%s takes no value", argv[optind - 1]);
 			if (optopt)
 				return bad("unknown option '-%c'", optopt);
-			return bad("unknown option '%s'", argv[optind - 1]);
+			return unknown_option(argv[optind - 1]);
 		}
 	}
 	for (; optind < argc; optind++) {

@@ -6,7 +6,9 @@
 #define CLI_MAX_SETS 256
 #define CLI_MAX_FILES 1024
 
-enum cli_cmd { CMD_CONSOLE, CMD_PLAY, CMD_RENDER, CMD_ANALYZE };
+enum cli_cmd { CMD_CONSOLE, CMD_PLAY, CMD_RENDER, CMD_ANALYZE, CMD_SWEEP, CMD_VERIFY };
+
+#define CLI_MAX_TAGS 32
 
 struct cli {
 	enum cli_cmd cmd;
@@ -14,6 +16,7 @@ struct cli {
 	const char *sets[CLI_MAX_SETS]; /* --set MODULE.PARAM=VALUE, in order */
 	int nsets;
 	int has_target;  double target;   /* --target LUFS */
+	int target_stop;             /* --target stop: the sweep's stop drive */
 	int has_ceiling; double ceiling;  /* --ceiling dBTP */
 	const char *device;          /* -d; NULL: default */
 	double seconds;              /* --seconds; 0: whole file */
@@ -24,6 +27,15 @@ struct cli {
 	int spectrum;                /* analyze --spectrum */
 	int jobs;                    /* --jobs; 0: number of cores */
 	const char *reference;       /* --reference FILE */
+	double sweep_max, sweep_step; /* sweep --max, --step (dB) */
+	int rate;                    /* render --rate HZ; 0: the input's */
+	const char *tags[CLI_MAX_TAGS]; /* render --tag KEY=VALUE, checked */
+	int ntags;
+	const char *manifest;        /* render --manifest PATH */
+	const char *codec;           /* analyze --codec FMT[:KBPS] */
+	const char *codec_safe;      /* render --codec-safe FMT[:KBPS] */
+	const char *check;           /* analyze --check RULES */
+	const char *junit;           /* analyze --junit PATH */
 	const char *files[CLI_MAX_FILES];
 	int nfiles;
 };
@@ -41,4 +53,10 @@ int console_main(const struct cli *c);  /* tui/console.c */
 int render_main(const struct cli *c);   /* tui/cmd_render.c */
 int analyze_main(const struct cli *c);  /* tui/cmd_analyze.c */
 int album_main(const struct cli *c);    /* tui/cmd_album.c: render --album or album.ini */
+int sweep_main(const struct cli *c);    /* tui/cmd_sweep.c */
+int verify_main(const struct cli *c);   /* tui/cmd_verify.c */
+
+/* The closest of names to s (edit distance at most a third of its length,
+ * and at most 3), or NULL: for "did you mean" hints. */
+const char *cli_closest(const char *s, const char *const *names, int n);
 #endif

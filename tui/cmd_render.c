@@ -13,6 +13,7 @@
 #include "audio/outplan.h"
 #include "audio/render.h"
 #include "audio/status.h"
+#include "audio/sweep.h"
 #include "cli.h"
 
 /* More limiting than this at the loudest moment is audible on most
@@ -85,6 +86,15 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 		o.phase = show_phase;
 		o.ctx = &pr;
 	}
+	if (c->target_stop) {
+		struct sweep sw;
+		rc = sweep_run(in, v, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &sw, err, sizeof err);
+		if (rc)
+			goto fail;
+		v[P_LIMITER_DRIVE] = sw.stop_drive_db;
+		lufs = sw.steps[sw.stop].integrated_lufs;
+		sweep_free(&sw);
+	}
 	if (c->has_target) {
 		rc = render_file_target(in, out, v, c->target, &o, &lufs, &gr, err, sizeof err);
 		if (pr.shown)
@@ -105,6 +115,9 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 		if (c->has_target)
 			fprintf(stderr, "lathe: wrote %s: %.2f LUFS integrated (target %.1f), limiter drive %+.2f dB, peak limiting %.1f dB\n",
 				out, lufs, c->target, v[P_LIMITER_DRIVE], gr);
+		else if (c->target_stop)
+			fprintf(stderr, "lathe: wrote %s: limiter drive %+.1f dB, where the sweep says more stops paying (%.2f LUFS)\n",
+				out, v[P_LIMITER_DRIVE], lufs);
 		else
 			fprintf(stderr, "lathe: wrote %s\n", out);
 	}

@@ -18,6 +18,8 @@ int main(int argc, char **argv)
 	case CMD_PLAY: return play_main(&c);
 	case CMD_RENDER: return render_main(&c);
 	case CMD_ANALYZE: return analyze_main(&c);
+	case CMD_SWEEP: return sweep_main(&c);
+	case CMD_VERIFY: return verify_main(&c);
 	default: return console_main(&c);
 	}
 }

@@ -1,0 +1,66 @@
+#!/bin/sh
+# lathe sweep: each step's figures are those of a render at that drive
+# (analyze of the render within 0.05 LU, true peak within 0.2 dB), the
+# stop rule is applied as the README states it, and --target stop renders
+# at the stop drive.
+. "$(dirname "$0")/lib.sh"
+
+"$SIGGEN" --seconds 15 music "$T/m.wav" || exit 1
+expect_status 0 "sweep --json" "$LATHE" sweep --json --max 12 --step 3 "$T/m.wav"
+cp "$T/out" "$T/s.json"
+n=$(grep -c '"drive_db"' "$T/s.json")
+[ "$n" = 5 ] && ok "5 steps for --max 12 --step 3" || fail "want 5 steps, got $n: $(cat "$T/s.json")"
+
+# step_get DRIVE KEY: KEY of the step at DRIVE
+step_get() { grep "\"drive_db\": $1," "$T/s.json" | sed -n "s/.*\"$2\": *\\([^,}]*\\).*/\\1/p"; }
+
+for d in 0 6 12; do
+	"$LATHE" render -q --bits 32f --set limiter.drive=$d "$T/m.wav" -o "$T/r$d.wav" || fail "render at $d"
+	"$LATHE" analyze --json "$T/r$d.wav" >"$T/a$d.json"
+	for k in integrated_lufs:0.05 true_peak_dbtp:0.2 plr_db:0.2 lra_lu:0.2; do
+		key=${k%%:*}; tol=${k#*:}
+		want=$(json_get "$key" "$T/a$d.json"); got=$(step_get "$d.00" "$key")
+		if near "$got" "$want" "$tol"; then ok "drive $d: sweep $key $got, render $want (within $tol)"
+		else fail "drive $d: sweep $key $got, render $want (more than $tol apart)"; fi
+	done
+done
+
+# Loudness rises with drive; distortion and gain reduction do too.
+l0=$(step_get 0.00 integrated_lufs); l12=$(step_get 12.00 integrated_lufs)
+r0=$(step_get 0.00 residual_db); r12=$(step_get 12.00 residual_db)
+g0=$(step_get 0.00 gr_mean_db); g12=$(step_get 12.00 gr_mean_db)
+le "$l0" "$l12" && le "$r0" "$r12" && le "$g0" "$g12" \
+	&& ok "loudness $l0 -> $l12, residual $r0 -> $r12, GR $g0 -> $g12" \
+	|| fail "not monotonic: loudness $l0 -> $l12, residual $r0 -> $r12, GR $g0 -> $g12"
+
+# The rule: the stop step is the last one whose step into it bought >= 0.5
+# LU per dB with the residual <= -12 dB (checked here from the printed steps).
+stop=$(json_get stop_drive_db "$T/s.json")
+want=$(awk -v step=3 '
+	/"drive_db"/ {
+		d = $0; sub(/.*"drive_db": */, "", d); sub(/,.*/, "", d)
+		l = $0; sub(/.*"integrated_lufs": */, "", l); sub(/,.*/, "", l)
+		r = $0; sub(/.*"residual_db": */, "", r); sub(/[,}].*/, "", r)
+		if (n == 0) { stop = d; ok = 1 }
+		else if (ok && (l - pl) / step >= 0.5 && r + 0 <= -12) stop = d
+		else ok = 0
+		pl = l; n++
+	}
+	END { printf "%.2f\n", stop }' "$T/s.json")
+[ "$stop" = "$want" ] && ok "stop_drive_db $stop follows the rule" || fail "stop_drive_db $stop, the rule gives $want"
+
+# --target stop renders at that drive.
+expect_status 0 "render --target stop" "$LATHE" render --bits 32f --target stop --max 12 --step 3 "$T/m.wav" -o "$T/stop.wav"
+grep -q "limiter drive $(printf '%+.1f' "$stop") dB" "$T/err" && ok "render says drive $stop" || fail "render --target stop: $(cat "$T/err")"
+"$LATHE" render -q --bits 32f --set limiter.drive="$stop" "$T/m.wav" -o "$T/stop2.wav"
+# (wavcmp: a float WAV's PEAK chunk holds the time it was written)
+"$WAVCMP" "$T/stop.wav" "$T/stop2.wav" | grep -q "max_diff 0$" && ok "--target stop = --set limiter.drive=$stop, sample for sample" \
+	|| fail "--target stop differs from a render at drive $stop"
+
+# Bad input: one line, the right status.
+"$SIGGEN" --seconds 2 silence "$T/silent.wav"
+expect_status 2 "sweep of silence" "$LATHE" sweep "$T/silent.wav"
+expect_status 2 "sweep of a missing file" "$LATHE" sweep "$T/none.wav"
+expect_status 1 "sweep --step 0" "$LATHE" sweep --step 0 "$T/m.wav"
+expect_status 1 "sweep of two files" "$LATHE" sweep "$T/m.wav" "$T/m.wav"
+finish
