@@ -42,6 +42,13 @@ expect_status 0 "render to /dev/null" "$LATHE" render -q "$T/mix.wav" -o /dev/nu
 
 # bad command lines: exit 1
 expect_status 1 "unknown option" "$LATHE" render --frobnicate "$T/mix.wav" -o "$T/x.wav"
+# Typos get a suggestion; a word nothing like a command stays a file name.
+expect_status 1 "lathe rendr" "$LATHE" rendr "$T/mix.wav"
+grep -q "did you mean render?" "$T/err" && ok "rendr -> render" || fail "rendr: $(cat "$T/err")"
+expect_status 1 "--targte" "$LATHE" render --targte -14 "$T/mix.wav" -o "$T/x.wav"
+grep -q "did you mean --target?" "$T/err" && ok "--targte -> --target" || fail "--targte: $(cat "$T/err")"
+expect_status 1 "--frobnicate has no near option" "$LATHE" render --frobnicate "$T/mix.wav" -o "$T/x.wav"
+grep -q "did you mean" "$T/err" && fail "--frobnicate got a suggestion: $(cat "$T/err")" || ok "no suggestion for --frobnicate"
 expect_status 1 "missing value" "$LATHE" render "$T/mix.wav" -o
 expect_status 1 "--set unknown parameter" "$LATHE" render --set comp.foo=1 "$T/mix.wav" -o "$T/x.wav"
 expect_status 1 "--set out of range" "$LATHE" render --set comp.ratio=500 "$T/mix.wav" -o "$T/x.wav"
