@@ -19,6 +19,7 @@
 #include "lufs.h"
 #include "source.h"
 #include "status.h"
+#include "tags.h"
 
 struct file_sink {
 	struct sink base;
@@ -250,6 +251,15 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		rc = ST_OUTPUT;
 		goto out;
 	}
+	/* A float WAV's PEAK chunk holds the time of writing: without it the
+	 * same render gives the same bytes (manifests, verify). */
+	sf_command(fs.sf, SFC_SET_ADD_PEAK_CHUNK, NULL, SF_FALSE);
+	if (o && o->ntags && tags_write(fs.sf, o->tags, o->ntags, err, errlen)) {
+		sf_close(fs.sf);
+		atomicfile_abort(&af);
+		rc = ST_USAGE;
+		goto out;
+	}
 	errno = 0;
 	rc = render_run(f, rate, v, &fs.base, o, NULL, err, errlen);
 	if (rc == ST_OUTPUT)
@@ -273,6 +283,15 @@ out:
 	return rc;
 }
 
+int render_open_input(struct source **src, const char *in, const struct render_opts *o,
+		      char *err, int errlen)
+{
+	int rc = source_open(src, in, err, errlen);
+	if (rc == ST_OK && o && o->rate && o->rate != source_rate(*src))
+		rc = source_convert(*src, o->rate, src, err, errlen);
+	return rc;
+}
+
 int render_file(const char *in, const char *out, const double v[P_COUNT],
 		const struct render_opts *o, struct render_result *res,
 		char *err, int errlen)
@@ -283,7 +302,7 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 	rc = render_check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
 	if (rc)
 		return rc;
-	rc = source_open(&src, in, err, errlen);
+	rc = render_open_input(&src, in, o, err, errlen);
 	if (rc)
 		return rc;
 	struct feed f = { .src = src, .fd = -1 };
@@ -325,7 +344,7 @@ int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 		   char *err, int errlen)
 {
 	struct source *src;
-	int rc = source_open(&src, in, err, errlen);
+	int rc = render_open_input(&src, in, o, err, errlen);
 
 	if (rc)
 		return rc;

@@ -19,6 +19,12 @@ struct render_opts {
 	 * (0: 4M, 32 MB), beyond that in a temporary file. */
 	int64_t cache_mem_frames;
 	atomic_int *cancel;       /* non-zero: stop, remove the temporary file */
+	/* Delivery: the output rate (0: the input's), converted before the
+	 * chain so the limiter's true-peak ceiling holds at the output rate;
+	 * metadata "key=value" (tag_check'ed, see tags.h). */
+	int rate;
+	const char *const *tags;
+	int ntags;
 };
 
 /* What a render measured on its output (only with a non-NULL result). */

@@ -37,6 +37,11 @@ int64_t cache_file_read(int fd, float *buf, int64_t pos, int64_t n);
  * ST_INPUT, ST_OUTPUT or -1 (cancelled). */
 int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
 	       const struct render_opts *o, double *max_gr, char *err, int errlen);
+/* source_open, converted to o->rate when that is another rate (--rate:
+ * the chain runs at the output rate, so its true-peak ceiling holds
+ * there). */
+int render_open_input(struct source **src, const char *in, const struct render_opts *o,
+		      char *err, int errlen);
 /* The checks a render can fail before it reads any audio. */
 int render_check_output(const char *in, const char *out, int bits, int *format,
 			char *err, int errlen);

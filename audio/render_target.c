@@ -167,7 +167,7 @@ static int measure_file(void *ctx, const double v[P_COUNT], double *lufs,
 {
 	struct file_measure *m = ctx;
 	struct source *src;
-	int rc = source_open(&src, m->in, err, errlen);
+	int rc = render_open_input(&src, m->in, m->job->o, err, errlen);
 
 	if (rc)
 		return rc;
@@ -280,8 +280,8 @@ static int cache_fill(const char *in, const char *out, const double v[P_COUNT],
 		      struct cache *k, char *err, int errlen)
 {
 	struct source *src;
-	int rc = source_open(&src, in, err, errlen);
 	const struct render_opts *o = k->job->o;
+	int rc = render_open_input(&src, in, o, err, errlen);
 
 	if (rc)
 		return rc;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sndfile.h>
 
 static const char *const keys[] = { "title", "artist", "album", "tracknumber", "date", "comment", "isrc" };
 
@@ -77,6 +78,32 @@ int tag_check(const char *kv, char *msg, int msglen)
 			ok = isdigit((unsigned char)*p) || (*p == '/' && p[1]);
 		if (!ok) {
 			snprintf(msg, (size_t)msglen, "tracknumber '%.30s' is not a number (N or N/TOTAL)", value);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int tags_write(SNDFILE *sf, const char *const *tags, int n, char *err, int errlen)
+{
+	static const struct { const char *key; int type; } map[] = {
+		{ "title", SF_STR_TITLE }, { "artist", SF_STR_ARTIST }, { "album", SF_STR_ALBUM },
+		{ "tracknumber", SF_STR_TRACKNUMBER }, { "date", SF_STR_DATE },
+		{ "comment", SF_STR_COMMENT },
+	};
+	for (int i = 0; i < n; i++) {
+		char key[32], value[TAG_VALUE_MAX + 8];
+		int type = 0;
+		tag_split(tags[i], key, sizeof key, value, sizeof value);
+		for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
+			if (!strcmp(key, map[k].key))
+				type = map[k].type;
+		if (!type) {
+			snprintf(err, (size_t)errlen, "--tag %s: WAV, FLAC and AIFF files have no field for it (an ISRC goes into an album's CUE sheet)", key);
+			return -1;
+		}
+		if (sf_set_string(sf, type, value) != 0) {
+			snprintf(err, (size_t)errlen, "--tag %s: this format cannot hold it: %s", key, sf_strerror(sf));
 			return -1;
 		}
 	}

@@ -26,6 +26,7 @@ static const char usage_text[] =
 	"                                            loudness, peak, stereo, spectrum\n"
 	"       lathe sweep  [OPTIONS] FILE          loudness, crest and distortion against\n"
 	"                                            drive: where more limiting stops paying\n"
+	"       lathe verify MANIFEST                re-render from a manifest, compare\n"
 	"\n"
 	"  -p, --preset NAME|PATH   factory preset by name, or an INI file\n"
 	"      --set MOD.PARAM=V    set one parameter (repeatable, after the preset)\n"
@@ -39,6 +40,9 @@ static const char usage_text[] =
 	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
 	"      --album              render: several inputs as one album\n"
 	"      --jobs N             render: parallel renders (default: cores)\n"
+	"      --rate HZ            render: output sample rate (libsoxr, very high quality)\n"
+	"      --tag KEY=VALUE      render: title artist album tracknumber date comment\n"
+	"      --manifest PATH      render: JSON manifest to re-render and compare with verify\n"
 	"      --max DB, --step DB  sweep: drives 0 to DB (default 18) in steps (default 1)\n"
 	"      --reference FILE     console: a reference master to compare against\n"
 	"      --json               machine-readable output\n"
@@ -84,9 +88,9 @@ static const struct option long_opts[] = {
 	{ "spectrum", no_argument, NULL, O_SPECTRUM },
 	{ "max", required_argument, NULL, O_MAX },
 	{ "step", required_argument, NULL, O_STEP },
-	/* PENDING { "rate", required_argument, NULL, O_RATE }, */
-	/* PENDING { "tag", required_argument, NULL, O_TAG }, */
-	/* PENDING { "manifest", required_argument, NULL, O_MANIFEST }, */
+	{ "rate", required_argument, NULL, O_RATE },
+	{ "tag", required_argument, NULL, O_TAG },
+	{ "manifest", required_argument, NULL, O_MANIFEST },
 	/* PENDING { "codec", required_argument, NULL, O_CODEC }, */
 	/* PENDING { "codec-safe", required_argument, NULL, O_CODEC_SAFE }, */
 	/* PENDING { "check", required_argument, NULL, O_CHECK }, */
@@ -124,7 +128,7 @@ static int number(const char *opt, const char *arg, double lo, double hi, double
 	return ST_OK;
 }
 
-static const char *const subcommands[] = { "play", "render", "analyze", "sweep" };
+static const char *const subcommands[] = { "play", "render", "analyze", "sweep", "verify" };
 #define NSUBCOMMANDS (int)(sizeof subcommands / sizeof subcommands[0])
 
 /* Levenshtein distance, two rows; names here are short. */

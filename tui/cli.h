@@ -53,6 +53,10 @@ int console_main(const struct cli *c);  /* tui/console.c */
 int render_main(const struct cli *c);   /* tui/cmd_render.c */
 int analyze_main(const struct cli *c);  /* tui/cmd_analyze.c */
 int album_main(const struct cli *c);    /* tui/cmd_album.c: render --album or album.ini */
+/* One render as lathe render does it (target search, --target stop,
+ * --manifest), messages on stderr; returns the exit status. */
+int render_cli_one(const struct cli *c, const char *in, const char *out,
+		   const double v[P_COUNT]);
 int sweep_main(const struct cli *c);    /* tui/cmd_sweep.c */
 int verify_main(const struct cli *c);   /* tui/cmd_verify.c */
 

@@ -12,6 +12,8 @@
 #include "audio/analyze.h"
 #include "audio/outplan.h"
 #include "audio/render.h"
+#include "audio/manifest.h"
+#include "audio/sha256.h"
 #include "audio/status.h"
 #include "audio/sweep.h"
 #include "cli.h"
@@ -70,13 +72,50 @@ static void out_in_folder(char *buf, size_t n, const char *dir, const char *in, 
 	snprintf(buf, n, "%s/%s%s", dir, base, ext);
 }
 
-static int render_one(const struct cli *c, const char *in, const char *out,
-		      const double v0[P_COUNT])
+/* The manifest of a finished render: hashes of both files. */
+static int write_manifest(const struct cli *c, const char *in, const char *out,
+			  const double v0[P_COUNT], double drive, char *err, int errlen)
+{
+	struct manifest *m = calloc(1, sizeof *m);
+	int rc;
+
+	if (!m) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", c->manifest);
+		return ST_OUTPUT;
+	}
+	if (!realpath(in, m->input))
+		snprintf(m->input, sizeof m->input, "%s", in);
+	if (!realpath(out, m->output))
+		snprintf(m->output, sizeof m->output, "%s", out);
+	if (sha256_file(in, m->input_sha256) || sha256_file(out, m->output_sha256)) {
+		snprintf(err, (size_t)errlen, "%s: cannot read back for the manifest: %s", out, strerror(errno));
+		free(m);
+		return ST_OUTPUT;
+	}
+	memcpy(m->v, v0, sizeof m->v);
+	m->bits = c->bits;
+	m->rate = c->rate;
+	m->has_target = c->has_target;
+	m->target_lufs = c->target;
+	m->target_stop = c->target_stop;
+	m->sweep_max = c->sweep_max;
+	m->sweep_step = c->sweep_step;
+	m->drive_used = drive;
+	for (int i = 0; i < c->ntags && i < MANIFEST_MAX_TAGS; i++)
+		snprintf(m->tags[m->ntags++], sizeof m->tags[0], "%s", c->tags[i]);
+	rc = manifest_write(c->manifest, m, err, errlen);
+	free(m);
+	return rc;
+}
+
+int render_cli_one(const struct cli *c, const char *in, const char *out,
+		   const double v0[P_COUNT])
 {
 	double v[P_COUNT];
 	char err[ERRLEN];
 	struct progress pr = { in, "", 0 };
-	struct render_opts o = { .bits = c->bits, .cancel = &cancelled };
+	struct render_opts o = { .bits = c->bits, .cancel = &cancelled, .rate = c->rate,
+				 .tags = c->tags, .ntags = c->ntags };
 	int rc;
 	double lufs = NAN, gr = 0;
 
@@ -111,6 +150,11 @@ static int render_one(const struct cli *c, const char *in, const char *out,
 		if (rc)
 			goto fail;
 	}
+	if (c->manifest) {
+		rc = write_manifest(c, in, out, v0, v[P_LIMITER_DRIVE], err, sizeof err);
+		if (rc)
+			goto fail;
+	}
 	if (!c->quiet) {
 		if (c->has_target)
 			fprintf(stderr, "lathe: wrote %s: %.2f LUFS integrated (target %.1f), limiter drive %+.2f dB, peak limiting %.1f dB\n",
@@ -140,6 +184,10 @@ int render_main(const struct cli *c)
 	int rc, worst = ST_OK;
 
 	size_t n0 = c->nfiles ? strlen(c->files[0]) : 0;
+	if (c->manifest && (c->nfiles > 1 || c->album || (c->nfiles == 1 && n0 > 4 && !strcmp(c->files[0] + n0 - 4, ".ini")))) {
+		fprintf(stderr, "lathe: --manifest describes one render: give one input (see lathe --help)\n");
+		return ST_USAGE;
+	}
 	if (c->album || (c->nfiles == 1 && n0 > 4 && !strcmp(c->files[0] + n0 - 4, ".ini")))
 		return album_main(c);
 	if (c->nfiles == 0 || !c->output) {
@@ -191,7 +239,7 @@ int render_main(const struct cli *c)
 		goto out;
 	}
 	for (int i = 0; i < c->nfiles; i++) {
-		rc = render_one(c, c->files[i], outs[i], v);
+		rc = render_cli_one(c, c->files[i], outs[i], v);
 		if (rc == 130) {
 			worst = rc;
 			break;
