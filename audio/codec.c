@@ -50,15 +50,16 @@ void codec_name(const struct codec *c, char *buf, int size)
 	snprintf(buf, (size_t)size, "%s %d kbps", c->kind == CODEC_MP3 ? "mp3" : "opus", c->kbps);
 }
 
-/* libsndfile sets the bit rate through a 0..1 "compression level"; for
- * constant bit rate both encoders map it linearly onto their range
- * (LAME 320..32 kbps for MPEG-1 rates, Opus 256..6 kbps per stream... the
- * figures the tests read back from the encoded size). */
+/* libsndfile sets the bit rate through a 0..1 "compression level".  For
+ * MP3 (constant bit rate, MPEG-1 rates) it maps linearly onto LAME's
+ * 320..32 kbps.  For Opus it maps onto the stream's total rate, measured
+ * from the size of 30 s stereo encodes: level 0 -> 471 kbps, 0.5 -> 242,
+ * 0.75 -> 127, 1 -> 11; so level = (471 - kbps) / 460 (64, 128, 192 kbps
+ * asked for came out 65, 129, 193). */
 static double level_for(const struct codec *c)
 {
-	if (c->kind == CODEC_MP3)
-		return (320.0 - c->kbps) / (320.0 - 32.0);
-	return (256.0 - c->kbps) / (256.0 - 6.0);
+	double l = c->kind == CODEC_MP3 ? (320.0 - c->kbps) / (320.0 - 32.0) : (471.0 - c->kbps) / 460.0;
+	return l < 0 ? 0 : l > 1 ? 1 : l;
 }
 
 /* Opus runs at 48 kHz only; anything else is converted first, as any

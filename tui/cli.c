@@ -22,7 +22,7 @@ static const char usage_text[] =
 	"usage: lathe [OPTIONS] [FILE...]            the console (no FILE: a demo mix)\n"
 	"       lathe play   [OPTIONS] FILE          play through the chain, no UI\n"
 	"       lathe render [OPTIONS] IN... -o OUT  offline render through the chain\n"
-	"       lathe analyze [--json] [--spectrum] FILE...\n"
+	"       lathe analyze [--json] [--spectrum] [--codec FMT] [--check RULES] FILE...\n"
 	"                                            loudness, peak, stereo, spectrum\n"
 	"       lathe sweep  [OPTIONS] FILE          loudness, crest and distortion against\n"
 	"                                            drive: where more limiting stops paying\n"
@@ -43,10 +43,14 @@ static const char usage_text[] =
 	"      --rate HZ            render: output sample rate (libsoxr, very high quality)\n"
 	"      --tag KEY=VALUE      render: title artist album tracknumber date comment\n"
 	"      --manifest PATH      render: JSON manifest to re-render and compare with verify\n"
+	"      --codec-safe FMT[:KBPS]  render: ceiling lowered until the mp3/opus decode holds it\n"
 	"      --max DB, --step DB  sweep: drives 0 to DB (default 18) in steps (default 1)\n"
 	"      --reference FILE     console: a reference master to compare against\n"
 	"      --json               machine-readable output\n"
 	"      --spectrum           analyze: the 31 third-octave levels too\n"
+	"      --codec FMT[:KBPS]   analyze: true peak after an mp3 or opus round trip\n"
+	"      --check RULES        analyze: e.g. integrated_lufs=-15..-13,true_peak_dbtp<=-1\n"
+	"      --junit PATH         analyze --check: a JUnit XML report too\n"
 	"  -q, --quiet              no progress or summary\n"
 	"  -h, --help               this text\n"
 	"      --version            the version\n";
@@ -91,10 +95,10 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "tag", required_argument, NULL, O_TAG },
 	{ "manifest", required_argument, NULL, O_MANIFEST },
-	/* PENDING { "codec", required_argument, NULL, O_CODEC }, */
-	/* PENDING { "codec-safe", required_argument, NULL, O_CODEC_SAFE }, */
-	/* PENDING { "check", required_argument, NULL, O_CHECK }, */
-	/* PENDING { "junit", required_argument, NULL, O_JUNIT }, */
+	{ "codec", required_argument, NULL, O_CODEC },
+	{ "codec-safe", required_argument, NULL, O_CODEC_SAFE },
+	{ "check", required_argument, NULL, O_CHECK },
+	{ "junit", required_argument, NULL, O_JUNIT },
 	{ "quiet", no_argument, NULL, 'q' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, O_VERSION },

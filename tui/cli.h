@@ -23,7 +23,7 @@ struct cli {
 	double latency_ms;           /* --latency; 0: the engine's default */
 	const char *output;          /* -o */
 	int bits;                    /* 16, 24 or 32 (float) */
-	int album, json, quiet;
+	int album, json, quiet;      /* quiet 2: not even warnings (trial renders) */
 	int spectrum;                /* analyze --spectrum */
 	int jobs;                    /* --jobs; 0: number of cores */
 	const char *reference;       /* --reference FILE */
@@ -57,7 +57,8 @@ int album_main(const struct cli *c);    /* tui/cmd_album.c: render --album or al
  * --manifest), messages on stderr; returns the exit status. */
 int render_cli_one(const struct cli *c, const char *in, const char *out,
 		   const double v[P_COUNT]);
-int sweep_main(const struct cli *c);    /* tui/cmd_sweep.c */
+int sweep_main(const struct cli *c);
+int analyze_delivery(const struct cli *c); /* tui/cmd_check.c: analyze --codec / --check */    /* tui/cmd_sweep.c */
 int verify_main(const struct cli *c);   /* tui/cmd_verify.c */
 
 /* The closest of names to s (edit distance at most a third of its length,

@@ -123,6 +123,9 @@ int analyze_main(const struct cli *c)
 		fprintf(stderr, "lathe: analyze needs at least one FILE (see lathe --help)\n");
 		return ST_USAGE;
 	}
+	/* --codec and --check: the delivery report (tui/cmd_check.c). */
+	if (c->codec || c->check || c->junit)
+		return analyze_delivery(c);
 	t = calloc((size_t)c->nfiles, sizeof *t);
 	if (!t) {
 		fprintf(stderr, "lathe: out of memory\n");

@@ -12,6 +12,7 @@
 #include "audio/analyze.h"
 #include "audio/outplan.h"
 #include "audio/render.h"
+#include "audio/codec.h"
 #include "audio/manifest.h"
 #include "audio/sha256.h"
 #include "audio/status.h"
@@ -108,8 +109,8 @@ static int write_manifest(const struct cli *c, const char *in, const char *out,
 	return rc;
 }
 
-int render_cli_one(const struct cli *c, const char *in, const char *out,
-		   const double v0[P_COUNT])
+static int render_plain(const struct cli *c, const char *in, const char *out,
+			const double v0[P_COUNT])
 {
 	double v[P_COUNT];
 	char err[ERRLEN];
@@ -140,7 +141,7 @@ int render_cli_one(const struct cli *c, const char *in, const char *out,
 			fprintf(stderr, "\r%80s\r", "");
 		if (rc)
 			goto fail;
-		if (gr > GR_WARN_DB)
+		if (gr > GR_WARN_DB && c->quiet < 2)
 			fprintf(stderr, "lathe: warning: %s: reaching %.1f LUFS takes up to %.1f dB of limiting (more than %.0f dB): expect audible distortion; consider a lower target\n",
 				in, c->target, gr, GR_WARN_DB);
 	} else {
@@ -173,6 +174,78 @@ fail:
 	}
 	fprintf(stderr, "lathe: %s\n", err);
 	return rc;
+}
+
+/* --codec-safe: render, decode the master from the codec, and lower the
+ * ceiling by what the decoded true peak overshoots, until it holds (the
+ * loudness target, if any, is searched again at each ceiling). */
+#define CODEC_SAFE_TRIES 6
+#define CODEC_SAFE_MARGIN_DB 0.05
+
+static int render_codec_safe(const struct cli *c, const char *in, const char *out,
+			     const double v0[P_COUNT])
+{
+	struct cli q = *c;
+	struct codec codec;
+	double v[P_COUNT], want = v0[P_LIMITER_CEILING], tp = NAN;
+	const double floor_db = param_table[P_LIMITER_CEILING].min;
+	char err[ERRLEN], tmp[4200], name[32];
+	const char *dir = getenv("TMPDIR");
+	int rc = ST_OK, fd, held = 0;
+
+	codec_parse(c->codec_safe, &codec, err, sizeof err);
+	codec_name(&codec, name, sizeof name);
+	memcpy(v, v0, sizeof v);
+	q.quiet = 2;  /* the trial renders say nothing, warnings neither */
+	q.manifest = NULL;
+	q.codec_safe = NULL;
+	snprintf(tmp, sizeof tmp, "%s/lathe-codecsafe-XXXXXX.wav", dir && *dir ? dir : "/tmp");
+	fd = mkstemps(tmp, 4);
+	if (fd < 0) {
+		fprintf(stderr, "lathe: %s: cannot make a temporary file: %s\n", tmp, strerror(errno));
+		return ST_OUTPUT;
+	}
+	close(fd);
+	for (int it = 0; it < CODEC_SAFE_TRIES; it++) {
+		rc = render_plain(&q, in, tmp, v);
+		if (rc)
+			break;
+		rc = codec_true_peak_file(tmp, &codec, &tp, err, sizeof err);
+		if (rc) {
+			fprintf(stderr, "lathe: %s\n", err);
+			break;
+		}
+		if (tp <= want) {
+			held = 1;
+			break;
+		}
+		if (v[P_LIMITER_CEILING] <= floor_db)
+			break;
+		v[P_LIMITER_CEILING] -= tp - want + CODEC_SAFE_MARGIN_DB;
+		if (v[P_LIMITER_CEILING] < floor_db)
+			v[P_LIMITER_CEILING] = floor_db;
+	}
+	unlink(tmp);
+	if (rc)
+		return rc;
+	if (!held) {
+		fprintf(stderr, "lathe: %s: no ceiling down to %.1f dBTP keeps the %s decode under %.1f dBTP (it peaks at %.2f)\n",
+			in, v[P_LIMITER_CEILING], name, want, tp);
+		return ST_USAGE;
+	}
+	q.quiet = c->quiet;
+	q.manifest = c->manifest;
+	rc = render_plain(&q, in, out, v);
+	if (rc == ST_OK && !c->quiet)
+		fprintf(stderr, "lathe: codec-safe for %s: ceiling %.2f dBTP (lowered %.2f dB), the decode peaks at %.2f dBTP\n",
+			name, v[P_LIMITER_CEILING], want - v[P_LIMITER_CEILING], tp);
+	return rc;
+}
+
+int render_cli_one(const struct cli *c, const char *in, const char *out,
+		   const double v0[P_COUNT])
+{
+	return c->codec_safe ? render_codec_safe(c, in, out, v0) : render_plain(c, in, out, v0);
 }
 
 int render_main(const struct cli *c)
