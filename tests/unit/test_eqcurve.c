@@ -61,11 +61,11 @@ static double check(double rate, const double *v, const char *what)
 	printf("%s at %.0f Hz: response %.1f to %+.1f dB, curve off by %.4f dB at worst (%.0f Hz)\n",
 	       what, rate, lo, hi, worst, at);
 	assert_true(worst < 0.2);
-	return hi - lo;
 	eqcurve_free(q);
 	chain_free(c);
 	free(L);
 	free(R);
+	return hi - lo;
 }
 
 static void base(double *v)
