@@ -18,7 +18,7 @@ DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
             libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev
 # The tests drive the console in tmux, check true peak with ffmpeg too and
 # run a render under valgrind.
-DEB_TEST = libcmocka-dev tmux ffmpeg valgrind
+DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync
 # make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
 # runs side by side with lathe's.  Neither the build nor make test need them.
 DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2
