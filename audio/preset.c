@@ -93,6 +93,9 @@ int param_parse_value(int id, const char *text, double *out, char *msg, int msgl
 		if (strchr(text, ','))
 			snprintf(msg, (size_t)msglen, "%s.%s = %s is not a number (use '.' for decimals)",
 				 mod, d->name, q);
+		else if (strpbrk(text, "xX"))
+			snprintf(msg, (size_t)msglen, "%s.%s = %s is not a decimal number (%s)",
+				 mod, d->name, q, range);
 		else if (end != text && !*end && isinf(big) && !strcasestr(text, "inf"))
 			snprintf(msg, (size_t)msglen, "%s.%s = %s is out of range (%s)",
 				 mod, d->name, q, range);

@@ -130,7 +130,7 @@ int session_load(const char *file, struct session *s, char *err, int errlen)
 		return ST_INPUT;
 	}
 	str = ini_get(&ini, "session", "version", "0");
-	if (strtol(str, NULL, 0) != SESSION_VERSION) {
+	if (strtol(str, NULL, 10) != SESSION_VERSION) {
 		snprintf(err, (size_t)errlen, "%s: unknown session version", path);
 		ini_free(&ini);
 		return ST_INPUT;
@@ -145,7 +145,7 @@ int session_load(const char *file, struct session *s, char *err, int errlen)
 		s->loop_a = x;
 	if (parse_double(ini_get(&ini, "session", "loop_b", "0"), &x) == 0)
 		s->loop_b = x;
-	s->saved_at = (time_t)strtoll(ini_get(&ini, "session", "saved", "0"), NULL, 0);
+	s->saved_at = (time_t)strtoll(ini_get(&ini, "session", "saved", "0"), NULL, 10);
 	for (int i = 0; i < P_COUNT; i++) {
 		snprintf(key, sizeof key, "%s.%s", module_names[param_table[i].module],
 			 param_table[i].name);

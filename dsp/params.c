@@ -213,6 +213,10 @@ int parse_double(const char *s, double *out)
 		s++;
 	if (!*s || strchr(s, ','))
 		return -1;
+	/* Decimal only: strtod would also take hex ("0x10", "0x1p4"), which
+	 * no one means as a setting. */
+	if (strspn(s, "0123456789.eE+- \t\r\n") != strlen(s))
+		return -1;
 	v = strtod(s, &end);
 	while (*end == ' ' || *end == '\t' || *end == '\r' || *end == '\n')
 		end++;

@@ -336,5 +336,39 @@ refuse 1 "render with no input" "IN" "$LATHE" render -o "$O/x.wav"
 refuse 1 "analyze with no file" "FILE" "$LATHE" analyze
 refuse 1 "output format from a bad extension" "x.mp3" "$LATHE" render "$G" -o "$O/x.mp3"
 
+
+# ---- standard output that cannot be written: exit 3, one line -----------
+if [ -c /dev/full ]; then
+	for args in "--help" "--version" "analyze $G" "analyze --json $G" "analyze --json $G $G"; do
+		# shellcheck disable=SC2086
+		refuse 3 "$args >/dev/full" "standard output" sh -c "exec '$LATHE' $args >/dev/full"
+	done
+fi
+refuse 3 "analyze --json with stdout closed" "standard output" sh -c "exec '$LATHE' analyze --json '$G' >&-"
+
+# ---- hex and other non-decimal numbers are refused ------------------------
+for v in 0x10 0X2 0x1p4 0x 1e +-2 0b1 "2 0x1"; do
+	refuse 1 "--set comp.ratio=$v" "comp.ratio" "$LATHE" render --set "comp.ratio=$v" "$G" -o "$O/x.wav"
+done
+for v in 0x10 0X2 0x1.8p1; do
+	printf '[comp]\nratio = %s\n' "$v" >"$T/hex.ini"
+	refuse 1 "preset comp.ratio = $v" "hex.ini" "$LATHE" render -p "$T/hex.ini" "$G" -o "$O/x.wav"
+done
+
+# ---- no usable terminal: one line, exit 1 ----------------------------------
+if command -v script >/dev/null; then
+	for how in "-u TERM" "TERM=" "TERM=no-such-terminal" "TERM=../../etc/passwd"; do
+		TRIED=$((TRIED + 1))
+		script -qec "env $how '$LATHE' -d null '$G' 2>'$T/err'" /dev/null >/dev/null </dev/null; st=$?
+		if [ "$st" = 1 ] && [ "$(wc -l <"$T/err")" = 1 ] && grep -q TERM "$T/err"; then
+			ok "console with env $how: exit 1: $(cat "$T/err")"
+		else
+			fail "console with env $how: exit $st: $(cat "$T/err")"
+		fi
+	done
+else
+	echo "skip: no terminal (script(1) missing)"
+fi
+
 echo "badinput: $TRIED bad or hostile inputs tried, $FAILS misbehaved"
 finish

@@ -627,6 +627,20 @@ int console_main(const struct cli *cli)
 		free_console(c);
 		return ST_USAGE;
 	}
+	/* initscr would print its own complaint and exit(1), after stderr has
+	 * gone to the log: ask the terminal database first, while the one
+	 * line still reaches the user. */
+	{
+		const char *term = getenv("TERM");
+		int terr = 0;
+		if (!term || !*term || setupterm(NULL, STDOUT_FILENO, &terr) != OK) {
+			fprintf(stderr, "lathe: %s (set TERM to your terminal's type, e.g. TERM=xterm-256color)\n",
+				!term || !*term ? "TERM is not set" : "TERM names a terminal type this system does not know");
+			free_console(c);
+			return ST_USAGE;
+		}
+		del_curterm(cur_term);
+	}
 	eo.device = cli->device;
 	eo.explicit_device = cli->device != NULL;
 	eo.latency_ms = cli->latency_ms;

@@ -48,6 +48,10 @@ static double parse_time(const char *s, int *ok)
 	}
 	if (parse_double(s, &sec) != 0)
 		return 0;
+	/* Range-checked before anything converts it to frames: 1e19 s
+	 * overflows an int64 frame count.  No track is longer than a day. */
+	if (m < 0 || sec < 0 || m * 60 + sec > 86400)
+		return 0;
 	*ok = 1;
 	return m * 60 + sec;
 }
