@@ -265,6 +265,25 @@ else
 	fail "render into a FIFO named .flac: exit $st: $(cat "$T/chk" 2>&1) $(cat "$T/err")"
 fi
 
+# ---- a FIFO with no reader: the wait for one has a way out ---------------
+# The open blocks until a reader comes; SIGINT, SIGTERM or SIGHUP ends it
+# as an interruption: exit 130, one line, the FIFO still a FIFO.
+mkfifo "$T/noreader.flac"
+for sig in INT TERM HUP; do
+	for mode in plain target; do
+		TRIED=$((TRIED + 1))
+		case $mode in plain) set -- "$T/short.wav" ;; target) set -- --target -14 "$T/ten.wav" ;; esac
+		timeout -k 5 60 "$LATHE" render -q "$@" -o "$T/noreader.flac" 2>"$T/err" &
+		pid=$!
+		sleep 1
+		kill -$sig $pid 2>/dev/null
+		wait $pid; st=$?
+		[ "$st" = 130 ] && [ -p "$T/noreader.flac" ] && one_line "FIFO with no reader, SIG$sig ($mode)" noreader.flac \
+			&& ok "FIFO with no reader, SIG$sig ($mode): exit 130: $(cat "$T/err")" \
+			|| fail "FIFO with no reader, SIG$sig ($mode): exit $st: $(cat "$T/err")"
+	done
+done
+
 # ---- other unwritable outputs: exit 3, old file untouched ---------------
 cp "$T/short.wav" "$T/keep.wav"; before=$(digest "$T/keep.wav")
 TRIED=$((TRIED + 1))
