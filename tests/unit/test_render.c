@@ -216,14 +216,31 @@ static void test_dither_deterministic(void **state)
 	assert_int_equal(render_file(in_path, f, v, &of, NULL, err, sizeof err), ST_OK);
 	long nf;
 	float *xf = read_wav(f, &nf);
-	double sum = 0, maxe = 0;
+	double sum = 0, sum2 = 0, maxe = 0;
 	for (long i = 0; i < 2 * nf; i++) {
 		double e = (xa[i] - xf[i]) * 32768.0;
 		sum += e;
+		sum2 += e * e;
 		maxe = fmax(maxe, fabs(e));
 	}
 	assert_true(maxe <= 1.5 + 1e-6);
 	assert_true(fabs(sum / (2 * nf)) < 0.01);
+	/* Plain rounding alone would give an error power of 1/12 LSB^2 and
+	 * never reach 1 LSB; TPDF over +-1 LSB adds 1/6: 1/4 in total. */
+	double power = sum2 / (2 * nf);
+	assert_true(power > 0.22 && power < 0.28);
+	assert_true(maxe > 1.0);
+	/* Another seed gives other samples (a dither that ignored its seed,
+	 * or no dither at all, would pass the comparison above). */
+	struct render_opts o2 = { .bits = 16, .dither_seed = 8 };
+	assert_int_equal(render_file(in_path, b, v, &o2, NULL, err, sizeof err), ST_OK);
+	long n2, differ = 0;
+	float *x2 = read_wav(b, &n2);
+	assert_int_equal(n2, na);
+	for (long i = 0; i < 2 * na; i++)
+		differ += xa[i] != x2[i];
+	assert_true(differ > na / 2);
+	free(x2);
 	free(xa);
 	free(xb);
 	free(xf);
