@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clip.h"
 #include "comp.h"
 #include "designer.h"
 #include "eq.h"
@@ -59,6 +60,7 @@ struct chain {
 	struct comp *comp;
 	struct mbcomp *mbcomp;
 	struct imager *imager;
+	struct clip *clip;      /* first of the post part (run_post) */
 	struct limiter *lim;
 	struct slot slots[NSLOTS]; /* slot_module's, in chain order */
 	float dryL[CHAIN_SUBBLOCK], dryR[CHAIN_SUBBLOCK];
@@ -95,8 +97,8 @@ struct chain *chain_new(double rate)
 	if (!(c->hpf = hpf_new(rate)) || !(c->eq = eq_new(rate)) ||
 	    !(c->comp = comp_new(rate)) || !(c->imager = imager_new(rate)) ||
 	    !(c->mbcomp = mbcomp_new(rate)) ||
-	    !(c->lim = limiter_new(rate)) || !(c->tp[0] = tpdet_new()) ||
-	    !(c->tp[1] = tpdet_new()))
+	    !(c->clip = clip_new(rate)) || !(c->lim = limiter_new(rate)) ||
+	    !(c->tp[0] = tpdet_new()) || !(c->tp[1] = tpdet_new()))
 		goto fail;
 	c->slots[0] = (struct slot){ c->hpf, hpf_set_v, hpf_process_v, hpf_reset_v, 0, 0 };
 	c->slots[1] = (struct slot){ c->eq, eq_set_v, eq_process_v, eq_reset_v, 0, 0 };
@@ -124,6 +126,7 @@ void chain_free(struct chain *c)
 	comp_free(c->comp);
 	mbcomp_free(c->mbcomp);
 	imager_free(c->imager);
+	clip_free(c->clip);
 	limiter_free(c->lim);
 	tpdet_free(c->tp[0]);
 	tpdet_free(c->tp[1]);
@@ -154,6 +157,11 @@ static void apply(struct chain *c, int force)
 		c->slots[s].bp_target = bp;
 		c->slots[s].set(c->slots[s].m, c->cur);
 	}
+	int clip_changed = force;
+	for (int i = param_first(MOD_CLIP); i < param_end(MOD_CLIP); i++)
+		clip_changed |= c->cur[i] != c->applied[i];
+	if (clip_changed)
+		clip_set(c->clip, c->cur);
 	int lim_changed = force;
 	for (int i = param_first(MOD_LIMITER); i < param_end(MOD_LIMITER); i++)
 		lim_changed |= c->cur[i] != c->applied[i];
@@ -176,6 +184,7 @@ void chain_reset(struct chain *c)
 	tpdet_reset(c->tp[0]);
 	tpdet_reset(c->tp[1]);
 	apply(c, 1);
+	clip_reset(c->clip); /* after its settings: starts on its bypass target */
 	for (int s = 0; s < NSLOTS; s++)
 		c->slots[s].bp = (float)c->slots[s].bp_target;
 	c->in_g = c->in_g_target;
@@ -228,7 +237,7 @@ int chain_start_designer(struct chain *c)
 
 int chain_latency(const struct chain *c)
 {
-	return limiter_latency(c->lim);
+	return clip_latency(c->clip) + limiter_latency(c->lim);
 }
 
 void chain_enable_meters(struct chain *c, int on)
@@ -366,8 +375,12 @@ static void run_pre(struct chain *c, float *L, float *R, int n)
 		run_slot(c, &c->slots[s], L, R, n);
 }
 
+/* The clipper belongs to the post part with the limiter: all the
+ * latency is there, so a cache of the pre part's output (the loudness
+ * search) is the whole signal, already aligned with the input. */
 static void run_post(struct chain *c, float *L, float *R, int n)
 {
+	clip_process(c->clip, L, R, n);
 	limiter_process(c->lim, L, R, n);
 	run_gain(&c->out_g, c->out_g_target, c->gain_k, L, R, n);
 	/* Last line of defence: nothing non-finite reaches a speaker (NaN

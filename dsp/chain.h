@@ -1,4 +1,5 @@
-/* The mastering chain: input, hpf, eq, comp, mbcomp, imager, limiter, output.
+/* The mastering chain: input, hpf, eq, comp, mbcomp, imager, clip, limiter,
+ * output.
  * The live thread and the offline render call exactly this, so what is
  * heard is what is rendered.  Not thread-safe: one thread owns a chain. */
 #ifndef LATHE_CHAIN_H
@@ -33,8 +34,8 @@ void chain_jump(struct chain *c);
 /* In place, any n >= 0.  Non-finite input samples are treated as silence. */
 void chain_process(struct chain *c, float *L, float *R, int n);
 /* For renders with settings at rest (chain_reset or chain_jump after the
- * last chain_set): the modules before the limiter, and the limiter with
- * what follows.  pre over a stretch, then post over it, gives exactly the
+ * last chain_set): the modules before the clipper, and the clipper and
+ * limiter with what follows.  pre over a stretch, then post over it, gives exactly the
  * samples of chain_process; a loudness search reruns only post. */
 void chain_process_pre(struct chain *c, float *L, float *R, int n);
 void chain_process_post(struct chain *c, float *L, float *R, int n);
@@ -49,7 +50,8 @@ void chain_set_mbcomp_solo(struct chain *c, int band);
  * never call this.  Returns -1 (and the chain stays synchronous) when no
  * thread could be started. */
 int chain_start_designer(struct chain *c);
-/* Frames by which the output lags the input (the limiter's lookahead). */
+/* Frames by which the output lags the input (the clipper's filters and the
+ * limiter's lookahead), whatever the settings. */
 int chain_latency(const struct chain *c);
 /* Output peak / true-peak metering costs time, so renders leave it off. */
 void chain_enable_meters(struct chain *c, int on);

@@ -7,7 +7,7 @@
 #include <string.h>
 
 const char *const module_names[MOD_COUNT] = {
-	"input", "hpf", "eq", "comp", "mbcomp", "imager", "limiter", "output",
+	"input", "hpf", "eq", "comp", "mbcomp", "imager", "clip", "limiter", "output",
 };
 
 #define BYPASS(m) { m, "bypass", "", 0, 1, 0, 1, PF_SWITCH }
@@ -68,6 +68,14 @@ const struct param_desc param_table[P_COUNT] = {
 	BYPASS(MOD_IMAGER),
 	{ MOD_IMAGER, "width", "%", 0, 200, 100, 1, 0 },
 	{ MOD_IMAGER, "bass_mono", "Hz", 0, 500, 0, 5, 0 },
+
+	/* Off by default (bypass 1): a clipper is a choice, not a safety.
+	 * Ceiling in sample dBFS at 8x; the limiter after it holds the true
+	 * peak.  Softness is the share of the ceiling the shoulder spans. */
+	{ MOD_CLIP, "bypass", "", 0, 1, 1, 1, PF_SWITCH },
+	{ MOD_CLIP, "drive", "dB", 0, 24, 0, 0.1, 0 },
+	{ MOD_CLIP, "ceiling", "dBFS", -12, 0, 0, 0.1, 0 },
+	{ MOD_CLIP, "softness", "%", 0, 100, 50, 1, 0 },
 
 	BYPASS(MOD_LIMITER),
 	{ MOD_LIMITER, "drive", "dB", -24, 24, 0, 0.1, 0 },
