@@ -131,3 +131,6 @@ ALSA_CONFIG_PATH="$T/nocard.conf" "$LATHE" play --seconds 10 $SETS "$T/in48.wav"
 ALL="$SETS --set eq.mid1_mode=2 --set eq.mid1_gain=-1.5 --set eq.mid3_dyn_range=-5 --set eq.mid3_dyn_threshold=-30 --set eq.high_mode=1 --set eq.low_dyn_range=-3 --set mbcomp.bypass=0 --set mbcomp.low_threshold=-24 --set mbcomp.mid_threshold=-20 --set mbcomp.high_threshold=-26"
 REPEAT=3; run lathe_everything "$LATHE" render -q $ALL "$T/in.wav" -o "$T/lathe-all.wav"; REPEAT=1
 [ -f "$T/ffmpeg_chain" ] && ratio lathe_everything ffmpeg_chain "everything engaged vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)"
+
+# --- limiter: side by side with x42-dpl and the LSP limiter (its own script).
+sh "$ROOT/tests/bench_limiter.sh"

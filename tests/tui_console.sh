@@ -78,8 +78,8 @@ tm send-keys : 'load stre' Tab
 check '^:load streaming *$' "Tab after :load completes a preset's name"
 tm send-keys Escape
 
-tm send-keys h h h
-check '\[ratio +2\.1:1\]' "h h h goes back to comp (past imager and mbcomp), on the parameter last used there"
+tm send-keys h h h h
+check '\[ratio +2\.1:1\]' "h h h h goes back to comp (past clip, imager and mbcomp), on the parameter last used there"
 
 tm send-keys '?'
 check 'lathe help' "'?' opens the help"

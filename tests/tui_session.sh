@@ -45,8 +45,8 @@ tm kill-server 2>/dev/null
 	fail "siggen could not make tone.wav"
 rm -f "$T/exit"
 start "'$T/tone.wav'"
-# input to output: hpf eq comp mbcomp imager limiter output
-tm send-keys l l l l l l l -
+# input to output: hpf eq comp mbcomp imager clip limiter output
+tm send-keys l l l l l l l l -
 wait_for '\[gain +-0\.1dB\]' || { fail "output gain tweak not shown"; tm capture-pane -p; }
 # The pane's shell runs env, which becomes lathe: its only child.
 pid=$(pgrep -P "$(tm display -p '#{pane_pid}')" | head -1)

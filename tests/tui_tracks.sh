@@ -78,8 +78,9 @@ tm send-keys u
 check '\[ratio +2\.1:1\]' "u gives track 1 its 2.1 back"
 tm send-keys n
 check '2/2 b\.wav' "n to track 2 again"
-# Track 2 its own tweak: output gain -0.1 (comp, mbcomp, imager, limiter, output).
-tm send-keys l l l l -
+# Track 2 its own tweak: output gain -0.1 (comp, mbcomp, imager, clip,
+# limiter, output).
+tm send-keys l l l l l -
 check '\[gain +-0\.1dB\]' "track 2: output gain -0.1"
 
 # 3. SSH drop: every track's session is saved with its own settings.

@@ -10,9 +10,13 @@
  *   limstat loud FILE           integrated LUFS and true peak (libebur128)
  *   limstat speed IN DRIVE_DB   CPU seconds of lathe's limiter alone over
  *                               the file in memory, 512-frame blocks
- *   limstat alias FILE FREQ     largest spectral line below 20 kHz that is
- *                               not a harmonic of FREQ below 20 kHz, dB re
- *                               the fundamental (Blackman-Harris window) */
+ *   limstat alias FILE FREQ     largest line below 20 kHz that is not a
+ *                               harmonic of FREQ, dB re the fundamental
+ *   limstat imd FILE            largest line below 18 kHz of a 19 + 20 kHz
+ *                               twin tone, dB re the 19 kHz line
+ * The line figures read the second before the file's last 0.1 s, 1 Hz
+ * bins, on a 100 Hz grid (all products of whole-kHz tones at 44.1 and 48
+ * kHz fall on it). */
 #include <ebur128.h>
 #include <math.h>
 #include <sndfile.h>
@@ -111,40 +115,35 @@ static double resid(const float *in, const float *out, long n, int rate)
 	return 10 * log10(er / eo);
 }
 
-/* Largest non-harmonic line below 20 kHz re the fundamental, by a direct
- * DFT on a 1 Hz grid (no FFT library needed for one figure). */
-static double alias(const float *x, long n, int rate, double f)
+/* Amplitude of the line at f Hz over x[0..n) of one channel (stride 2);
+ * with n = rate the bins are 1 Hz and every product of tones on whole
+ * hertz lands on one: no window, no leakage. */
+static double line(const float *x, long n, int rate, double f)
 {
-	long N = rate, i0 = n / 2 - N / 2; /* one second: 1 Hz bins */
-	double *w = malloc(sizeof(double) * (size_t)N);
-	for (long i = 0; i < N; i++) {
-		double t = 2 * M_PI * i / (N - 1);
-		double h = 0.35875 - 0.48829 * cos(t) + 0.14128 * cos(2 * t) - 0.01168 * cos(3 * t);
-		w[i] = h * x[2 * (i0 + i)];
+	double w = 2 * M_PI * f / rate, c = 2 * cos(w), s1 = 0, s2 = 0;
+	for (long i = 0; i < n; i++) {
+		double s0 = x[2 * i] + c * s1 - s2;
+		s2 = s1;
+		s1 = s0;
 	}
-	double fund = 0, worst = 0;
-	for (int k = 20; k < 20000; k++) {
-		double re = 0, im = 0, c = cos(2 * M_PI * k / N), s = sin(2 * M_PI * k / N);
-		double cr = 1, ci = 0;
-		for (long i = 0; i < N; i++) {
-			re += w[i] * cr;
-			im -= w[i] * ci;
-			double t = cr * c - ci * s;
-			ci = cr * s + ci * c;
-			cr = t;
-		}
-		double p = re * re + im * im;
-		double hm = k / f;
-		/* Harmonics and the window's main lobe (4 bins) around them. */
-		if (fabs(hm - floor(hm + 0.5)) * f <= 4) {
-			if (fabs(k - f) <= 4 && p > fund)
-				fund = p;
+	double re = s1 - s2 * cos(w), im = s2 * sin(w);
+	return 2 * sqrt(re * re + im * im) / n;
+}
+
+/* Largest line on the 100 Hz grid from 100 Hz to below TOP that is not a
+ * harmonic of F (F = 0: none excluded), re the line at REF, over the
+ * second before the file's last 0.1 s. */
+static double worst_line(const float *x, long n, int rate, double f, double ref, double top)
+{
+	const float *y = x + 2 * (n - rate - rate / 10);
+	double r = line(y, rate, rate, ref), worst = 1e-30;
+	for (int k = 100; k < top; k += 100) {
+		if (f > 0 && fmod(k, f) == 0)
 			continue;
-		}
-		worst = p > worst ? p : worst;
+		double a = line(y, rate, rate, k);
+		worst = a > worst ? a : worst;
 	}
-	free(w);
-	return 10 * log10(worst / fund);
+	return 20 * log10(worst / r);
 }
 
 int main(int argc, char **argv)
@@ -180,7 +179,12 @@ int main(int argc, char **argv)
 	}
 	if (argc == 4 && !strcmp(argv[1], "alias")) {
 		float *x = load(argv[2], &n, &rate);
-		printf("%.1f\n", alias(x, n, rate, atof(argv[3])));
+		printf("%.1f\n", worst_line(x, n, rate, atof(argv[3]), atof(argv[3]), 20000));
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "imd")) {
+		float *x = load(argv[2], &n, &rate);
+		printf("%.1f\n", worst_line(x, n, rate, 0, 19000, 18000));
 		return 0;
 	}
 	if (argc == 4 && !strcmp(argv[1], "speed")) {
@@ -206,6 +210,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	fprintf(stderr, "usage: limstat thd FILE FREQ | resid IN OUT | loud FILE | "
-	                "speed IN DRIVE_DB | alias FILE FREQ\n");
+	                "speed IN DRIVE_DB | alias FILE FREQ | imd FILE\n");
 	return 2;
 }

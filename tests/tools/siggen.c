@@ -2,7 +2,7 @@
  * test time.  usage: siggen [--rate R] [--channels C] [--format 16|24|32f|64f]
  *                    [--seconds S] [--level DBFS] [--seed N] [--pad S] KIND OUT
  * --pad puts S seconds of silence before and after the signal.
- * KIND: sine:FREQ[:PHASE_DEG], isp (fs/4 at 45 degrees), square:FREQ,
+ * KIND: sine:FREQ[:PHASE_DEG], twin:F1:F2 (two tones, each -6 dBFS), isp (fs/4 at 45 degrees), square:FREQ,
  *       clipnoise:DRIVE_DB, noise, music, silence, dc:VALUE, sweep,
  *       nan (music with NaN/inf/denormal samples mixed in; float formats),
  *       loudsteps (alternating loud/quiet sections),
@@ -155,6 +155,10 @@ int main(int argc, char **argv)
 	if (sscanf(kind, "sine:%lf:%lf", &a, &b) >= 1) {
 		for (long k = 0; k < n; k++)
 			L[k] = R[k] = sin(2 * M_PI * a * k / rate + b * M_PI / 180);
+	} else if (sscanf(kind, "twin:%lf:%lf", &a, &b) == 2) {
+		/* Two equal tones, each at half scale: an IMD test. */
+		for (long k = 0; k < n; k++)
+			L[k] = R[k] = 0.5 * (sin(2 * M_PI * a * k / rate) + sin(2 * M_PI * b * k / rate));
 	} else if (!strcmp(kind, "isp")) {
 		for (long k = 0; k < n; k++)
 			/* Samples land at +-0.7071 of the sine's crest: scaled so
