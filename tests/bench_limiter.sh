@@ -112,7 +112,7 @@ for d in 6 12; do
 	for p in $PEERS; do
 		[ $p = lathe ] && continue
 		pt=$(for k in 1 2 3; do lim $p $d "$T/m2.wav" "$T/o.wav" && sed -n 's/.*run_cpu=\([^ ]*\).*/\1/p' "$T/h.err"; done | best)
-		line="$line, $p $pt s ($(awk -v a=$lt -v b=$pt 'BEGIN { printf "%.1fx", b / a }') lathe's speed)"
+		line="$line, $p $pt s ($(awk -v a=$lt -v b=$pt 'BEGIN { printf "%.1fx", b / a }') lathe's CPU time)"
 	done
 	echo "$line"
 done
