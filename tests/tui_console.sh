@@ -109,6 +109,7 @@ sleep 0.3
 [ -f "$T/exit" ] && fail "n quit anyway"
 tm send-keys u
 check '\[ratio +2\.1:1\]' "u undoes the step"
+check 'undo: comp\.ratio 2\.2 -> 2\.1' "undo says what it undid"
 check ' x *$' "back at the saved value nothing is unsaved"
 tm send-keys C-r
 check '\[ratio +2\.2:1\]' "Ctrl-R redoes it"

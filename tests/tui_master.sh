@@ -52,8 +52,8 @@ near "$SPOT" "$WANT" 0.1 && ok "Spotify column $SPOT dB from the figure" || fail
 # Two tracks: the list shows both tracks' figures, the second one never played.
 start "'$T/song.wav' '$T/other.wav'"
 tm send-keys space
-check ' 2 other\.wav -[0-9.]+ ' "the track list shows a track never played" 150
-L2=$(tm capture-pane -p | sed -n 's/.* 2 other\.wav \(-[0-9.]*\) .*/\1/p' | head -1)
+check ' 2 +other\.wav +-[0-9.]+ ' "the track list shows a track never played" 150
+L2=$(tm capture-pane -p | sed -n 's/.* 2  *other\.wav  *\(-[0-9.]*\) .*/\1/p' | head -1)
 "$LATHE" render -q "$T/other.wav" -o "$T/other-r.wav" && "$LATHE" analyze --json "$T/other-r.wav" >"$T/o.json" || fail "analyze other"
 AO=$(json_get integrated_lufs "$T/o.json")
 near "$L2" "$AO" 0.1 && ok "track 2 lists $L2 LUFS, analyze $AO" || fail "track 2 lists $L2, analyze says $AO"

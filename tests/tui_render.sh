@@ -27,6 +27,7 @@ tm send-keys : 'target -14' Enter
 check 'target -14.0: drive .* lands at -1(4\.0|3\.9)[0-9]* LUFS' "':target' finishes its search in the background" 200
 tm send-keys : "render $T/t.wav" Enter
 check "rendered .*t\.wav" "render after ':target'" 200
+check "rendered .*t\.wav: -1[34]\.[0-9] LUFS, true peak -[0-9.]+ dBTP" "':render' reports loudness and true peak" 100
 "$LATHE" analyze --json "$T/t.wav" >"$T/t.json"
 i=$(json_get integrated_lufs "$T/t.json")
 near "$i" -14 0.1 && ok "':target -14' lands at $i LUFS" || fail "':target -14' lands at $i LUFS"

@@ -150,6 +150,11 @@ struct console {
 	struct con_job job;
 	void **lower_st;              /* each lower panel view's state (ui_lower.h) */
 	struct con_master meas;
+	struct {                      /* a render's figures, once measured */
+		int pending, track;
+		unsigned gen;
+		char out[4096];
+	} report;
 };
 
 /* console_model.c: settings, undo, tracks, meters, warnings; no curses. */

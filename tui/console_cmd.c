@@ -65,7 +65,12 @@ void run_command(struct console *c, enum command cmd)
 			set_reference(c, 0);
 		c->mo.ab = !c->mo.ab;
 		engine_set_ab(c->e, c->mo.ab);
-		con_status(c, 0, c->mo.ab ? "A/B: dry mix, matched in loudness" : "A/B: processed");
+		if (c->mo.ab && c->mo.have_meters && isfinite(c->mo.m.ab_offset_db))
+			/* The dry mix is turned to the master's loudness: say by how much. */
+			con_status(c, 0, "A/B: dry mix, %s %.1f dB to match the master",
+				   c->mo.m.ab_offset_db >= 0 ? "raised" : "turned down", fabs(c->mo.m.ab_offset_db));
+		else
+			con_status(c, 0, c->mo.ab ? "A/B: dry mix, matched in loudness" : "A/B: processed");
 		break;
 	case ACT_PLAY_PAUSE: engine_toggle(c->e); c->pending |= VP_HEADER; break;
 	case ACT_STOP: engine_stop(c->e); c->pending |= VP_HEADER; break;

@@ -127,8 +127,19 @@ void poll_job(struct console *c)
 	if (c->ntracks > 1)
 		snprintf(which, sizeof which, " track %d", c->job.track + 1);
 	if (c->job.kind == JOB_RENDER) {
-		if (c->job.status == ST_OK)
-			con_status(c, 0, "rendered %s", c->job.out);
+		const struct track *t = &c->tracks[c->job.track];
+		if (c->job.status == ST_OK && t->fig_gen == c->job.gen && isfinite(t->fig.integrated))
+			/* Its settings were measured whole: the render's figures. */
+			con_status(c, 0, "rendered %s: %.1f LUFS, true peak %.1f dBTP, LRA %.1f LU", c->job.out,
+				   t->fig.integrated, t->fig.true_peak, t->fig.lra);
+		else if (c->job.status == ST_OK) {
+			con_status(c, 0, "rendered %s (measuring it)", c->job.out);
+			/* The figures follow when the measurement of these settings lands. */
+			c->report.pending = 1;
+			c->report.track = c->job.track;
+			c->report.gen = c->job.gen;
+			snprintf(c->report.out, sizeof c->report.out, "%s", c->job.out);
+		}
 		else
 			con_status(c, 1, "render failed: %s", c->job.err);
 	} else if (edited) {

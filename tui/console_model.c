@@ -224,6 +224,32 @@ void put_track_v(struct console *c, int i, const double v[P_COUNT])
 	update_track_ui(c, i);
 }
 
+/* "undo: eq.high_gain +1.5 -> +0.0 (3 more)": what changed back. */
+static void say_undo(struct console *c, int redo, const double *before, const double *after, int more)
+{
+	char what[200] = "";
+	int n = 0;
+
+	for (int i = 0; i < P_COUNT; i++) {
+		if (fabs(before[i] - after[i]) <= 1e-9)
+			continue;
+		if (n++ < 2) {
+			char a[32], b[32];
+			size_t len = strlen(what);
+			view_format_value(i, before[i], a, sizeof a);
+			view_format_value(i, after[i], b, sizeof b);
+			snprintf(what + len, sizeof what - len, "%s%s.%s %s -> %s", len ? ", " : "",
+				 module_names[param_table[i].module], param_table[i].name, a, b);
+		}
+	}
+	if (n > 2) {
+		size_t len = strlen(what);
+		snprintf(what + len, sizeof what - len, " and %d more values", n - 2);
+	}
+	con_status(c, 0, "%s: %s (%d more to %s)", redo ? "redo" : "undo", n ? what : "no change",
+		   more, redo ? "redo" : "undo");
+}
+
 void undo_redo(struct console *c, int redo)
 {
 	struct undo_entry *from = redo ? c->un.redo : c->un.undo;
@@ -231,6 +257,7 @@ void undo_redo(struct console *c, int redo)
 	int *nfrom = redo ? &c->un.nredo : &c->un.nundo;
 	int *nto = redo ? &c->un.nundo : &c->un.nredo;
 	int other = -1, count = 0;
+	double before[P_COUNT], after[P_COUNT];
 
 	if (*nfrom == 0) {
 		con_status(c, 0, "nothing to %s", redo ? "redo" : "undo");
@@ -241,6 +268,8 @@ void undo_redo(struct console *c, int redo)
 		struct undo_entry *u = &from[--*nfrom];
 		double v[P_COUNT];
 		memcpy(v, u->v, sizeof v);
+		memcpy(before, track_v(c, u->track), sizeof before);
+		memcpy(after, v, sizeof after);
 		undo_add(to, nto, c->un.cap, u->track, g, track_v(c, u->track));
 		put_track_v(c, u->track, v);
 		if (u->track != c->cur)
@@ -255,7 +284,7 @@ void undo_redo(struct console *c, int redo)
 		con_status(c, 0, "%s on track %d, %s (%d more)", redo ? "redone" : "undone", other + 1,
 		       c->ut[other].name, *nfrom);
 	else
-		con_status(c, 0, "%s (%d more)", redo ? "redone" : "undone", *nfrom);
+		say_undo(c, redo, before, after, *nfrom);
 }
 
 void select_param(struct console *c, int id)
