@@ -14,9 +14,9 @@ SAVE=${LATHE_VIEWS_SAVE:-}
 
 printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
 
-start() { # W H LANG TERM
+start() { # W H LANG TERM (a state folder of its own: no earlier run's session)
 	new_sock; tm new-session -d -x "$1" -y "$2" "env ALSA_CONFIG_PATH='$T/asound.conf' \
-		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME/$1x$2-$3' \
 		LANG=$3 LC_ALL= LC_CTYPE= TERM=$4 '$LATHE' --set limiter.drive=6 \
 		--set hpf.freq=60 --set eq.mid1_gain=-4 --set eq.high_gain=3; sleep 60"
 	wait_for 'no audio device: metering only' 100 || { fail "$1x$2 $3: console did not start"; tm capture-pane -p; return 1; }
@@ -26,12 +26,14 @@ start() { # W H LANG TERM
 	wait_for '^ (▶|>) 0:0[4-9]' 100 || fail "$1x$2 $3: not playing"
 }
 
-# view NAME PATTERN WHAT: v until NAME is the panel, then PATTERN on screen.
+# view NAME [TITLE]: v until NAME is the panel: the status line says so, or
+# (when a warning has already taken the status line) the view's own title
+# is on screen.
 view() {
 	tries=6   # (wait_for uses n)
 	while [ $tries -gt 0 ]; do
 		tm send-keys v
-		wait_for "lower panel: $1 " 30 && break
+		wait_for "lower panel: $1 ${2:+|$2}" 30 && break
 		tries=$((tries - 1))
 	done
 	[ $tries -gt 0 ] || { fail "$TAG: v never reached $1"; return 1; }
@@ -74,7 +76,7 @@ for size in "80 24" "120 40"; do
 		start "$W" "$H" "$3" "$4" || continue
 		if [ "$ASCII" = 1 ]; then BAR='#|=|-|\.'; else BAR='[▁▂▃▄▅▆▇█]'; fi
 
-		view spectrum
+		view spectrum '^ *spectrum (post|pre) '
 		sleep 2.5   # the long frame fills (1.4 s) and the slow bars settle
 		[ "$W" = 80 ] && bw spectrum
 		shot spectrum
@@ -84,7 +86,7 @@ for size in "80 24" "120 40"; do
 		grep -A"$((H - 3))" 'spectrum post' "$T/screen" | grep -Eq -- "$BAR{3}" &&
 			ok "$TAG: spectrum: bars are drawn" || { fail "$TAG: spectrum: no bars"; cat "$T/screen"; }
 
-		view stereo
+		view stereo '^ *stereo: correlation'
 		sleep 1.5
 		[ "$W" = 80 ] && bw stereo
 		shot stereo
@@ -93,7 +95,7 @@ for size in "80 24" "120 40"; do
 		has '^low <150 .* [+-][01]\.[0-9][0-9] width' "stereo: the bass range"
 		has '^high >5k .* [+-][01]\.[0-9][0-9]' "stereo: the high range"
 
-		view 'loudness over time'
+		view 'loudness over time' '^ *loudness  S '
 		sleep 1
 		[ "$W" = 80 ] && bw loudness
 		shot loudness
@@ -103,7 +105,7 @@ for size in "80 24" "120 40"; do
 		grep -A"$((H - 3))" 'loudness  S' "$T/screen" | grep -Eq -- "$BAR" &&
 			ok "$TAG: loudness: the played part is drawn" || fail "$TAG: loudness: nothing drawn"
 
-		view overview
+		view overview '^ *row: '
 		sleep 1
 		[ "$W" = 80 ] && bw overview
 		shot overview
@@ -120,7 +122,7 @@ for size in "80 24" "120 40"; do
 		fi
 		tm send-keys : 's' 'p' 'e' 'c' 't' 'r' 'u' 'm' ' ' 'p' 'r' 'e' Enter
 		check "spectrum: the chain's input" "$TAG: :spectrum pre"
-		view spectrum
+		view spectrum '^ *spectrum (post|pre) '
 		sleep 0.6
 		shot spectrum-pre
 		has 'spectrum PRE \(input\)' "spectrum: the input on request"
