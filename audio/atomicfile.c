@@ -126,6 +126,22 @@ FILE *atomicfile_stream(struct atomicfile *af)
 	return af->fp;
 }
 
+int atomicfile_open_stream(struct atomicfile *af, const char *path, unsigned flags,
+			   FILE **fp, char *err, int errlen)
+{
+	int rc = atomicfile_open(af, path, flags, err, errlen);
+
+	if (rc)
+		return rc;
+	*fp = atomicfile_stream(af);
+	if (!*fp) {
+		atomicfile_abort(af);
+		snprintf(err, (size_t)errlen, "cannot write %s: out of memory", path);
+		return ST_OUTPUT;
+	}
+	return ST_OK;
+}
+
 void atomicfile_abort(struct atomicfile *af)
 {
 	if (af->fp)

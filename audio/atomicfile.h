@@ -42,6 +42,10 @@ int atomicfile_open(struct atomicfile *af, const char *path, unsigned flags,
 /* A stdio stream on af->fd, created on first use (NULL when out of memory).
  * Use either the stream or the descriptor, not both. */
 FILE *atomicfile_stream(struct atomicfile *af);
+/* atomicfile_open and a stream on it: *fp is set on ST_OK; on failure
+ * nothing is left behind and err says why. */
+int atomicfile_open_stream(struct atomicfile *af, const char *path, unsigned flags,
+			   FILE **fp, char *err, int errlen);
 /* Flush, fsync, close (checking every error), rename over the target and
  * fsync the folder.  On failure the temporary file is removed.  Either way
  * the struct is finished with. */

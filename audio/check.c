@@ -144,14 +144,8 @@ int check_junit(const char *path, const char *rules_text, const struct check_cas
 	FILE *f;
 	int failures = 0;
 
-	if (atomicfile_open(&af, path, AF_DIRECT_SPECIAL, err, errlen))
+	if (atomicfile_open_stream(&af, path, AF_DIRECT_SPECIAL, &f, err, errlen))
 		return ST_OUTPUT;
-	f = atomicfile_stream(&af);
-	if (!f) {
-		atomicfile_abort(&af);
-		snprintf(err, (size_t)errlen, "%s: out of memory", path);
-		return ST_OUTPUT;
-	}
 	for (int i = 0; i < n; i++)
 		failures += !cases[i].pass;
 	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n"

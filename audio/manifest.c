@@ -38,16 +38,8 @@ int manifest_write(const char *path, const struct manifest *m, char *err, int er
 	struct atomicfile af;
 	char num[40], vers[512];
 	FILE *f;
-	int rc = atomicfile_open(&af, path, 0, err, errlen);
-
-	if (rc)
+	if (atomicfile_open_stream(&af, path, 0, &f, err, errlen))
 		return ST_OUTPUT;
-	f = atomicfile_stream(&af);
-	if (!f) {
-		atomicfile_abort(&af);
-		snprintf(err, (size_t)errlen, "%s: out of memory", path);
-		return ST_OUTPUT;
-	}
 	manifest_versions(vers, sizeof vers);
 	fprintf(f, "{\n\"lathe_manifest\": %d,\n\"versions\": {%s},\n", MANIFEST_VERSION, vers);
 	fprintf(f, "\"input\": ");

@@ -383,15 +383,9 @@ int preset_save(const char *path, const double v[P_COUNT], const char *name,
 	if (notes && strlen(notes) > PRESET_NOTES_MAX)
 		return ERR("cannot save %s: the notes are longer than %d characters", path, PRESET_NOTES_MAX);
 
-	rc = atomicfile_open(&af, path, 0, err, errlen);
+	rc = atomicfile_open_stream(&af, path, 0, &f, err, errlen);
 	if (rc)
 		return rc;
-	f = atomicfile_stream(&af);
-	if (!f) {
-		atomicfile_abort(&af);
-		snprintf(err, (size_t)errlen, "cannot write %s: out of memory", path);
-		return ST_OUTPUT;
-	}
 	fprintf(f, "# lathe preset, format version %d.\n"
 		   "# One section per module of the chain, one key per parameter; a key\n"
 		   "# that is left out keeps its default.  Numbers use '.' for decimals.\n"

@@ -83,14 +83,8 @@ int session_save(const struct session *s, char *err, int errlen)
 		return ST_OUTPUT;
 	}
 	canonical(s->file, canon, sizeof canon);
-	if (atomicfile_open(&af, path, 0, err, errlen) != ST_OK)
+	if (atomicfile_open_stream(&af, path, 0, &f, err, errlen) != ST_OK)
 		return ST_OUTPUT;
-	f = atomicfile_stream(&af);
-	if (!f) {
-		atomicfile_abort(&af);
-		snprintf(err, (size_t)errlen, "%s: out of memory", path);
-		return ST_OUTPUT;
-	}
 	fprintf(f, "; lathe console session, saved when the terminal went away.\n"
 		   "; The next `lathe` on the same file offers to restore it.\n"
 		   "[session]\nversion = %d\n", SESSION_VERSION);
