@@ -54,12 +54,17 @@ void stereo_add(struct stereo_acc *s, const float *stereo, int64_t frames)
 	}
 }
 
-static double corr(double ll, double rr, double lr)
+double stereo_corr(double ll, double rr, double lr, double floor)
 {
-	if (!(ll > 1e-20 && rr > 1e-20))
+	if (!(ll > floor && rr > floor))
 		return NAN;
 	double c = lr / sqrt(ll * rr);
 	return c > 1 ? 1 : c < -1 ? -1 : c;
+}
+
+static double corr(double ll, double rr, double lr)
+{
+	return stereo_corr(ll, rr, lr, 1e-20);
 }
 
 double stereo_correlation(const struct stereo_acc *s)

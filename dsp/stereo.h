@@ -21,6 +21,9 @@ void stereo_reset(struct stereo_acc *s);
 void stereo_add(struct stereo_acc *s, const float *stereo, int64_t frames);
 /* -1..1: +1 for L = R, -1 for L = -R; NaN when either side is silent. */
 double stereo_correlation(const struct stereo_acc *s);
+/* The same figure from any sums of products (a meter's decayed ones too);
+ * NaN when either power is at or under floor. */
+double stereo_corr(double ll, double rr, double lr, double floor);
 double stereo_correlation_low(const struct stereo_acc *s);
 /* Right over left power, dB: + leans right.  NaN for silence. */
 double stereo_balance_db(const struct stereo_acc *s);

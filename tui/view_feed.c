@@ -166,10 +166,7 @@ void vfeed_update(const struct lower_feed *f, int need_tap)
 
 static double corr(double ll, double rr, double lr)
 {
-	if (!(ll > 1e-12 && rr > 1e-12))
-		return NAN;
-	double c = lr / sqrt(ll * rr);
-	return c > 1 ? 1 : c < -1 ? -1 : c;
+	return stereo_corr(ll, rr, lr, 1e-12);
 }
 
 double vfeed_corr(const struct vfeed *v)
