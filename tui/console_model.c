@@ -75,7 +75,7 @@ void con_free_tracks(struct console *c)
 static void engine_param(struct console *c, int id, double v)
 {
 	if (c->e)
-		engine_param(c, id, v);
+		engine_set_param(c->e, id, v);
 }
 
 __attribute__((format(printf, 2, 3)))
