@@ -459,7 +459,7 @@ int album_main(const struct cli *c)
 	struct track_figures *fig = NULL;
 	struct album_summary s;
 	char err[ERRLEN];
-	int rc, worst = ST_OK, finished = 0;
+	int rc, worst = ST_OK, finished = 0, nfailed = 0, first_failed = 0;
 
 	rc = build_album(c, &al, err, sizeof err);
 	if (rc) {
@@ -578,9 +578,13 @@ int album_main(const struct cli *c)
 		if (j->rc == -1)
 			continue;
 		if (j->rc) {
-			fprintf(stderr, "lathe: track %d: %s\n", i + 1, j->err);
-			if (!worst)
+			/* One line for the album: the first track that failed,
+			 * and how many did (a full disk fails them all at once). */
+			if (!worst) {
 				worst = j->rc;
+				first_failed = i;
+			}
+			nfailed++;
 			continue;
 		}
 		finished++;
@@ -595,6 +599,11 @@ int album_main(const struct cli *c)
 			fprintf(stderr, "lathe: warning: track %d (%s): true peak %.2f dBTP is above the ceiling %.1f dBTP\n",
 				i + 1, j->out, fig[i].a.true_peak_dbtp, j->v[P_LIMITER_CEILING]);
 	}
+	if (nfailed == 1)
+		fprintf(stderr, "lathe: track %d: %s\n", first_failed + 1, r.jobs[first_failed].err);
+	else if (nfailed > 1)
+		fprintf(stderr, "lathe: track %d: %s (%d tracks failed)\n", first_failed + 1,
+			r.jobs[first_failed].err, nfailed);
 	if (atomic_load(&cancelled)) {
 		fprintf(stderr, "lathe: album render interrupted: %d of %d tracks finished; the others left nothing behind\n",
 			finished, r.n);
