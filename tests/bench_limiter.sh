@@ -80,10 +80,10 @@ for d in 6 12; do
 			lim $p $d "$T/m$i.wav" "$T/o.wav" || { echo "  $p failed"; continue; }
 			set -- $("$LS" loud "$T/o.wav")
 			lsum=$(awk -v a=$lsum -v b=$1 'BEGIN { print a + b }')
-			tmax=$(awk -v a=$tmax -v b=$2 'BEGIN { print (b > a ? b : a) }')
+			tmax=$(awk -v a=$tmax -v b=$2 'BEGIN { m = a; if (b + 0 > a + 0) m = b; print m }')
 			rsum=$(awk -v a=$rsum -v b="$("$LS" resid "$T/m$i.wav" "$T/o.wav")" 'BEGIN { print a + b }')
 			if command -v ffmpeg >/dev/null; then
-				fmax=$(awk -v a=$fmax -v b="$(ffmpeg_tp "$T/o.wav")" 'BEGIN { print (b > a ? b : a) }')
+				fmax=$(awk -v a=$fmax -v b="$(ffmpeg_tp "$T/o.wav")" 'BEGIN { m = a; if (b + 0 > a + 0) m = b; print m }')
 			fi
 		done
 		ff=$(command -v ffmpeg >/dev/null && echo "$fmax" || echo "n/a")
