@@ -83,8 +83,13 @@ void dither_run(struct dither *d, const float *x, int *out, int n)
 	for (; i + DITHER_LANES <= n; i += DITHER_LANES)
 		group(d->lane, x + i, out + i, scale, unit);
 	if (i < n) {
-		/* The tail: through a padded group, so every lane still steps
-		 * the same way whatever the block sizes were. */
+		/* The tail goes through a padded group, which steps every
+		 * lane and drops the draws it does not use.  So the samples
+		 * depend only on where calls end: calls of whole multiples of
+		 * DITHER_LANES give the samples of one long call, a shorter
+		 * one mid-stream does not (5 + 59 differs from 64 from sample
+		 * 5 on).  A render's calls follow from the input's length and
+		 * the chain's latency alone, so a render is reproducible. */
 		float px[DITHER_LANES] = { 0 };
 		int po[DITHER_LANES];
 		for (int j = 0; i + j < n; j++)

@@ -14,6 +14,9 @@ struct dither {
 
 void dither_init(struct dither *d, int bits, uint32_t seed);
 /* x[0..n) to integers left-justified in 32 bits (as sf_writef_int wants),
- * with +-1 LSB triangular dither, rounded and clipped to the word. */
+ * with +-1 LSB triangular dither, rounded and clipped to the word.  Calls
+ * whose n is a multiple of DITHER_LANES, then any last one, give the
+ * samples of a single call; any other split gives other (equally valid)
+ * dither. */
 void dither_run(struct dither *d, const float *x, int *out, int n);
 #endif

@@ -75,14 +75,20 @@ static void test_true_peak_worst_cases(void **state)
 		}
 }
 
+/* The ceiling at the corners of the release and lookahead ranges the
+ * parameter table allows (the shortest times are the hardest). */
 static void test_true_peak_timings(void **state)
 {
 	(void)state;
-	check_ceiling(SIG_CLIPNOISE, -1.0, 12, 10, 1);
-	check_ceiling(SIG_MUSIC, -1.0, 12, 10, 1);
-	check_ceiling(SIG_CLIPNOISE, -1.0, 12, 1, 2);
-	check_ceiling(SIG_MUSIC, -0.1, 6, 300, 5);
-	check_ceiling(SIG_SQUARE, -0.1, 12, 60, 0.5);
+	const struct param_desc *rel = &param_table[P_LIMITER_RELEASE];
+	const struct param_desc *la = &param_table[P_LIMITER_LOOKAHEAD];
+	check_ceiling(SIG_CLIPNOISE, -1.0, 12, rel->min, la->min);
+	check_ceiling(SIG_MUSIC, -1.0, 12, rel->min, la->min);
+	check_ceiling(SIG_SQUARE, -0.1, 12, rel->min, la->min);
+	check_ceiling(SIG_CLIPNOISE, -1.0, 12, rel->min, la->max);
+	check_ceiling(SIG_MUSIC, -0.1, 6, 300, la->max);
+	check_ceiling(SIG_CLIPNOISE, -0.1, 12, rel->max, la->max);
+	check_ceiling(SIG_SQUARE, -0.1, 12, rel->max, la->min);
 }
 
 static void test_transparent_and_aligned(void **state)
