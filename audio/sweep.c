@@ -139,7 +139,7 @@ static void *worker(void *arg)
 }
 
 /* The modules before the limiter, once, over the whole track. */
-static int load_pre(const char *in, const double v[P_COUNT], struct pre *p,
+static int load_pre(const char *in, const double v[P_COUNT], int rate, struct pre *p,
 		    atomic_int *cancel, char *err, int errlen)
 {
 	struct source *src;
@@ -148,6 +148,10 @@ static int load_pre(const char *in, const double v[P_COUNT], struct pre *p,
 	int64_t n = 0, got = 0;
 	int rc = source_open(&src, in, err, errlen);
 
+	/* At the rate the render writes, converted the way it converts:
+	 * the ceiling and the stop point then hold for that master. */
+	if (rc == ST_OK && rate && rate != source_rate(src))
+		rc = source_convert(src, rate, &src, err, errlen);
 	if (rc)
 		return rc;
 	p->frames = source_frames(src);
@@ -202,7 +206,7 @@ int sweep_stop(const struct sweep_step *s, int n)
 	return stop;
 }
 
-int sweep_run(const char *in, const double v[P_COUNT], double max_db, double step_db,
+int sweep_run(const char *in, const double v[P_COUNT], int rate, double max_db, double step_db,
 	      int jobs, atomic_int *cancel, struct sweep *out, char *err, int errlen)
 {
 	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
@@ -221,7 +225,7 @@ int sweep_run(const char *in, const double v[P_COUNT], double max_db, double ste
 	}
 	for (int i = 0; i < out->n; i++)
 		out->steps[i].drive_db = i * step_db;
-	rc = load_pre(in, v, &p, cancel, err, errlen);
+	rc = load_pre(in, v, rate, &p, cancel, err, errlen);
 	if (rc == ST_OK && p.frames == 0) {
 		snprintf(err, (size_t)errlen, "%s: has no audio to sweep", in);
 		rc = ST_INPUT;

@@ -33,9 +33,10 @@ struct sweep {
 #define SWEEP_MAX_RESIDUAL_DB (-12.0)
 
 /* Steps 0, step, 2*step ... up to max_db (drive range permitting), on
- * threads (up to jobs, 0: cores).  ST_OK; ST_INPUT for an unreadable or
+ * threads (up to jobs, 0: cores).  rate: the track converted to it first,
+ * as render --rate does (0: the file's own rate).  ST_OK; ST_INPUT for an unreadable or
  * silent input, -1 when cancel was set.  Free with sweep_free. */
-int sweep_run(const char *in, const double v[P_COUNT], double max_db, double step_db,
+int sweep_run(const char *in, const double v[P_COUNT], int rate, double max_db, double step_db,
 	      int jobs, atomic_int *cancel, struct sweep *out, char *err, int errlen);
 void sweep_free(struct sweep *s);
 

@@ -57,6 +57,25 @@ grep -q "limiter drive $(printf '%+.1f' "$stop") dB" "$T/err" && ok "render says
 "$WAVCMP" "$T/stop.wav" "$T/stop2.wav" | grep -q "max_diff 0$" && ok "--target stop = --set limiter.drive=$stop, sample for sample" \
 	|| fail "--target stop differs from a render at drive $stop"
 
+# With --rate the sweep runs at the output rate (the render converts before
+# the chain): its figures are the 48 kHz render's, and --target stop --rate
+# is the 48 kHz render at the drive that sweep --rate chose.
+expect_status 0 "sweep --rate 48000" "$LATHE" sweep --json --rate 48000 --max 12 --step 6 "$T/m.wav"
+cp "$T/out" "$T/s48.json"
+[ "$(json_get sample_rate "$T/s48.json")" = 48000 ] && ok "sweep --rate 48000 sweeps at 48000 Hz" || fail "sweep --rate: $(head -c 200 "$T/s48.json")"
+"$LATHE" render -q --bits 32f --rate 48000 --set limiter.drive=12 "$T/m.wav" -o "$T/r48.wav" || fail "render --rate 48000"
+"$LATHE" analyze --json "$T/r48.wav" >"$T/a48.json"
+want=$(json_get integrated_lufs "$T/a48.json"); wtp=$(json_get true_peak_dbtp "$T/a48.json")
+got=$(grep '"drive_db": 12.00,' "$T/s48.json" | sed -n 's/.*"integrated_lufs": *\([^,}]*\).*/\1/p')
+gtp=$(grep '"drive_db": 12.00,' "$T/s48.json" | sed -n 's/.*"true_peak_dbtp": *\([^,}]*\).*/\1/p')
+near "$got" "$want" 0.05 && near "$gtp" "$wtp" 0.2 && ok "sweep --rate 48000 at +12: $got LUFS $gtp dBTP, the 48 kHz render $want $wtp" \
+	|| fail "sweep --rate 48000 at +12: $got LUFS $gtp dBTP, the 48 kHz render $want $wtp"
+stop48=$(json_get stop_drive_db "$T/s48.json")
+"$LATHE" render -q --bits 32f --rate 48000 --target stop --max 12 --step 6 "$T/m.wav" -o "$T/stop48.wav" || fail "render --target stop --rate"
+"$LATHE" render -q --bits 32f --rate 48000 --set limiter.drive="$stop48" "$T/m.wav" -o "$T/stop48b.wav"
+"$WAVCMP" "$T/stop48.wav" "$T/stop48b.wav" | grep -q "max_diff 0$" && ok "--target stop --rate 48000 = --rate 48000 --set limiter.drive=$stop48" \
+	|| fail "--target stop --rate 48000 differs from the 48 kHz render at drive $stop48"
+
 # Bad input: one line, the right status.
 "$SIGGEN" --seconds 2 silence "$T/silent.wav"
 expect_status 2 "sweep of silence" "$LATHE" sweep "$T/silent.wav"

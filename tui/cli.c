@@ -40,7 +40,7 @@ static const char usage_text[] =
 	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
 	"      --album              render: several inputs as one album\n"
 	"      --jobs N             render: parallel renders (default: cores)\n"
-	"      --rate HZ            render: output sample rate (libsoxr, very high quality)\n"
+	"      --rate HZ            render, sweep: output sample rate (libsoxr, very high quality)\n"
 	"      --tag KEY=VALUE      render: title artist album tracknumber date comment\n"
 	"      --manifest PATH      render: JSON manifest to re-render and compare with verify\n"
 	"      --codec-safe FMT[:KBPS]  render: ceiling lowered until the mp3/opus decode holds it\n"

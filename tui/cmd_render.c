@@ -128,7 +128,7 @@ static int render_plain(const struct cli *c, const char *in, const char *out,
 	}
 	if (c->target_stop) {
 		struct sweep sw;
-		rc = sweep_run(in, v, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &sw, err, sizeof err);
+		rc = sweep_run(in, v, c->rate, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &sw, err, sizeof err);
 		if (rc)
 			goto fail;
 		v[P_LIMITER_DRIVE] = sw.stop_drive_db;

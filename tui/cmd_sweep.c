@@ -22,7 +22,7 @@ static void print_json(const char *in, const struct sweep *s)
 {
 	printf("{\"file\": ");
 	json_string(stdout, in);
-	printf(", \"steps\": [");
+	printf(", \"sample_rate\": %d, \"steps\": [", s->rate);
 	for (int i = 0; i < s->n; i++) {
 		const struct sweep_step *t = &s->steps[i];
 		printf("%s\n  {", i ? "," : "");
@@ -85,7 +85,7 @@ int sweep_main(const struct cli *c)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	rc = sweep_run(c->files[0], v, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &s,
+	rc = sweep_run(c->files[0], v, c->rate, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &s,
 		       err, sizeof err);
 	if (rc) {
 		fprintf(stderr, "lathe: %s\n", err);
