@@ -176,10 +176,12 @@ double param_step(int id, double v, int dir, double mult)
 		double f = pow(d->step, mult);
 		v = dir > 0 ? v * f : v / f;
 	} else {
-		double s = d->step * mult;
+		double s = d->step * mult, g = d->step * fmin(mult, 1);
 		v += dir > 0 ? s : -s;
-		/* Keep values on the step grid so 0.1 dB steps read cleanly. */
-		v = s * floor(v / s + 0.5);
+		/* Land on the parameter's own step grid (a fine step's on its
+		 * tenth): 0.3 dB, ten steps up and two more reads 1.5, where
+		 * snapping to the coarse step's grid gave 1.2. */
+		v = g * floor(v / g + 0.5);
 	}
 	return param_clamp(id, v);
 }

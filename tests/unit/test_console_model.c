@@ -141,6 +141,39 @@ static void meters_hold_and_warn(void **state)
 	free_console(c);
 }
 
+static void coarse_steps_keep_the_grid(void **state)
+{
+	struct console *c = new_console(1);
+	int id = P_EQ_HIGH_GAIN;
+
+	(void)state;
+	select_param(c, id);
+	set_value(c, id, 0.3);
+	/* Ten steps up, then two: 1.5, not 1.2 (the coarse grid would
+	 * have snapped 1.3 to 1.0). */
+	step_value(c, 1, 10);
+	assert_true(fabs(c->mo.v[id] - 1.3) < 1e-9);
+	step_value(c, 1, 1);
+	step_value(c, 1, 1);
+	assert_true(fabs(c->mo.v[id] - 1.5) < 1e-9);
+	/* A fine step lands on its own grid; the next normal step on 0.1s. */
+	step_value(c, 1, 0.1);
+	assert_true(fabs(c->mo.v[id] - 1.51) < 1e-9);
+	step_value(c, 1, 1);
+	assert_true(fabs(c->mo.v[id] - 1.6) < 1e-9);
+	step_value(c, -1, 10);
+	assert_true(fabs(c->mo.v[id] - 0.6) < 1e-9);
+	/* An odd value typed in joins the grid at the first step. */
+	set_value(c, id, 1.234);
+	step_value(c, -1, 1);
+	assert_true(fabs(c->mo.v[id] - 1.1) < 1e-9);
+	/* The range still holds. */
+	set_value(c, id, 11.5);
+	step_value(c, 1, 10);
+	assert_true(fabs(c->mo.v[id] - 12) < 1e-9);
+	free_console(c);
+}
+
 static void typos_get_a_suggestion(void **state)
 {
 	static const char *const words[] = { "play", "render", "analyze", "--target", "--preset", "--set",
@@ -167,6 +200,7 @@ int main(void)
 		cmocka_unit_test(steps_coalesce_and_undo),
 		cmocka_unit_test(copy_to_all_is_one_undo),
 		cmocka_unit_test(meters_hold_and_warn),
+		cmocka_unit_test(coarse_steps_keep_the_grid),
 		cmocka_unit_test(typos_get_a_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
