@@ -204,6 +204,28 @@ static float run1(const struct clip *m, struct chan *c, float x)
 void clip_process(struct clip *m, float *L, float *R, int n)
 {
 	float *io[2] = { L, R };
+	if (m->byp == 1.0f && m->byp_t == 1.0f) {
+		/* Bypassed and staying so (the default): only the dry delay,
+		 * the same samples as the loop below, without its per-sample
+		 * tests (they were a tenth of a default render). */
+		for (int k = 0; k < 2 && n > 0; k++) {
+			struct chan *c = &m->ch[k];
+			float *x = io[k], t[ND - LAT];
+			/* Runs short enough that what they push never
+			 * overwrites the LAT samples they read. */
+			for (int i0 = 0, mm; i0 < n; i0 += mm) {
+				mm = n - i0 < ND - LAT ? n - i0 : ND - LAT;
+				for (int j = 0; j < mm; j++)
+					t[j] = fabsf(x[i0 + j]) <= 1e6f ? x[i0 + j] : 0.0f;
+				memcpy(x + i0, last(c->dl, ND, c->id, LAT), (size_t)mm * sizeof *x);
+				for (int j = 0; j < mm; j++)
+					push(c->dl, ND, &c->id, t[j]);
+			}
+		}
+		if (n > 0)
+			m->stale = 1;
+		return;
+	}
 	for (int i = 0; i < n; i++) {
 		if (m->byp != m->byp_t) {
 			m->byp += m->byp < m->byp_t ? m->byp_step : -m->byp_step;

@@ -354,7 +354,11 @@ static void pass_input(struct limiter *m, const float *l, const float *r,
 	}
 	ring_write2(m->dl[0], dsize, w0, xs0, nc);
 	ring_write2(m->dl[1], dsize, w0, xs1, nc);
-	for (int i = 0; i < nc; i++) {
+	/* Settled (all but the first 10 ms of a render): a plain fill. */
+	int i0 = drive == drive_t ? nc : 0;
+	for (int i = 0; i < i0; i++)
+		gb[i] = drive;
+	for (int i = i0; i < nc; i++) {
 		if (drive != drive_t) {
 			float nd = drive + kdrive * (drive_t - drive);
 			/* Snap when close or when rounding stalls the glide
