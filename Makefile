@@ -13,12 +13,14 @@ override CFLAGS += -std=c11 -D_GNU_SOURCE $(WARN) -MMD -MP -I. -pthread
 
 # Debian packages behind each pkg-config name, for `make deps` and errors.
 PKGS = ncursesw:libncurses-dev alsa:libasound2-dev sndfile:libsndfile1-dev \
-       libebur128:libebur128-dev soxr:libsoxr-dev kissfft-float:libkissfft-dev
+       libebur128:libebur128-dev soxr:libsoxr-dev kissfft-float:libkissfft-dev \
+       flac:libflac-dev
 DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
-            libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev
+            libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev libflac-dev
 # The tests drive the console in tmux, check true peak with ffmpeg too and
-# run a render under valgrind.
-DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync
+# run a render under valgrind; cuetools and shntool read and split the
+# album's CUE sheet.
+DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync cuetools shntool flac
 # make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
 # runs side by side with lathe's.  Neither the build nor make test need them.
 DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2
@@ -35,7 +37,7 @@ endif
 
 # iniparser ships no .pc file on Debian: include path and -liniparser by hand.
 INI_CFLAGS = -I$(dir $(INIPARSER_H))
-LIB_PKGS = ncursesw alsa sndfile libebur128 soxr kissfft-float
+LIB_PKGS = ncursesw alsa sndfile libebur128 soxr kissfft-float flac
 override CFLAGS += $(shell $(PKG_CONFIG) --cflags $(LIB_PKGS) 2>/dev/null) $(INI_CFLAGS)
 LIBS = $(shell $(PKG_CONFIG) --libs $(LIB_PKGS) 2>/dev/null) -liniparser -lm -pthread
 TEST_LIBS = $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)

@@ -16,6 +16,7 @@
 #include "sfout.h"
 #include "dsp/chain.h"
 #include "dsp/dither.h"
+#include "fade.h"
 #include "lufs.h"
 #include "source.h"
 #include "status.h"
@@ -108,6 +109,11 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
 	struct chain *c = chain_new(rate);
 	double last_progress = -1;
+	int64_t written = 0;
+	struct fade fades;
+
+	/* Output frame n is input frame n: the output is total frames long. */
+	fade_init(&fades, rate, total, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
 
 	f->buf = buf;
 	f->err = err;
@@ -152,6 +158,9 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			buf[2 * (i - first)] = L[i];
 			buf[2 * (i - first) + 1] = R[i];
 		}
+		if (fades.in || fades.out)
+			fade_apply(&fades, buf, written, (int)n - first);
+		written += n - first;
 		if (n > first && sink->write(sink, buf, (int)n - first) != 0) {
 			rc = ST_OUTPUT;
 			break;
@@ -278,6 +287,9 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out, strerror(e));
 		rc = ST_OUTPUT;
 	}
+	/* An ISRC goes into a FLAC file once it is complete (tags.h). */
+	if (rc == ST_OK && o && o->ntags && (format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC)
+		rc = tags_flac_finish(&af, o->tags, o->ntags, err, errlen);
 	if (rc == ST_OK)
 		rc = atomicfile_commit(&af, err, errlen);
 	else

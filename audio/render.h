@@ -25,6 +25,10 @@ struct render_opts {
 	int rate;
 	const char *const *tags;
 	int ntags;
+	/* Album sequencing: fades at the head and tail of the output, after
+	 * the chain and before dither (fade.h), in seconds; 0: none.  Every
+	 * pass applies them, so a loudness search measures the faded master. */
+	double fade_in_s, fade_out_s;
 };
 
 /* What a render measured on its output (only with a non-NULL result). */

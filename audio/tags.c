@@ -6,6 +6,8 @@
 #include <strings.h>
 #include <sndfile.h>
 
+#include "status.h"
+
 static const char *const keys[] = { "title", "artist", "album", "tracknumber", "date", "comment", "isrc" };
 
 void tag_split(const char *kv, char *key, int keylen, char *value, int valuelen)
@@ -84,8 +86,35 @@ int tag_check(const char *kv, char *msg, int msglen)
 	return 0;
 }
 
+int tags_have_isrc(const char *const *tags, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (!strncasecmp(tags[i], "isrc=", 5))
+			return 1;
+	return 0;
+}
+
+static int is_flac(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	return dot && !strchr(dot, '/') && !strcasecmp(dot, ".flac");
+}
+
+int tags_check_output(const char *path, const char *const *tags, int n, char *err, int errlen)
+{
+	if (!tags_have_isrc(tags, n) || is_flac(path))
+		return 0;
+	snprintf(err, (size_t)errlen, "%s: --tag isrc: WAV and AIFF have no field for an ISRC (write FLAC, or give it to an album's CUE sheet)",
+		 path);
+	return ST_USAGE;
+}
+
 int tags_write(SNDFILE *sf, const char *const *tags, int n, char *err, int errlen)
 {
+	SF_INFO info = { 0 };
+	int flac = sf_command(sf, SFC_GET_CURRENT_SF_INFO, &info, sizeof info) == 0 &&
+		   (info.format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC;
+
 	static const struct { const char *key; int type; } map[] = {
 		{ "title", SF_STR_TITLE }, { "artist", SF_STR_ARTIST }, { "album", SF_STR_ALBUM },
 		{ "tracknumber", SF_STR_TRACKNUMBER }, { "date", SF_STR_DATE },
@@ -98,8 +127,10 @@ int tags_write(SNDFILE *sf, const char *const *tags, int n, char *err, int errle
 		for (size_t k = 0; k < sizeof map / sizeof map[0]; k++)
 			if (!strcmp(key, map[k].key))
 				type = map[k].type;
+		if (!type && flac)
+			continue;  /* the ISRC: tags_flac_finish */
 		if (!type) {
-			snprintf(err, (size_t)errlen, "--tag %s: WAV, FLAC and AIFF files have no field for it (an ISRC goes into an album's CUE sheet)", key);
+			snprintf(err, (size_t)errlen, "--tag %s: WAV and AIFF have no field for an ISRC (write FLAC, or give it to an album's CUE sheet)", key);
 			return -1;
 		}
 		if (sf_set_string(sf, type, value) != 0) {

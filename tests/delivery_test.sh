@@ -18,7 +18,23 @@ for ext in wav flac; do
 done
 expect_status 1 "--tag mood=happy" "$LATHE" render -q --tag mood=happy "$T/m.wav" -o "$T/x.wav"
 expect_status 1 "--tag isrc=bad" "$LATHE" render -q --tag isrc=12345 "$T/m.wav" -o "$T/x.wav"
-expect_status 1 "--tag isrc on a single render" "$LATHE" render -q --tag isrc=US-RC1-76-07839 "$T/m.wav" -o "$T/x.wav"
+for bad in US-RC1-76-0783 US-RC1-76-078390 1S-RC1-76-07839 US-RC1-7A-07839 "US RC1 76 07839"; do
+	expect_status 1 "--tag isrc=$bad refused" "$LATHE" render -q --tag "isrc=$bad" "$T/m.wav" -o "$T/x.flac"
+done
+expect_status 1 "--tag isrc into a WAV (no field for it)" "$LATHE" render -q --tag isrc=US-RC1-76-07839 "$T/m.wav" -o "$T/x.wav"
+grep -q "WAV and AIFF have no field for an ISRC" "$T/err" || fail "isrc into WAV: $(cat "$T/err")"
+expect_status 1 "--tag isrc into an AIFF" "$LATHE" render -q --tag isrc=US-RC1-76-07839 "$T/m.wav" -o "$T/x.aiff"
+# FLAC carries it as the Vorbis comment ISRC (dashes dropped, upper case),
+# next to the others, and the audio is that of the render without it.
+expect_status 0 "--tag isrc into a FLAC" "$LATHE" render -q --tag isrc=us-rc1-76-07839 --tag title=T \
+	"$T/m.wav" -o "$T/isrc.flac"
+ffprobe -v error -show_entries format_tags -of default=nw=1 "$T/isrc.flac" >"$T/tags"
+grep -qx "TAG:ISRC=USRC17607839" "$T/tags" && grep -qx "TAG:title=T" "$T/tags" && ok "ffprobe reads ISRC=USRC17607839 and the title" \
+	|| fail "FLAC ISRC: $(cat "$T/tags")"
+"$LATHE" render -q --tag title=T "$T/m.wav" -o "$T/noisrc.flac"
+"$WAVCMP" "$T/isrc.flac" "$T/noisrc.flac" | grep -q "max_diff 0$" && ok "the ISRC changes no sample" || fail "the ISRC changed the audio"
+flac -s -t "$T/isrc.flac" 2>/dev/null && ok "flac -t: the rewritten file decodes and its MD5 holds" || fail "flac -t fails on the file with an ISRC"
+ls -A "$T" | grep -q "^\.isrc" && fail "temporary files left: $(ls -A "$T")"
 [ -e "$T/x.wav" ] && fail "a refused tag left x.wav" || ok "nothing written for a refused tag"
 
 # ---- rate --------------------------------------------------------------

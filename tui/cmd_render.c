@@ -17,6 +17,7 @@
 #include "audio/sha256.h"
 #include "audio/status.h"
 #include "audio/sweep.h"
+#include "audio/tags.h"
 #include "cli.h"
 
 /* More limiting than this at the loudest moment is audible on most
@@ -121,6 +122,9 @@ static int render_plain(const struct cli *c, const char *in, const char *out,
 	double lufs = NAN, gr = 0;
 
 	memcpy(v, v0, sizeof v);
+	rc = tags_check_output(out, c->tags, c->ntags, err, sizeof err);
+	if (rc)
+		goto fail;
 	if (!c->quiet && isatty(2)) {
 		o.progress = show_progress;
 		o.phase = show_phase;
