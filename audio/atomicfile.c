@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "status.h"
@@ -44,8 +45,52 @@ static void split_path(const char *path, char *dir, size_t dirsize, const char *
 	}
 }
 
+/* Opens a device, FIFO or socket target for writing.  A FIFO's open(2)
+ * waits for a reader, possibly forever: with a cancel flag it is opened
+ * non-blocking and retried every 20 ms until a reader comes or the flag
+ * is raised (ST_OUTPUT, errno EINTR).  The descriptor is then put back in
+ * blocking mode, so writes wait for a slow reader as they should. */
+static int open_special(struct atomicfile *af, const struct stat *st,
+			const atomic_int *cancel, char *err, int errlen)
+{
+	int fifo = S_ISFIFO(st->st_mode) && cancel;
+	int oflags = O_WRONLY | O_NOCTTY | O_CLOEXEC | (fifo ? O_NONBLOCK : 0);
+
+	for (;;) {
+		if (cancel && atomic_load(cancel)) {
+			int rc = fail(af, EINTR, err, errlen);
+			errno = EINTR;
+			return rc;
+		}
+		af->fd = open(af->target, oflags);
+		if (af->fd >= 0)
+			break;
+		if (!fifo || errno != ENXIO)
+			return fail(af, errno, err, errlen);
+		struct timespec ts = { 0, 20 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	if (fifo) {
+		int fl = fcntl(af->fd, F_GETFL);
+		if (fl < 0 || fcntl(af->fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+			int e = errno;
+			close(af->fd);
+			af->fd = -1;
+			return fail(af, e, err, errlen);
+		}
+	}
+	af->direct = 1;
+	return ST_OK;
+}
+
 int atomicfile_open(struct atomicfile *af, const char *path, unsigned flags,
 		    char *err, int errlen)
+{
+	return atomicfile_open_cancel(af, path, flags, NULL, err, errlen);
+}
+
+int atomicfile_open_cancel(struct atomicfile *af, const char *path, unsigned flags,
+			   const atomic_int *cancel, char *err, int errlen)
 {
 	struct stat st;
 	char dir[4096];
@@ -57,13 +102,26 @@ int atomicfile_open(struct atomicfile *af, const char *path, unsigned flags,
 	af->fd = -1;
 	af->name = path;
 
-	/* Writing through a symlink must replace the file it points to, not
-	 * turn the link into a plain file. */
+	/* A symlink is followed, as a shell's > follows it: the file it
+	 * points to is replaced (atomically, in that file's folder) and the
+	 * link stays.  A link to nothing is refused rather than followed to
+	 * create its target: a planted dangling link would otherwise steer
+	 * the write to any name the link's author chose. */
 	if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
 		char *real = realpath(path, NULL);
-		if (real && strlen(real) < sizeof af->target)
+		if (!real) {
+			int e = errno;
+			if (err && errlen > 0)
+				snprintf(err, (size_t)errlen, "cannot write %s: %s", path,
+					 e == ENOENT ? "a symbolic link to nothing" : strerror(e));
+			errno = e;
+			return ST_OUTPUT;
+		}
+		if (strlen(real) < sizeof af->target)
 			snprintf(af->target, sizeof af->target, "%s", real);
 		free(real);
+		if (!af->target[0])
+			return fail(af, ENAMETOOLONG, err, errlen);
 	}
 	if (!af->target[0]) {
 		if (strlen(path) >= sizeof af->target)
@@ -80,11 +138,7 @@ int atomicfile_open(struct atomicfile *af, const char *path, unsigned flags,
 					snprintf(err, (size_t)errlen, "cannot write %s: not a regular file", path);
 				return ST_OUTPUT;
 			}
-			af->fd = open(af->target, O_WRONLY | O_NOCTTY | O_CLOEXEC);
-			if (af->fd < 0)
-				return fail(af, errno, err, errlen);
-			af->direct = 1;
-			return ST_OK;
+			return open_special(af, &st, cancel, err, errlen);
 		}
 		af->mode = st.st_mode & 07777;
 	} else if (errno != ENOENT) {

@@ -14,6 +14,7 @@
  * the target, e.g. "cannot write x.ini: No space left on device". */
 #ifndef LATHE_ATOMICFILE_H
 #define LATHE_ATOMICFILE_H
+#include <stdatomic.h>
 #include <stdio.h>
 
 enum atomicfile_flags {
@@ -25,7 +26,7 @@ enum atomicfile_flags {
 };
 
 struct atomicfile {
-	char target[4096]; /* where the data ends up (symlinks resolved) */
+	char target[4096]; /* where the data ends up (a symlink's target) */
 	char tmp[4096];    /* the temporary file; "" when writing directly */
 	const char *name;  /* the path as the caller gave it, for messages */
 	int fd;            /* write here, or through atomicfile_stream() */
@@ -39,6 +40,10 @@ struct atomicfile {
  * must stay valid until commit or abort (it is quoted in messages). */
 int atomicfile_open(struct atomicfile *af, const char *path, unsigned flags,
 		    char *err, int errlen);
+/* atomicfile_open whose wait for a FIFO's reader ends when *cancel
+ * becomes non-zero: ST_OUTPUT with errno EINTR.  cancel may be NULL. */
+int atomicfile_open_cancel(struct atomicfile *af, const char *path, unsigned flags,
+			   const atomic_int *cancel, char *err, int errlen);
 /* A stdio stream on af->fd, created on first use (NULL when out of memory).
  * Use either the stream or the descriptor, not both. */
 FILE *atomicfile_stream(struct atomicfile *af);

@@ -249,7 +249,7 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	}
 	/* A temporary file renamed into place at the end; devices and pipes
 	 * (/dev/null, a FIFO) are written straight through. */
-	rc = atomicfile_open(&af, out, AF_DIRECT_SPECIAL, err, errlen);
+	rc = atomicfile_open_cancel(&af, out, AF_DIRECT_SPECIAL, o ? o->cancel : NULL, err, errlen);
 	/* Opening a FIFO waits for its reader; a signal that cancels the
 	 * render ends that wait, and it is an interruption, not a failure. */
 	if (rc && errno == EINTR && o && o->cancel && atomic_load(o->cancel)) {

@@ -744,7 +744,7 @@ int console_main(const struct cli *cli)
 	}
 	if (c->view)
 		sig = console_run(c);
-	stop_job(c);
+	int job_stuck = stop_job(c);
 	master_stop(c);
 	/* A deliberate quit: the tweaks were saved or let go on purpose, so
 	 * there is nothing to offer back next time. */
@@ -758,7 +758,8 @@ int console_main(const struct cli *cli)
 	engine_close(c->e);
 	logmsg(c, "console end%s", sig ? " (signal)" : "");
 	close_log(c);
-	free_console(c);
+	if (!job_stuck)   /* else the stuck job still reads it; the exit frees it */
+		free_console(c);
 	if (sig) {
 		/* End the way the signal would have: the parent sees it. */
 		signal(sig, SIG_DFL);

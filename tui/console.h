@@ -199,7 +199,8 @@ int con_demo_file(char *path, size_t size, char *err, int errlen);
 int start_job(struct console *c, int kind, const char *out, double target);
 int start_job_track(struct console *c, int kind, const char *out, double target, int track);
 void poll_job(struct console *c);
-void stop_job(struct console *c);
+/* 1: the job would not stop and still uses the console (see console_job.c). */
+int stop_job(struct console *c);
 
 /* console.c: the loop, keys, presets, tracks, the reference. */
 void save_preset(struct console *c, const char *name);

@@ -5,7 +5,10 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "audio/demo.h"
 #include "audio/outplan.h"
@@ -162,11 +165,47 @@ void poll_job(struct console *c)
 	}
 }
 
-void stop_job(struct console *c)
+static int wait_done(struct console *c, int ms)
+{
+	for (int i = 0; i < ms / 10 && !atomic_load_explicit(&c->job.done, memory_order_acquire); i++) {
+		struct timespec ts = { 0, 10 * 1000 * 1000 };
+		nanosleep(&ts, NULL);
+	}
+	return atomic_load_explicit(&c->job.done, memory_order_acquire);
+}
+
+/* The job sees the flag within a block, or within 20 ms while it waits
+ * for a FIFO's reader.  A write into a FIFO whose reader has stopped
+ * reading sits in the kernel where no flag reaches it: the console then
+ * becomes a reader itself and throws the bytes away, which frees the
+ * write, and the job stops at its next block.  Returns 1 when the job
+ * still would not stop (a write into a stopped device): the thread is
+ * left running and the caller must keep what it uses until the exit. */
+int stop_job(struct console *c)
 {
 	if (c->job.kind == JOB_NONE)
-		return;
+		return 0;
 	atomic_store(&c->job.cancel, 1);
+	if (!wait_done(c, 1000)) {
+		struct stat st;
+		int fd = -1;
+		if (stat(c->job.out, &st) == 0 && S_ISFIFO(st.st_mode))
+			fd = open(c->job.out, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		for (int i = 0; fd >= 0 && i < 400 && !atomic_load(&c->job.done); i++) {
+			char buf[65536];
+			while (read(fd, buf, sizeof buf) > 0)
+				;
+			wait_done(c, 10);
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	if (!wait_done(c, 1000)) {
+		logmsg(c, "the background job does not stop (a write that never returns): left to the exit");
+		pthread_detach(c->job.thread);
+		return 1;
+	}
 	pthread_join(c->job.thread, NULL);
 	c->job.kind = JOB_NONE;
+	return 0;
 }
