@@ -22,6 +22,7 @@
 	X(VALUE_UP_COARSE,  "value_up_coarse",  "value up ten steps") \
 	X(VALUE_DOWN_COARSE,"value_down_coarse","value down ten steps") \
 	X(VALUE_DEFAULT,    "value_default",    "value to its default") \
+	X(VALUE_EDIT,       "value_edit",       "type a value") \
 	X(BYPASS,           "bypass",           "bypass the module") \
 	X(AB,               "ab",               "A/B, loudness-matched") \
 	X(PLAY_PAUSE,       "play_pause",       "play / pause") \

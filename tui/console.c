@@ -46,6 +46,9 @@
 
 #include "tui/console.h"
 
+_Static_assert(KEY_CODE_BACKSPACE == KEY_BACKSPACE && KEY_CODE_ENTER == KEY_ENTER,
+	       "console.h's key codes differ from ncurses'");
+
 /* Signal flags: the handlers only set these; the loop acts on them. */
 static volatile sig_atomic_t sig_session;  /* SIGHUP or SIGTERM number */
 static volatile sig_atomic_t sig_int;
@@ -339,8 +342,13 @@ static void handle_key(struct console *c, int ch)
 		}
 		return;
 	}
+	/* Enter arrives as CR (nonl), LF or the keypad's KEY_ENTER: one key. */
+	if (ch == '\r' || ch == KEY_ENTER)
+		ch = '\n';
 	if (c->mo.cmdline)
 		cmdline_key(c, ch);
+	else if (c->mo.edit)
+		edit_key(c, ch);
 	else if (c->prompt != PR_NONE)
 		prompt_key(c, ch);
 	else if (c->mo.help)

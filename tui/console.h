@@ -28,6 +28,11 @@
 #define STATUS_S 6.0        /* a status message stays this long */
 #define SETTLE_S 0.6        /* settings at rest this long: measure the master */
 
+/* ncurses' KEY_BACKSPACE and KEY_ENTER for the curses-free files
+ * (console.c checks they agree). */
+#define KEY_CODE_BACKSPACE 0407
+#define KEY_CODE_ENTER 0527
+
 enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
 enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
 
@@ -213,6 +218,10 @@ void next_lower_view(struct console *c);
 
 /* console_cmd.c: the key commands. */
 void run_command(struct console *c, enum command cmd);
+
+/* console_edit.c: a value typed for the selected parameter. */
+void edit_open(struct console *c);
+void edit_key(struct console *c, int ch);
 
 /* console_cmdline.c: the ':' line and its command table. */
 void open_cmdline(struct console *c, const char *text);

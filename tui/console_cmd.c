@@ -53,6 +53,7 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_VALUE_DEFAULT:
 		set_value(c, c->mo.param, param_table[c->mo.param].def);
 		break;
+	case ACT_VALUE_EDIT: edit_open(c); break;
 	case ACT_BYPASS: {
 		int b = param_bypass(c->mo.module);
 		c->un.last_edit_id = -1;

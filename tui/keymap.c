@@ -125,7 +125,7 @@ static const struct { const char *key; enum command cmd; } builtin[] = {
 	{ "rbracket", ACT_VALUE_UP_FINE }, { "lbracket", ACT_VALUE_DOWN_FINE },
 	{ "}", ACT_VALUE_UP_COARSE }, { "pgup", ACT_VALUE_UP_COARSE },
 	{ "{", ACT_VALUE_DOWN_COARSE }, { "pgdn", ACT_VALUE_DOWN_COARSE },
-	{ "d", ACT_VALUE_DEFAULT },
+	{ "d", ACT_VALUE_DEFAULT }, { "enter", ACT_VALUE_EDIT },
 	{ "b", ACT_BYPASS }, { "a", ACT_AB },
 	{ "space", ACT_PLAY_PAUSE }, { "s", ACT_STOP },
 	{ ".", ACT_SEEK_FWD }, { ",", ACT_SEEK_BACK },

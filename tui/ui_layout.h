@@ -25,6 +25,7 @@ struct view {
 	int graph_y, graph_h;
 	int tracks_y, tracks_h;          /* the track list; 0 rows: none */
 	int status_y;
+	int cursor_x;                    /* the edit field's cursor, on the status line */
 	/* Strip geometry: a cell per parameter, rows per module. */
 	struct cell cell[P_COUNT];
 	struct cell gr_cell[MOD_COUNT];  /* live GR in dynamics strips */

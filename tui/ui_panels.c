@@ -266,6 +266,21 @@ void draw_status(struct view *v, const struct ui_model *mo)
 		move(y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
 		return;
 	}
+	if (mo->edit) {
+		const struct param_desc *d = &param_table[mo->edit_id];
+		char lo[32], hi[32];
+		int x = snprintf(NULL, 0, "%s.%s = %s", module_names[d->module], d->name, mo->edit_text);
+		format_double(lo, sizeof lo, d->min);
+		format_double(hi, sizeof hi, d->max);
+		putn(y, 0, v->w, R_NORMAL, "%s.%s = %s", module_names[d->module], d->name, mo->edit_text);
+		/* A refused entry says why where the range was. */
+		if (x + 4 < v->w && mo->status[0] && mo->status_error)
+			putn(y, x + 1, v->w - x - 1, R_ERROR, "%s", mo->status);
+		else if (x + 4 < v->w)
+			putn(y, x + 1, v->w - x - 1, R_DIM, "%s  (%s to %s; Enter sets, Esc cancels)", d->unit, lo, hi);
+		v->cursor_x = x < v->w ? x : v->w - 1;
+		return;
+	}
 	if (mo->prompt[0]) {
 		putn(y, 0, v->w, R_WARN, "%s", mo->prompt);
 		return;

@@ -79,6 +79,12 @@ struct ui_model {
 	char cmd[256];
 	int cmd_len;
 	char cmd_hint[256];        /* Tab's matches, shown after the line */
+	/* A value being typed for one parameter (Enter on it). */
+	int edit;                  /* 1: the edit field is open */
+	int edit_id;               /* the parameter it sets */
+	int edit_fresh;            /* the first key typed replaces the text */
+	char edit_text[32];
+	int edit_len;
 	char job[160];             /* background render / target progress */
 
 	int help, help_top;

@@ -174,6 +174,58 @@ static void coarse_steps_keep_the_grid(void **state)
 	free_console(c);
 }
 
+static void type_keys(struct console *c, const char *keys)
+{
+	for (const char *k = keys; *k; k++)
+		edit_key(c, *k);
+}
+
+static void typed_values(void **state)
+{
+	struct console *c = new_console(1);
+	int id = P_EQ_HIGH_GAIN;
+
+	(void)state;
+	select_param(c, id);
+	step_value(c, 1, 1);
+	/* The field opens on the value as a plain number. */
+	edit_open(c);
+	assert_true(c->mo.edit);
+	assert_string_equal(c->mo.edit_text, "0.1");
+	/* The first key replaces it; Enter sets it as its own undo step. */
+	type_keys(c, "2.5\n");
+	assert_false(c->mo.edit);
+	assert_true(fabs(c->mo.v[id] - 2.5) < 1e-9);
+	assert_non_null(strstr(c->mo.status, "eq.high_gain +0.1 -> +2.5dB"));
+	undo_redo(c, 0);
+	assert_true(fabs(c->mo.v[id] - 0.1) < 1e-9);
+	/* Out of range: clamped, and said once. */
+	edit_open(c);
+	type_keys(c, "20\n");
+	assert_true(fabs(c->mo.v[id] - 12) < 1e-9);
+	assert_true(c->mo.status_error);
+	assert_non_null(strstr(c->mo.status, "20 is out of range (-12 to 12 dB): set to +12.0"));
+	/* Not a number: the field stays open and the value too. */
+	edit_open(c);
+	type_keys(c, "abc\n");
+	assert_true(c->mo.edit);
+	assert_true(fabs(c->mo.v[id] - 12) < 1e-9);
+	assert_non_null(strstr(c->mo.status, "'abc' is not a number"));
+	/* Backspace edits, Esc leaves the value as it was. */
+	type_keys(c, "-3");
+	edit_key(c, KEY_CODE_BACKSPACE);
+	assert_string_equal(c->mo.edit_text, "-");
+	edit_key(c, 27);
+	assert_false(c->mo.edit);
+	assert_true(fabs(c->mo.v[id] - 12) < 1e-9);
+	/* A switch snaps: slope 20 is 24. */
+	select_param(c, P_HPF_SLOPE);
+	edit_open(c);
+	type_keys(c, "20\n");
+	assert_true(fabs(c->mo.v[P_HPF_SLOPE] - 24) < 1e-9);
+	free_console(c);
+}
+
 static void typos_get_a_suggestion(void **state)
 {
 	static const char *const words[] = { "play", "render", "analyze", "--target", "--preset", "--set",
@@ -201,6 +253,7 @@ int main(void)
 		cmocka_unit_test(copy_to_all_is_one_undo),
 		cmocka_unit_test(meters_hold_and_warn),
 		cmocka_unit_test(coarse_steps_keep_the_grid),
+		cmocka_unit_test(typed_values),
 		cmocka_unit_test(typos_get_a_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
