@@ -244,5 +244,5 @@ clean:
 	rm -rf build build-san build-tsan
 
 .PHONY: all tests check-cmocka test test-san tsan tp-check run bench deps deps-test deps-bench install-debs install clean
--include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d
+-include $(LIB_OBJ:.o=.d) $(BUILD)/tui/main.d $(TEST_BIN:=.d)
 -include tests/fuzz/fuzz.mk

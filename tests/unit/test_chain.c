@@ -10,15 +10,12 @@
 #include <cmocka.h>
 
 #include "dsp/chain.h"
+#include "test_helpers.h"
 
 #define RATE 44100
 
 static uint64_t seed = 1;
-static float noise(void)
-{
-	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (float)((double)(seed >> 11) / 9007199254740992.0 * 2 - 1);
-}
+static float noise(void) { return lcg64_noise(&seed); }
 
 /* Music-ish test input: bass, a decaying click train and noise. */
 static void make_input(float *L, float *R, int n, int rate)

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "dsp/clip.h"
+#include "test_helpers.h"
 
 static struct clip *make(double rate, double drive, double ceiling, double soft)
 {
@@ -160,25 +161,41 @@ static void test_bypass_default(void **state)
 	free(in);
 }
 
-static void run_blocks(float *L, float *R, int n, int bs)
-{
+struct clip_run {
+	struct clip *m;
 	double p[P_COUNT];
-	params_defaults(p);
-	struct clip *m = clip_new(44100);
-	for (int pos = 0; pos < n;) {
-		if (pos % 4096 == 0) {
-			int k = pos / 4096;
-			p[P_CLIP_BYPASS] = k % 5 == 2;
-			p[P_CLIP_DRIVE] = 3 * (k % 4);
-			p[P_CLIP_SOFTNESS] = 25 * (k % 5);
-			clip_set(m, p);
-		}
-		int b = bs < 4096 - pos % 4096 ? bs : 4096 - pos % 4096;
-		b = b < n - pos ? b : n - pos;
-		clip_process(m, L + pos, R + pos, b);
-		pos += b;
-	}
-	clip_free(m);
+};
+
+/* New settings every 4096 frames: bypass, drive and softness. */
+static int clip_change(void *ctx, int pos, int apply)
+{
+	struct clip_run *r = ctx;
+	int k = pos / 4096;
+
+	if (!apply)
+		return 1;
+	r->p[P_CLIP_BYPASS] = k % 5 == 2;
+	r->p[P_CLIP_DRIVE] = 3 * (k % 4);
+	r->p[P_CLIP_SOFTNESS] = 25 * (k % 5);
+	clip_set(r->m, r->p);
+	return 1;
+}
+
+static void clip_run_process(void *ctx, float *L, float *R, int n)
+{
+	clip_process(((struct clip_run *)ctx)->m, L, R, n);
+}
+
+static void run_blocks(void *ctx, float *L, float *R, int n, int bs)
+{
+	struct clip_run r = { .m = clip_new(44100) };
+	struct partition part = { &r, clip_change, clip_run_process, 4096 };
+	(void)ctx;
+
+	assert_non_null(r.m);
+	params_defaults(r.p);
+	partition_run(&part, L, R, n, bs);
+	clip_free(r.m);
 }
 
 static void test_blocks_and_nan(void **state)
@@ -186,7 +203,6 @@ static void test_blocks_and_nan(void **state)
 	(void)state;
 	int n = 40000;
 	float *L0 = malloc(sizeof(float) * n), *R0 = malloc(sizeof(float) * n);
-	float *L1 = malloc(sizeof(float) * n), *R1 = malloc(sizeof(float) * n);
 	for (int i = 0; i < n; i++) {
 		L0[i] = (float)(sin(i * 0.05) + 0.3 * sin(i * 1.3));
 		R0[i] = (float)cos(i * 0.011);
@@ -194,26 +210,13 @@ static void test_blocks_and_nan(void **state)
 	L0[777] = NAN;
 	R0[1234] = INFINITY;
 	L0[3000] = -INFINITY;
-	memcpy(L1, L0, sizeof(float) * n);
-	memcpy(R1, R0, sizeof(float) * n);
-	run_blocks(L0, R0, n, 4096);
-	const int sizes[] = { 1, 31, 1000 };
-	for (int k = 0; k < 3; k++) {
-		float *L = malloc(sizeof(float) * n), *R = malloc(sizeof(float) * n);
-		memcpy(L, L1, sizeof(float) * n);
-		memcpy(R, R1, sizeof(float) * n);
-		run_blocks(L, R, n, sizes[k]);
-		assert_memory_equal(L, L0, sizeof(float) * n);
-		assert_memory_equal(R, R0, sizeof(float) * n);
-		free(L);
-		free(R);
-	}
+	const int sizes[] = { 1, 31, 1000, 4095 };
+	assert_block_independent(run_blocks, NULL, L0, R0, n, sizes, 4);
+	run_blocks(NULL, L0, R0, n, 4096);
 	for (int i = 0; i < n; i++)
 		assert_true(isfinite(L0[i]) && isfinite(R0[i]) && fabsf(L0[i]) < 2.0f);
 	free(L0);
 	free(R0);
-	free(L1);
-	free(R1);
 }
 
 int main(void)

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "dsp/comp.h"
+#include "test_helpers.h"
 
 #define RATE 48000.0
 
@@ -235,36 +236,47 @@ static void test_gr_meter(void **state)
 	free(R);
 }
 
-static void run_blocks(const float *inL, const float *inR, float *L, float *R, int n, int bs)
-{
+struct comp_run {
+	struct comp *c;
 	double p[P_COUNT];
-	base(p);
-	struct comp *c = comp_new(RATE);
-	comp_set(c, p);
-	comp_reset(c);
-	memcpy(L, inL, sizeof(float) * n);
-	memcpy(R, inR, sizeof(float) * n);
-	int pos = 0;
-	while (pos < n) {
-		/* Parameter changes land on multiples of 32, as in the chain. */
-		if (pos % 32 == 0) {
-			int k = pos / 4096;
-			p[P_COMP_THRESHOLD] = -30 + 3 * (k % 5);
-			p[P_COMP_MAKEUP] = k % 3;
-			p[P_COMP_MIX] = 60 + 10 * (k % 4);
-			p[P_COMP_SC_HPF] = 30 + 20 * (k % 3);
-			p[P_COMP_ATTACK] = 1 + k % 7;
-			comp_set(c, p);
-		}
-		int next = (pos / 32 + 1) * 32, b = bs;
-		if (b > next - pos)
-			b = next - pos;
-		if (b > n - pos)
-			b = n - pos;
-		comp_process(c, L + pos, R + pos, b);
-		pos += b;
-	}
-	comp_free(c);
+};
+
+/* New settings every 4096 frames. */
+static int comp_change(void *ctx, int pos, int apply)
+{
+	struct comp_run *r = ctx;
+	int k = pos / 4096;
+
+	if (pos % 4096)
+		return 0;
+	if (!apply)
+		return 1;
+	r->p[P_COMP_THRESHOLD] = -30 + 3 * (k % 5);
+	r->p[P_COMP_MAKEUP] = k % 3;
+	r->p[P_COMP_MIX] = 60 + 10 * (k % 4);
+	r->p[P_COMP_SC_HPF] = 30 + 20 * (k % 3);
+	r->p[P_COMP_ATTACK] = 1 + k % 7;
+	comp_set(r->c, r->p);
+	return 1;
+}
+
+static void comp_run_process(void *ctx, float *L, float *R, int n)
+{
+	comp_process(((struct comp_run *)ctx)->c, L, R, n);
+}
+
+static void run_blocks(void *ctx, float *L, float *R, int n, int bs)
+{
+	struct comp_run r = { .c = comp_new(RATE) };
+	struct partition part = { &r, comp_change, comp_run_process, 32 };
+	(void)ctx;
+
+	assert_non_null(r.c);
+	base(r.p);
+	comp_set(r.c, r.p);
+	comp_reset(r.c);
+	partition_run(&part, L, R, n, bs);
+	comp_free(r.c);
 }
 
 static void test_block_independence(void **state)
@@ -272,8 +284,6 @@ static void test_block_independence(void **state)
 	(void)state;
 	int n = 48000;
 	float *inL = malloc(sizeof(float) * n), *inR = malloc(sizeof(float) * n);
-	float *L0 = malloc(sizeof(float) * n), *R0 = malloc(sizeof(float) * n);
-	float *L1 = malloc(sizeof(float) * n), *R1 = malloc(sizeof(float) * n);
 	uint32_t s = 1;
 	for (int i = 0; i < n; i++) {
 		s = s * 1664525u + 1013904223u;
@@ -281,19 +291,10 @@ static void test_block_independence(void **state)
 		inL[i] = (float)(env * ((s >> 8) / 16777216.0 - 0.5));
 		inR[i] = (float)(0.7 * sin(2 * M_PI * 220 * i / RATE) * env);
 	}
-	run_blocks(inL, inR, L0, R0, n, 4096);
-	const int sizes[] = { 1, 64, 1000 };
-	for (int k = 0; k < 3; k++) {
-		run_blocks(inL, inR, L1, R1, n, sizes[k]);
-		assert_memory_equal(L0, L1, sizeof(float) * n);
-		assert_memory_equal(R0, R1, sizeof(float) * n);
-	}
+	const int sizes[] = { 1, 64, 1000, 4095 };
+	assert_block_independent(run_blocks, NULL, inL, inR, n, sizes, 4);
 	free(inL);
 	free(inR);
-	free(L0);
-	free(R0);
-	free(L1);
-	free(R1);
 }
 
 static void test_nan(void **state)

@@ -26,6 +26,7 @@
 #include "audio/source.h"
 #include "audio/status.h"
 #include "dsp/chain.h"
+#include "test_helpers.h"
 
 #define RATE 48000
 
@@ -73,11 +74,7 @@ static int teardown_alsa(void **state)
 }
 
 static uint64_t seed;
-static float noise(void)
-{
-	seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (float)((double)(seed >> 11) / 9007199254740992.0 * 2 - 1);
-}
+static float noise(void) { return lcg64_noise(&seed); }
 
 /* Music-ish: bass, a decaying noise burst four times a second, a tone. */
 static float *music(int64_t n)

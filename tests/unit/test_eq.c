@@ -17,6 +17,7 @@
 #include "dsp/chain.h"
 #include "dsp/eq.h"
 #include "dsp/params.h"
+#include "test_helpers.h"
 
 #define NF 64
 
@@ -27,26 +28,6 @@ static const enum bq_eq_kind band_kind[5] = {
 
 /* |DFT| in dB of h[0..n) at frequency f, by a rotating phasor renormalised
  * now and then so it does not drift. */
-static double dft_db(const float *h, int n, double rate, double f)
-{
-	double c = cos(2 * M_PI * f / rate), s = -sin(2 * M_PI * f / rate);
-	double pr = 1, pi = 0, re = 0, im = 0;
-
-	for (int i = 0; i < n; i++) {
-		re += h[i] * pr;
-		im += h[i] * pi;
-		double t = pr * c - pi * s;
-		pi = pr * s + pi * c;
-		pr = t;
-		if ((i & 1023) == 1023) {
-			double g = 1.0 / hypot(pr, pi);
-			pr *= g;
-			pi *= g;
-		}
-	}
-	return 10 * log10(re * re + im * im);
-}
-
 /* Impulse response of an EQ with one band set, through eq_process in
  * blocks of 100 (not a power of two on purpose). */
 static float *impulse(double rate, int band, double f, double g, double q, int n)
@@ -217,85 +198,64 @@ static void test_design_dense(void **state)
 	}
 }
 
-static void lcg_noise(float *x, int n, uint32_t seed)
+struct eq_run {
+	struct eq *m;
+	double p[P_COUNT];
+};
+
+/* A glide: frequency and gain move every sub-block for a while. */
+static int eq_change(void *ctx, int pos, int apply)
 {
-	for (int i = 0; i < n; i++) {
-		seed = seed * 1664525u + 1013904223u;
-		x[i] = (float)((seed >> 8) * (1.0 / 16777216.0) - 0.5);
+	struct eq_run *r = ctx;
+
+	if (pos < 3200 || pos >= 9600)
+		return 0;
+	if (apply) {
+		r->p[P_EQ_MID2_FREQ] *= 1.01;
+		r->p[P_EQ_MID2_GAIN] += 0.05;
+		r->p[P_EQ_MID1_GAIN] = pos < 6400 ? 2.0 : 0.0;
+		eq_set(r->m, r->p);
 	}
+	return 1;
 }
+
+static void eq_process_v(void *m, float *L, float *R, int n) { eq_process(m, L, R, n); }
+static void eq_run_process(void *ctx, float *L, float *R, int n) { eq_process(((struct eq_run *)ctx)->m, L, R, n); }
 
 /* Runs like the chain: _set only at positions that are multiples of 32,
  * _process in caller blocks of `block` split at those positions. */
-static void run_partitioned(double rate, float *L, float *R, int n, int block)
+static void run_partitioned(void *ctx, float *L, float *R, int n, int block)
 {
-	struct eq *m = eq_new(rate);
-	double p[P_COUNT];
+	struct eq_run r = { .m = eq_new(44100) };
+	struct partition part = { &r, eq_change, eq_run_process, 32 };
+	(void)ctx;
 
-	params_defaults(p);
-	p[P_EQ_LOW_GAIN] = 4;
-	p[P_EQ_MID2_GAIN] = -6;
-	p[P_EQ_HIGH_GAIN] = 3;
-	eq_set(m, p);
-	int pos = 0;
-	while (pos < n) {
-		if (pos % 32 == 0 && pos > 0) {
-			/* a glide: frequency and gain move every sub-block for a while */
-			if (pos >= 3200 && pos < 9600) {
-				p[P_EQ_MID2_FREQ] *= 1.01;
-				p[P_EQ_MID2_GAIN] += 0.05;
-				p[P_EQ_MID1_GAIN] = pos < 6400 ? 2.0 : 0.0;
-			}
-			eq_set(m, p);
-		}
-		int k = block - (pos % block);
-		int next32 = 32 - pos % 32;
-		if (k > next32)
-			k = next32; /* never straddle a possible _set point */
-		if (k > n - pos)
-			k = n - pos;
-		eq_process(m, L + pos, R + pos, k);
-		pos += k;
-	}
-	eq_free(m);
+	assert_non_null(r.m);
+	params_defaults(r.p);
+	r.p[P_EQ_LOW_GAIN] = 4;
+	r.p[P_EQ_MID2_GAIN] = -6;
+	r.p[P_EQ_HIGH_GAIN] = 3;
+	eq_set(r.m, r.p);
+	partition_run(&part, L, R, n, block);
+	eq_free(r.m);
 }
 
 static void test_block_size_independence(void **state)
 {
 	enum { N = 20000 };
-	static const int blocks[] = { 1, 64, 1000, 4096 };
-	float *ref[2], *L = malloc(N * sizeof *L), *R = malloc(N * sizeof *R);
+	static const int blocks[] = { 1, 64, 1000, 4095 };
+	static float L[N], R[N];
 	(void)state;
 
-	ref[0] = malloc(N * sizeof *L);
-	ref[1] = malloc(N * sizeof *L);
-	lcg_noise(ref[0], N, 1);
-	lcg_noise(ref[1], N, 2);
-	memcpy(L, ref[0], N * sizeof *L);
-	memcpy(R, ref[1], N * sizeof *L);
-	run_partitioned(44100, L, R, N, 4096);
-	for (int b = 0; b < 3; b++) {
-		float *l2 = malloc(N * sizeof *L), *r2 = malloc(N * sizeof *R);
-		memcpy(l2, ref[0], N * sizeof *L);
-		memcpy(r2, ref[1], N * sizeof *L);
-		run_partitioned(44100, l2, r2, N, blocks[b]);
-		assert_memory_equal(L, l2, N * sizeof *L);
-		assert_memory_equal(R, r2, N * sizeof *R);
-		free(l2);
-		free(r2);
-	}
-	/* and the EQ did something */
-	assert_memory_not_equal(L, ref[0], N * sizeof *L);
-	free(L);
-	free(R);
-	free(ref[0]);
-	free(ref[1]);
+	lcg_noise(L, N, 1);
+	lcg_noise(R, N, 2);
+	assert_block_independent(run_partitioned, NULL, L, R, N, blocks, 4);
 }
 
 static void test_bad_input(void **state)
 {
 	enum { N = 4096 };
-	float L[N], R[N], L2[N], R2[N];
+	float L[N], R[N];
 	double p[P_COUNT];
 	struct eq *a = eq_new(48000), *b = eq_new(48000);
 	(void)state;
@@ -311,17 +271,7 @@ static void test_bad_input(void **state)
 	R[101] = INFINITY;
 	L[2000] = -INFINITY;
 	R[2000] = NAN;
-	/* reference: the bad samples as silence */
-	for (int i = 0; i < N; i++) {
-		L2[i] = isfinite(L[i]) ? L[i] : 0;
-		R2[i] = isfinite(R[i]) ? R[i] : 0;
-	}
-	eq_process(a, L, R, N);
-	eq_process(b, L2, R2, N);
-	for (int i = 0; i < N; i++)
-		assert_true(isfinite(L[i]) && isfinite(R[i]));
-	assert_memory_equal(L, L2, sizeof L);
-	assert_memory_equal(R, R2, sizeof R);
+	assert_bad_as_silence(eq_process_v, a, b, L, R, N);
 	eq_free(a);
 	eq_free(b);
 }
@@ -746,11 +696,27 @@ static void test_mode_switch_smooth(void **state)
 }
 
 /* Dynamic and M/S bands keep block-size independence and NaN safety. */
+/* A fresh EQ at 48 kHz set to the parameters ctx points to, run in
+ * blocks of `block`. */
+static void run_settled(void *ctx, float *L, float *R, int n, int block)
+{
+	struct eq *m = eq_new(48000);
+
+	assert_non_null(m);
+	eq_set(m, ctx);
+	eq_reset(m);
+	for (int pos = 0, k; pos < n; pos += k) {
+		k = block < n - pos ? block : n - pos;
+		eq_process(m, L + pos, R + pos, k);
+	}
+	eq_free(m);
+}
+
 static void test_dyn_ms_blocks_and_nan(void **state)
 {
 	enum { N = 30000 };
-	static float L[N], R[N], L2[N], R2[N];
-	static const int blocks[] = { 1, 37, 256, 4096 };
+	static float L[N], R[N];
+	static const int blocks[] = { 1, 37, 256 };
 	double p[P_COUNT];
 	(void)state;
 
@@ -764,26 +730,9 @@ static void test_dyn_ms_blocks_and_nan(void **state)
 	p[P_EQ_HIGH_GAIN] = 2;
 	p[P_EQ_HIGH_DYN_RANGE] = 4;
 	p[P_EQ_HIGH_DYN_THRESHOLD] = -40;
-	for (int b = 0; b < 4; b++) {
-		struct eq *m = eq_new(48000);
-		assert_non_null(m);
-		eq_set(m, p);
-		eq_reset(m);
-		float *l = b ? L2 : L, *r = b ? R2 : R;
-		lcg_noise(l, N, 3);
-		lcg_noise(r, N, 4);
-		for (int pos = 0; pos < N;) {
-			int k = blocks[b] - pos % blocks[b];
-			k = k > N - pos ? N - pos : k;
-			eq_process(m, l + pos, r + pos, k);
-			pos += k;
-		}
-		if (b) {
-			assert_memory_equal(L, L2, sizeof L);
-			assert_memory_equal(R, R2, sizeof R);
-		}
-		eq_free(m);
-	}
+	lcg_noise(L, N, 3);
+	lcg_noise(R, N, 4);
+	assert_block_independent(run_settled, p, L, R, N, blocks, 3);
 	struct eq *m = eq_new(48000);
 	assert_non_null(m);
 	eq_set(m, p);

@@ -16,17 +16,7 @@
 #include "dsp/chain.h"
 #include "dsp/eqcurve.h"
 #include "dsp/params.h"
-
-static double dft_db(const float *h, int n, double rate, double f)
-{
-	double re = 0, im = 0;
-	for (int i = 0; i < n; i++) {
-		double ph = 2 * M_PI * f * i / rate;
-		re += h[i] * cos(ph);
-		im -= h[i] * sin(ph);
-	}
-	return 10 * log10(re * re + im * im);
-}
+#include "test_helpers.h"
 
 static double check(double rate, const double *v, const char *what)
 {
