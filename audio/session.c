@@ -1,6 +1,7 @@
 #include "audio/session.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,18 +17,59 @@
 
 #define SESSION_VERSION 1
 
+/* The folder must be a real folder (not a link to one) that belongs to
+ * us: another user who made it first, or planted a link under its name,
+ * could read the sessions or steer our writes.  One of ours that others
+ * may write to is closed to them. */
+static int check_dir(const char *dir, char *err, int errlen)
+{
+	struct stat st;
+	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT)
+			return ST_OK;
+		if (lstat(dir, &st) == 0 && S_ISLNK(st.st_mode))
+			snprintf(err, (size_t)errlen, "%.400s: a symbolic link, refused", dir);
+		else
+			snprintf(err, (size_t)errlen, "%.400s: %s", dir, strerror(e));
+		return ST_OUTPUT;
+	}
+	if (fstat(fd, &st) != 0 || st.st_uid != geteuid()) {
+		snprintf(err, (size_t)errlen, "%.400s: user %u's folder, refused", dir,
+			 (unsigned)st.st_uid);
+		close(fd);
+		return ST_OUTPUT;
+	}
+	if ((st.st_mode & 077) && fchmod(fd, st.st_mode & 0700) != 0) {
+		snprintf(err, (size_t)errlen, "%.400s: open to other users: %s", dir, strerror(errno));
+		close(fd);
+		return ST_OUTPUT;
+	}
+	close(fd);
+	return ST_OK;
+}
+
+int session_dir_err(char *buf, int size, int create, char *err, int errlen)
+{
+	if (xdg_path(XDG_STATE, NULL, buf, (size_t)size) != 0) {
+		/* No shared fallback such as /tmp: another user could own it. */
+		snprintf(buf, (size_t)size, "$XDG_STATE_HOME/lathe");
+		snprintf(err, (size_t)errlen, "no home folder (HOME, XDG_STATE_HOME or the password entry) to keep sessions in");
+		return ST_OUTPUT;
+	}
+	if (check_dir(buf, err, errlen) != ST_OK)
+		return ST_OUTPUT;
+	if (create && make_dirs(buf, 0700, err, errlen) != ST_OK)
+		return ST_OUTPUT;
+	return create ? check_dir(buf, err, errlen) : ST_OK;
+}
+
 int session_dir(char *buf, int size, int create)
 {
 	char err[ERRLEN];
-	int n = 0;
-
-	if (xdg_path(XDG_STATE, NULL, buf, (size_t)size) != 0)
-		n = snprintf(buf, (size_t)size, "/tmp/lathe-%u", (unsigned)getuid());
-	if (n < 0 || n >= size)
-		return ST_OUTPUT;
-	if (create && make_dirs(buf, 0700, err, sizeof err) != ST_OK)
-		return ST_OUTPUT;
-	return ST_OK;
+	return session_dir_err(buf, size, create, err, sizeof err);
 }
 
 /* FNV-1a: a stable short name for a path. */
@@ -74,10 +116,8 @@ int session_save(const struct session *s, char *err, int errlen)
 	struct atomicfile af;
 	FILE *f;
 
-	if (session_dir(dir, sizeof dir, 1) != ST_OK) {
-		snprintf(err, (size_t)errlen, "%s: cannot create the state folder: %s", dir, strerror(errno));
+	if (session_dir_err(dir, sizeof dir, 1, err, errlen) != ST_OK)
 		return ST_OUTPUT;
-	}
 	if (session_path(s->file, path, sizeof path) != ST_OK) {
 		snprintf(err, (size_t)errlen, "%s: session path too long", dir);
 		return ST_OUTPUT;

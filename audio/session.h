@@ -17,9 +17,13 @@ struct session {
 	time_t saved_at;
 };
 
-/* The state folder, created (with parents) when create is set.  ST_OK or
- * ST_OUTPUT. */
+/* The state folder, created 0700 (with parents) when create is set.
+ * ST_OK or ST_OUTPUT: there is no home to put it in (no fallback to a
+ * shared folder), or it is a symlink or another user's folder (refused).
+ * A folder that does not exist yet is fine without create. */
 int session_dir(char *buf, int size, int create);
+/* The same with the reason in err. */
+int session_dir_err(char *buf, int size, int create, char *err, int errlen);
 /* The session file of an input (NULL or "" for the demo mix).  The input
  * is named by its real path, so ./a.wav and /x/a.wav are the same. */
 int session_path(const char *file, char *buf, int size);

@@ -9,11 +9,12 @@ printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
 "$SIGGEN" --seconds 4 music "$T/mix.wav" || exit 1
 
 # start ARGS...: the console in a fresh tmux server; its exit status
-# lands in $T/exit.  Environment from $ENVX (extra VAR=VALUE words).
+# lands in $T/exit.  $ENVX (env words: -u VAR, VAR=VALUE) replaces the
+# test's XDG_STATE_HOME.
 start() {
 	new_sock; rm -f "$T/exit"; rm -rf "$XDG_STATE_HOME"
-	tm new-session -d -x 100 -y 30 "cd '$T' && env ALSA_CONFIG_PATH='$T/asound.conf' \
-		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' ${ENVX:-} \
+	tm new-session -d -x 100 -y 30 "cd '$T' && env ${ENVX:-XDG_STATE_HOME='$XDG_STATE_HOME'} \
+		ALSA_CONFIG_PATH='$T/asound.conf' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' $*; echo \"EXIT=\$?\" >'$T/exit'; sleep 60"
 }
 # exited TENTHS: wait for the console to end; prints its status.
@@ -59,5 +60,83 @@ for how in quit HUP TERM reader-stalls; do
 	[ "$how" = reader-stalls ] && kill "$stall" 2>/dev/null
 	tm kill-server 2>/dev/null
 done
+
+# ---- the state folder: ours, or no session at all -----------------------
+# The session and the log live in $XDG_STATE_HOME/lathe, else
+# $HOME/.local/state/lathe, else the password entry's home: never a shared
+# /tmp folder.  A state folder that is a symlink, or another user's, is
+# refused: the console says so, runs, and writes nothing there.
+# state_case NAME: the console on mix.wav with $ENVX, a tweak, SIGHUP.
+state_case() {
+	start mix.wav
+	if ! wait_for '^ output +on' 300; then fail "state ($1): the console did not start"; tm capture-pane -p; return 1; fi
+	wait_for "sessions not saved" 20; tm capture-pane -p >"$T/screen"
+	tm send-keys : 'set comp.ratio 2.2' Enter
+	wait_for 'ratio +2\.2:1' 100 || fail "state ($1): the tweak does not show"
+	kill -HUP "$(pgrep -n -f "$LATHE mix.wav")"
+	st=$(exited 150)
+	[ "$st" = 129 ] || fail "state ($1): exit '${st:-still running}' after SIGHUP, want 129"
+	tm kill-server 2>/dev/null
+}
+uid=$(id -u)
+before_tmp=$(ls -d /tmp/lathe-"$uid" 2>/dev/null)
+mkdir -p "$T/home"
+ENVX="-u XDG_STATE_HOME HOME='$T/home'"
+state_case "HOME only"
+d="$T/home/.local/state/lathe"
+if ls "$d"/session-*.ini >/dev/null 2>&1 && [ "$(stat -c %a "$d")" = 700 ] \
+   && [ "$(stat -c %a "$d/lathe.log")" = 600 ]; then
+	ok "state without XDG_STATE_HOME: under \$HOME/.local/state/lathe, folder 0700, log 0600"
+else
+	fail "state without XDG_STATE_HOME: $(ls -la "$d" 2>&1)"
+fi
+# No HOME at all: the password entry's home; never /tmp/lathe-UID.
+ENVX="-u XDG_STATE_HOME -u HOME"
+state_case "no HOME"
+pwhome=$(getent passwd "$uid" | cut -d: -f6)
+if [ -z "$before_tmp" ] && [ -e "/tmp/lathe-$uid" ]; then
+	fail "no HOME: a shared /tmp/lathe-$uid was created"
+elif [ -n "$pwhome" ] && grep -lq "$T/mix.wav" "$pwhome/.local/state/lathe"/session-*.ini 2>/dev/null; then
+	ok "no HOME: the session went under the password entry's home ($pwhome), not /tmp"
+	# What this test put there goes again (the file for $T/mix.wav).
+	grep -l "$T/mix.wav" "$pwhome/.local/state/lathe"/session-*.ini 2>/dev/null | xargs rm -f
+else
+	fail "no HOME: no session under $pwhome/.local/state/lathe"
+fi
+# The state folder is a symlink (planted to catch our writes).
+mkdir -p "$T/st" "$T/elsewhere"
+ln -s "$T/elsewhere" "$T/st/lathe"
+ENVX="XDG_STATE_HOME='$T/st'"
+state_case "symlinked folder"
+if [ -z "$(ls -A "$T/elsewhere")" ] && grep -q 'sessions not saved: .*symbolic link' "$T/screen"; then
+	ok "state folder a symlink: refused, said on screen, nothing written through it"
+else
+	fail "state folder a symlink: $(ls -A "$T/elsewhere") / $(grep -i session "$T/screen")"
+fi
+rm -f "$T/st/lathe"
+# Another user's folder (as root: chown it to nobody).
+if [ "$uid" = 0 ] && id nobody >/dev/null 2>&1; then
+	mkdir -p "$T/st/lathe"; chown nobody "$T/st/lathe"; chmod 777 "$T/st/lathe"
+	state_case "another user's folder"
+	if [ -z "$(ls -A "$T/st/lathe")" ] && grep -q "sessions not saved: .*user [0-9]*'s folder" "$T/screen"; then
+		ok "state folder owned by nobody: refused, said on screen, nothing written there"
+	else
+		fail "state folder of another user: $(ls -la "$T/st/lathe") / $(grep -i session "$T/screen")"
+	fi
+	rm -rf "$T/st/lathe"
+else
+	echo "skip: another user's state folder (needs root)"
+fi
+# Our own folder, but open to everyone, and a log planted as a symlink.
+mkdir -p "$T/st/lathe"; chmod 777 "$T/st/lathe"
+printf 'victim\n' >"$T/victim"; ln -s "$T/victim" "$T/st/lathe/lathe.log"
+state_case "open folder, linked log"
+if [ "$(stat -c %a "$T/st/lathe")" = 700 ] && [ "$(cat "$T/victim")" = victim ] \
+   && ls "$T/st/lathe"/session-*.ini >/dev/null 2>&1; then
+	ok "state folder 0777 of ours: closed to 0700; a log planted as a symlink is not followed"
+else
+	fail "open folder, linked log: $(stat -c %a "$T/st/lathe") victim=$(cat "$T/victim")"
+fi
+ENVX=
 
 finish

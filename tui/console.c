@@ -363,14 +363,22 @@ static void handle_key(struct console *c, int ch)
 
 static void open_log(struct console *c)
 {
-	char dir[4096], path[4200];
+	char dir[4096], path[4200], err[ERRLEN];
+	struct stat st;
 	int fd;
 
 	c->saved_stderr = -1;
-	if (session_dir(dir, sizeof dir, 1) != ST_OK)
+	if (session_dir_err(dir, sizeof dir, 1, err, sizeof err) != ST_OK) {
+		con_status(c, 1, "sessions not saved: %s", err);
 		return;
+	}
 	snprintf(path, sizeof path, "%s/lathe.log", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	/* Never through a link, and only a file of ours. */
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd >= 0 && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0)
 		return;
 	c->log = fdopen(fd, "a");
