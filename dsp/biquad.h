@@ -4,6 +4,7 @@
  * coefficients would move the response by tenths of a dB. */
 #ifndef LATHE_BIQUAD_H
 #define LATHE_BIQUAD_H
+#include <math.h>
 
 /* H(z) = (b0 + b1 z^-1 + b2 z^-2) / (1 + a1 z^-1 + a2 z^-2) */
 struct bq {
@@ -46,6 +47,13 @@ double bq_analog_mag2(const struct bq_analog *a, double f_over_f0);
 enum bq_eq_kind { BQ_PEAK, BQ_LOW_SHELF, BQ_HIGH_SHELF };
 void bq_design_eq(struct bq *c, double rate, enum bq_eq_kind kind,
                   double f0, double gain_db, double q);
+/* To the top of the band over the whole range: one section where it
+ * follows the prototype within 0.1 dB to 20 kHz (44.1 kHz; 0.4535 fs, at
+ * most 24 kHz), else two fitted jointly.  Returns the number of sections
+ * (1 or 2); c[1] is the identity when 1.  For a designer thread or an
+ * offline render: it takes up to a few milliseconds. */
+int bq_design_eq2(struct bq c[2], double rate, enum bq_eq_kind kind,
+                  double f0, double gain_db, double q);
 /* The same in closed form, bounded time, for values in motion: matched
  * at DC, f0 and Nyquist only (tenths of a dB off near Nyquist).  c keeps
  * its old value in the rare case no stable section comes out. */
@@ -55,6 +63,19 @@ struct bq_analog bq_proto(enum bq_eq_kind kind, double gain_db, double q);
 
 /* |H(e^jw)|^2 of a section at frequency f. */
 double bq_mag2(const struct bq *c, double rate, double f);
+
+/* With phi1 = sin^2(w/2), phi0 = 1 - phi1, phi2 = 4 phi0 phi1, the squared
+ * magnitude of any second-order polynomial in z^-1 is linear in three
+ * numbers: |b(e^jw)|^2 = B0 phi0 + B1 phi1 + B2 phi2 (see eqdesign.c). */
+static inline void bq_phis(double rate, double f, double ph[3])
+{
+	double s = sin(M_PI * f / rate);
+	double p1 = s * s, p0 = 1.0 - p1;
+
+	ph[0] = p0;
+	ph[1] = p1;
+	ph[2] = 4.0 * p0 * p1;
+}
 
 /* Direct form I state of one section for L and R: the last two inputs
  * and outputs.  DF1 is the fastest double form here: the only chain of
@@ -70,7 +91,7 @@ struct bq_df1 {
 /* A cascade of n_sec sections run in place over n float frames, sample
  * by sample and both channels at once; non-finite input enters as
  * silence.  n_sec <= BQ_MAX_CASCADE. */
-#define BQ_MAX_CASCADE 5
+#define BQ_MAX_CASCADE 10
 void bq_run_cascade(const struct bq *const *c, struct bq_df1 *const *s, int n_sec,
                     float *L, float *R, int n);
 /* Flush denormal-sized state to zero and clear state that is not finite.

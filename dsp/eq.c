@@ -1,10 +1,11 @@
 /* Five-band EQ: low shelf, three bells, high shelf; each band stereo,
  * mid or side, and static or dynamic.
  *
- * Each band's static part is one double-precision section from
- * bq_design_eq, which follows the RBJ analog prototype's magnitude up to
- * the top of the audio band instead of cramping towards Nyquist like the
- * bilinear cookbook filters.  A band at 0 dB is skipped outright: the
+ * Each band's static part is one double-precision section, or two where
+ * one cannot follow (big or very wide bells, resonant high shelves near
+ * the top), from bq_design_eq2: it follows the RBJ analog prototype's
+ * magnitude within 0.1 dB up to 20 kHz instead of cramping towards
+ * Nyquist like the bilinear cookbook filters.  A band at 0 dB is skipped outright: the
  * chain's glides land exactly on 0, and what the section still held at
  * the last step (a few 1e-4 dB of boost) is some 90 dB down, so dropping
  * it is inaudible.
@@ -12,8 +13,8 @@
  * The fit takes 30 to 1000 us, far too long for the audio thread, where a
  * glide asks for a design every 32 frames.  So in the live mode
  * (eq_set_async) eq_set designs in closed form (bq_design_eq_fast, about
- * a microsecond) and posts the values to a designer thread, which fits
- * them and hands the result back; eq_process swaps it in when the band
+ * a microsecond, always one section) and posts the values to a designer
+ * thread, which fits them and hands the result back; eq_process swaps it in when the band
  * still holds those values, i.e. once the glide has landed.  Both ways go
  * through lock-free handovers, so the audio thread never waits.  Renders
  * stay synchronous: every design is the fit, the output a pure function
@@ -60,17 +61,19 @@ static const enum bq_eq_kind band_kind[BANDS] = {
 	BQ_LOW_SHELF, BQ_PEAK, BQ_PEAK, BQ_PEAK, BQ_HIGH_SHELF,
 };
 
-/* Values of a band and, coming back, their fitted section. */
+/* Values of a band and, coming back, their fitted sections. */
 struct design {
 	double f, g, q;
-	struct bq c;
+	struct bq c[2];
+	int ns;
 };
 HANDOVER(design_handover, struct design);
 
 struct band {
 	double f, g, q;  /* as last designed; g == 0: no static section */
-	struct bq c;
-	struct bq_df1 s; /* L/R lanes, or M/S while ms */
+	struct bq c[2];  /* ns sections: two where one cannot follow to the top */
+	int ns;
+	struct bq_df1 s[2]; /* L/R lanes, or M/S while ms */
 	/* async mode: values to the designer (req) and fits back (res) */
 	struct design_handover req, res;
 	struct design fit;   /* audio thread: the newest fit received */
@@ -118,7 +121,9 @@ struct eq *eq_new(double rate)
 	param_unseen(m->seen);
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
-		bq_identity(&b->c);
+		bq_identity(&b->c[0]);
+		bq_identity(&b->c[1]);
+		b->ns = 1;
 		bq_identity(&b->d);
 		b->w[0] = b->w[1] = b->wt[0] = b->wt[1] = 1.0;
 		handover_init(&b->req);
@@ -158,7 +163,7 @@ void eq_reset(struct eq *m)
 {
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
-		b->s = b->ds = df1_zero;
+		b->s[0] = b->s[1] = b->ds = df1_zero;
 		b->lev_ms = 0;
 		b->off = 0;
 		/* Mode fades end where they were going. */
@@ -169,19 +174,44 @@ void eq_reset(struct eq *m)
 	m->pos = 0;
 }
 
+/* A band takes ns new sections.  A second section coming in starts as
+ * if it had been an identity all along (its past inputs and outputs both
+ * the first section's past outputs), so only the coefficients change. */
+static void load_sections(struct band *b, const struct bq *c, int ns)
+{
+	if (ns == 2 && b->ns == 1) {
+		const struct bq_df1 *s0 = &b->s[0];
+		b->s[1] = (struct bq_df1){ { s0->y1[0], s0->y1[1] }, { s0->y2[0], s0->y2[1] },
+		                           { s0->y1[0], s0->y1[1] }, { s0->y2[0], s0->y2[1] } };
+	}
+	b->c[0] = c[0];
+	if (ns == 2)
+		b->c[1] = c[1];
+	else
+		bq_identity(&b->c[1]);
+	b->ns = ns;
+}
+
 static void set_static(struct eq *m, int i, double f, double g, double q)
 {
 	struct band *b = &m->b[i];
+	struct bq c[2];
 
-	if (g == 0)
-		b->s = df1_zero;
-	else if (!m->async)
-		bq_design_eq(&b->c, m->rate, band_kind[i], f, g, q);
-	else if (b->fit.f == f && b->fit.g == g && b->fit.q == q)
-		b->c = b->fit.c;
+	if (g == 0) {
+		b->s[0] = b->s[1] = df1_zero;
+		b->ns = 1;
+	} else if (!m->async) {
+		int ns = bq_design_eq2(c, m->rate, band_kind[i], f, g, q);
+		load_sections(b, c, ns);
+	} else if (b->fit.f == f && b->fit.g == g && b->fit.q == q)
+		load_sections(b, b->fit.c, b->fit.ns);
 	else {
-		bq_design_eq_fast(&b->c, m->rate, band_kind[i], f, g, q);
-		*handover_back(&b->req) = (struct design){ f, g, q, b->c };
+		/* The closed form (one section) for the glide; a pending fit
+		 * for these values may bring a second. */
+		c[0] = b->c[0];
+		bq_design_eq_fast(&c[0], m->rate, band_kind[i], f, g, q);
+		load_sections(b, c, 1);
+		*handover_back(&b->req) = (struct design){ f, g, q, { c[0], c[0] }, 1 };
 		handover_publish(&b->req);
 	}
 	b->f = f;
@@ -213,7 +243,8 @@ static void set_mode(struct band *b, double mode)
 	b->wt[0] = md == EQ_SIDE ? 0.0 : 1.0;
 	b->wt[1] = md == EQ_MID ? 0.0 : 1.0;
 	if (!b->ms && (b->wt[0] != 1.0 || b->wt[1] != 1.0)) {
-		to_ms(&b->s);
+		to_ms(&b->s[0]);
+		to_ms(&b->s[1]);
 		to_ms(&b->ds);
 		b->ms = 1;
 	}
@@ -231,12 +262,13 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 			continue;
 		if (!isfinite(g))
 			g = 0;
-		/* Above 0.45 fs a band has no room left for its skirt; at
-		 * 22.05 kHz that keeps a 20 kHz bell sensible (9.9 kHz). */
+		/* Above 0.454 fs a band has no room left for its skirt; at
+		 * 22.05 kHz that keeps a 20 kHz bell sensible (10 kHz), and
+		 * at 44.1 kHz the table's top (20 kHz) is reached. */
 		if (!(f >= 10.0))
 			f = 10.0;
-		if (f > 0.45 * m->rate)
-			f = 0.45 * m->rate;
+		if (f > 0.454 * m->rate)
+			f = 0.454 * m->rate;
 		if (!(q >= 0.05))
 			q = 0.05;
 		set_mode(b, v[EQB_MODE]);
@@ -255,7 +287,8 @@ double eq_mag2(const struct eq *m, double f)
 
 	for (int i = 0; i < BANDS; i++)
 		if (m->b[i].g != 0)
-			g *= bq_mag2(&m->b[i].c, m->rate, f);
+			for (int k = 0; k < m->b[i].ns; k++)
+				g *= bq_mag2(&m->b[i].c[k], m->rate, f);
 	return g;
 }
 
@@ -280,7 +313,7 @@ int eq_design_pending(struct eq *m)
 		struct design d = *handover_front(&b->req);
 		if (d.f == b->asked.f && d.g == b->asked.g && d.q == b->asked.q)
 			continue;
-		bq_design_eq(&d.c, m->rate, band_kind[i], d.f, d.g, d.q);
+		d.ns = bq_design_eq2(d.c, m->rate, band_kind[i], d.f, d.g, d.q);
 		*handover_back(&b->res) = d;
 		handover_publish(&b->res);
 		b->asked = d;
@@ -300,7 +333,7 @@ static void take_fits(struct eq *m)
 			continue;
 		b->fit = *handover_front(&b->res);
 		if (b->g != 0 && b->fit.f == b->f && b->fit.g == b->g && b->fit.q == b->q)
-			b->c = b->fit.c;
+			load_sections(b, b->fit.c, b->fit.ns);
 	}
 }
 
@@ -328,7 +361,7 @@ static inline float dyn_target(const struct band *b, float lev)
  * Each sample's value is the same whatever the chunk. */
 static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 {
-	struct bq_sec k = bq_sec_load(&b->c, &b->s), kd = bq_sec_load(&b->d, &b->ds);
+	struct bq_sec k = bq_sec_load(&b->c[0], &b->s[0]), kd = bq_sec_load(&b->d, &b->ds);
 	const int stat = b->g != 0, dyn = is_dynamic(b), ms = b->ms;
 	const float krms = m->krms, katt = b->katt, krel = b->krel;
 	float lev_ms = b->lev_ms, off = b->off;
@@ -350,12 +383,20 @@ static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 	if (ms)
 		for (int i = 0; i < n; i++)
 			x[i] = (bq_v2d){ 0.5 * (x[i][0] + x[i][1]), 0.5 * (x[i][0] - x[i][1]) };
-	if (stat) {
+	if (stat && b->ns == 2) {
+		struct bq_sec k2 = bq_sec_load(&b->c[1], &b->s[1]);
+		for (int i = 0; i < n; i++) {
+			bq_v2d v = x[i], y = bq_sec_step(&k2, bq_sec_step(&k, v));
+			x[i] = ms ? v + wa[i] * (y - v) : y;
+		}
+		bq_sec_store(&k, &b->s[0]);
+		bq_sec_store(&k2, &b->s[1]);
+	} else if (stat) {
 		for (int i = 0; i < n; i++) {
 			bq_v2d v = x[i], y = bq_sec_step(&k, v);
 			x[i] = ms ? v + wa[i] * (y - v) : y;
 		}
-		bq_sec_store(&k, &b->s);
+		bq_sec_store(&k, &b->s[0]);
 	}
 	if (dyn) {
 		for (int i = 0; i < n; i++) {
@@ -432,11 +473,13 @@ static void sanitize(struct eq *m)
 			b->off = 0;
 		if (b->ms && b->w[0] == 1.0 && b->w[1] == 1.0 && b->wt[0] == 1.0 && b->wt[1] == 1.0) {
 			/* Stereo again: the plain L/R path. */
-			to_lr(&b->s);
+			to_lr(&b->s[0]);
+			to_lr(&b->s[1]);
 			to_lr(&b->ds);
 			b->ms = 0;
 		}
-		bq_df1_sanitize(&b->s);
+		bq_df1_sanitize(&b->s[0]);
+		bq_df1_sanitize(&b->s[1]);
 		bq_df1_sanitize(&b->ds);
 		if (!isfinite(b->lev_ms) || b->lev_ms < 1e-20f)
 			b->lev_ms = 0;
@@ -447,8 +490,8 @@ static void sanitize(struct eq *m)
 
 void eq_process(struct eq *m, float *L, float *R, int n)
 {
-	const struct bq *c[BANDS];
-	struct bq_df1 *st[BANDS];
+	const struct bq *c[2 * BANDS];
+	struct bq_df1 *st[2 * BANDS];
 	int na = 0, general = 0;
 
 	if (m->async)
@@ -456,9 +499,9 @@ void eq_process(struct eq *m, float *L, float *R, int n)
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
 		general |= b->ms || is_dynamic(b);
-		if (b->g != 0) {
-			c[na] = &b->c;
-			st[na++] = &b->s;
+		for (int k = 0; b->g != 0 && k < b->ns; k++) {
+			c[na] = &b->c[k];
+			st[na++] = &b->s[k];
 		}
 	}
 	/* Chunks end at absolute multiples of CHUNK, so where the states are
