@@ -110,9 +110,62 @@ int session_path(const char *file, char *buf, int size)
 	return n < 0 || n >= size ? ST_OUTPUT : ST_OK;
 }
 
+/* Names go into the session percent-encoded (%XX for every byte that is
+ * not printable ASCII, and for % " ' ; # \\): a file name may hold a
+ * newline, quotes or ';', which an INI line cannot carry as they are.
+ * Quoted too, so an old reader sees one plain value.  A name whose
+ * encoding would pass the INI line limit is left out: the session is
+ * found by the file's hash, the name only tells a reader whose it is. */
+static void pct_encode(char *out, size_t size, const char *in)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p; p++) {
+		int plain = *p > 32 && *p < 127 && !strchr("%\"';#\\", *p);
+		if (o + (plain ? 1 : 3) >= size || o + 3 >= INI_LINE_MAX - 16) {
+			o = 0;
+			break;
+		}
+		if (plain) {
+			out[o++] = (char)*p;
+		} else {
+			out[o++] = '%';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 15];
+		}
+	}
+	out[o] = 0;
+}
+
+static int hexval(int ch)
+{
+	return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+	     : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
+}
+
+/* The inverse; a '%' not followed by two hex digits stays as it is.  A
+ * decoded NUL would end the name early: it is dropped. */
+static void pct_decode(char *out, size_t size, const char *in)
+{
+	size_t o = 0;
+
+	for (const char *p = in; *p && o + 1 < size; p++) {
+		int hi, lo;
+		if (*p == '%' && (hi = hexval(p[1])) >= 0 && (lo = hexval(p[2])) >= 0) {
+			if (hi || lo)
+				out[o++] = (char)(hi << 4 | lo);
+			p += 2;
+		} else {
+			out[o++] = *p;
+		}
+	}
+	out[o] = 0;
+}
+
 int session_save(const struct session *s, char *err, int errlen)
 {
-	char dir[4096], path[4200], canon[PATH_MAX], num[32];
+	char dir[4096], path[4200], canon[PATH_MAX], num[32], enc[3 * PATH_MAX + 1];
 	struct atomicfile af;
 	FILE *f;
 
@@ -128,15 +181,16 @@ int session_save(const struct session *s, char *err, int errlen)
 	fprintf(f, "; lathe console session, saved when the terminal went away.\n"
 		   "; The next `lathe` on the same file offers to restore it.\n"
 		   "[session]\nversion = %d\n", SESSION_VERSION);
-	/* Quoted: a path may hold ';' or '#', which would start a comment. */
-	fprintf(f, "file = \"%s\"\n", canon);
+	pct_encode(enc, sizeof enc, canon);
+	fprintf(f, "file = \"%s\"\n", enc);
 	format_double(num, sizeof num, s->position_s);
 	fprintf(f, "position = %s\n", num);
 	format_double(num, sizeof num, s->loop_a);
 	fprintf(f, "loop_a = %s\n", num);
 	format_double(num, sizeof num, s->loop_b);
 	fprintf(f, "loop_b = %s\n", num);
-	fprintf(f, "preset = \"%s\"\n", s->preset);
+	pct_encode(enc, sizeof enc, s->preset);
+	fprintf(f, "preset = \"%s\"\n", enc);
 	fprintf(f, "saved = %lld\n\n[params]\n", (long long)s->saved_at);
 	for (int i = 0; i < P_COUNT; i++) {
 		format_double(num, sizeof num, s->v[i]);
@@ -171,8 +225,8 @@ int session_load(const char *file, struct session *s, char *err, int errlen)
 	}
 	memset(s, 0, sizeof *s);
 	params_defaults(s->v);
-	snprintf(s->file, sizeof s->file, "%s", ini_get(&ini, "session", "file", ""));
-	snprintf(s->preset, sizeof s->preset, "%s", ini_get(&ini, "session", "preset", ""));
+	pct_decode(s->file, sizeof s->file, ini_get(&ini, "session", "file", ""));
+	pct_decode(s->preset, sizeof s->preset, ini_get(&ini, "session", "preset", ""));
 	if (parse_double(ini_get(&ini, "session", "position", "0"), &x) == 0 && x >= 0)
 		s->position_s = x;
 	if (parse_double(ini_get(&ini, "session", "loop_a", "0"), &x) == 0)

@@ -9,7 +9,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_NAMES = preset keymap album cli source
+FUZZ_NAMES = preset keymap album cli source session
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -I. -pthread $(FUZZ_SAN) \
 	$(shell $(PKG_CONFIG) --cflags ncursesw sndfile kissfft-float 2>/dev/null) -I$(dir $(INIPARSER_H))
@@ -22,6 +22,7 @@ FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c 
 # the whole of dsp/ and audio/ rather than a list that goes stale.
 FUZZ_SRC_cli = $(wildcard dsp/*.c audio/*.c) tui/cli.c tui/suggest.c
 FUZZ_SRC_source = audio/source.c audio/resample.c
+FUZZ_SRC_session = dsp/params.c audio/session.c audio/atomicfile.c audio/iniload.c audio/paths.c
 
 # Extra flags per harness: the command-line parser prints its refusals;
 # audio seeds are bigger than text ones.
@@ -30,6 +31,7 @@ FUZZ_RUN_preset = -max_len=4096
 FUZZ_RUN_keymap = -max_len=4096
 FUZZ_RUN_album = -max_len=4096
 FUZZ_RUN_source = -max_len=65536
+FUZZ_RUN_session = -max_len=8192
 
 # Seeds: text files written for the purpose, plus the project's own good and
 # bad files, plus small audio files of every format generated here.
@@ -38,6 +40,7 @@ FUZZ_SEEDS_keymap = tests/fuzz/seeds/keymap keymaps tests/data/keymaps/good test
 FUZZ_SEEDS_album = tests/fuzz/seeds/album tests/data/album/bad
 FUZZ_SEEDS_cli = tests/fuzz/seeds/cli
 FUZZ_SEEDS_source = $(FUZZ_BUILD)/seeds/source
+FUZZ_SEEDS_session = tests/fuzz/seeds/session
 
 FUZZ_BIN = $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
