@@ -39,6 +39,7 @@ struct engine_meters {
 	float ref_lufs;        /* the reference's integrated loudness */
 	float master_trim_db;  /* gain on the master for the match, <= 0 */
 	float ref_trim_db;     /* gain on the reference for the match, <= 0 */
+	float mbcomp_gr_db[MB_BANDS]; /* the multiband's GR per band: low, mid, high */
 };
 
 struct engine_info {

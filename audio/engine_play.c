@@ -94,6 +94,8 @@ static void publish(struct engine *e, double dt)
 		m->max_true_peak_db = to_db(p->max_tp);
 		m->comp_gr_db = cm.comp_gr_db;
 		m->limiter_gr_db = cm.limiter_gr_db;
+		for (int b = 0; b < MB_BANDS; b++)
+			m->mbcomp_gr_db[b] = cm.mbcomp_gr_db[b];
 		struct loud_readings lr;
 		loudmeter_read(e->lm, dt, &lr);
 		m->momentary_lufs = lr.momentary;

@@ -19,11 +19,10 @@ S=$(tm capture-pane -p)
 for m in input hpf eq comp imager limiter output; do
 	echo "$S" | grep -Eq "^.$m +(on|OFF) " || fail "no strip for $m"
 done
-# Since the EQ's mode and dynamic parameters and the multiband (issue
-# 14) the strips no longer fit 80x24 whole: a strip not selected shows
-# its first row and "...".  The console's layout for them is to come.
-for p in 'gain' 'slope' 'low_q' 'low_mode' 'threshold' 'release' 'bass_mono' 'lookahead' 'ceiling'; do
-	echo "$S" | grep -q -- "$p" || fail "parameter $p not on screen"
+# The strips do not fit 80x24 whole: a strip not selected shows one row
+# (the EQ its bands' gains), the selected one its rows (tui_edit.sh).
+for p in 'gain' 'slope' 'mid1 \+0\.0dB' 'high \+0\.0dB' 'threshold' 'release' 'xover_high' 'bass_mono' 'lookahead' 'ceiling'; do
+	echo "$S" | grep -Eq -- "$p" || fail "parameter $p not on screen"
 done
 for mtr in '^ L ' '^ R ' '^ M .*LUFS' '^ S .*LUFS' '^ I .*LUFS' 'LRA' 'PLR' '^cmp .*dB GR' '^lim .*dB GR' \
 	'Spotify/YT/Tidal -14' 'Apple Music +-16' 'Deezer +-15' 'GR'; do

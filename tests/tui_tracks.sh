@@ -122,7 +122,7 @@ check '1/2 a\.wav' "an album file opens its tracks"
 check ' ratio +3\.0:1 ' "track 1: the album's set, ratio 3"
 tm send-keys n
 check ' ratio +4\.0:1 ' "track 2: its own set, ratio 4"
-check 'low_gain +-1\.0dB' "track 2: its own set, eq.low_gain -1"
+check ' low -1\.0dB' "track 2: its own set, eq.low_gain -1"
 tm send-keys q
 wait_exit
 [ "$(cat "$T/exit" 2>/dev/null)" = "EXIT=0" ] && ok "album: q exits 0 (nothing edited)" || fail "album exit: $(cat "$T/exit" 2>&1)"

@@ -13,6 +13,7 @@
 #include "audio/preset.h"
 #include "audio/tags.h"
 #include "audio/status.h"
+#include "tui/platforms.h"
 
 #ifndef LATHE_VERSION
 #define LATHE_VERSION "0.1.0"
@@ -236,7 +237,7 @@ int cli_parse(struct cli *c, int argc, char **argv)
 				c->has_target = 0;
 				break;
 			}
-			if (number("--target", optarg, -60, 0, &c->target))
+			if (number("--target", optarg, TARGET_LUFS_MIN, TARGET_LUFS_MAX, &c->target))
 				return ST_USAGE;
 			c->has_target = 1;
 			c->target_stop = 0;

@@ -15,6 +15,8 @@
 	X(MODULE_PREV,      "module_prev",      "previous module") \
 	X(PARAM_NEXT,       "param_next",       "next parameter") \
 	X(PARAM_PREV,       "param_prev",       "previous parameter") \
+	X(BAND_NEXT,        "band_next",        "next band, same row") \
+	X(BAND_PREV,        "band_prev",        "previous band, same row") \
 	X(VALUE_UP,         "value_up",         "value up a step") \
 	X(VALUE_DOWN,       "value_down",       "value down a step") \
 	X(VALUE_UP_FINE,    "value_up_fine",    "value up a tenth step") \

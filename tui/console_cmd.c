@@ -44,6 +44,8 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_MODULE_PREV: move_module(c, -1); break;
 	case ACT_PARAM_NEXT: move_param(c, 1); break;
 	case ACT_PARAM_PREV: move_param(c, -1); break;
+	case ACT_BAND_NEXT: move_band(c, 1); break;
+	case ACT_BAND_PREV: move_band(c, -1); break;
 	case ACT_VALUE_UP: step_value(c, 1, 1); break;
 	case ACT_VALUE_DOWN: step_value(c, -1, 1); break;
 	case ACT_VALUE_UP_FINE: step_value(c, 1, 0.1); break;
@@ -163,9 +165,27 @@ void load_preset(struct console *c, const char *name)
 		con_status(c, 1, "%s", err);
 		return;
 	}
+	double before[P_COUNT];
+	char what[200];
+	memcpy(before, c->mo.v, sizeof before);
 	apply_params(c, v, 1);
 	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", pname);
 	memcpy(c->saved_v, v, sizeof c->saved_v);
 	changed(c);
-	con_status(c, 0, "loaded %s (%s)", pname, path);
+	/* What it changed: as many values named as an 80-column status line
+	 * holds (the log has them all); the rest is u away. */
+	char all[4096], line[300];
+	int n = describe_changes(before, c->mo.v, all, sizeof all, P_COUNT);
+	if (n)
+		logmsg(c, "load %s (%s): %s", pname, path, all);
+	for (int show = 3; n && show >= 1; show--) {
+		describe_changes(before, c->mo.v, what, sizeof what, show);
+		snprintf(line, sizeof line, "loaded %s: %d change%s: %s", pname, n, n == 1 ? "" : "s", what);
+		if (strlen(line) <= 70 || show == 1)
+			break;
+	}
+	if (n)
+		con_status(c, 0, "%s", line);
+	else
+		con_status(c, 0, "loaded %s (%s): no value changed", pname, path);
 }

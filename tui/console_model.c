@@ -224,28 +224,39 @@ void put_track_v(struct console *c, int i, const double v[P_COUNT])
 	update_track_ui(c, i);
 }
 
-/* "undo: eq.high_gain +1.5 -> +0.0 (3 more)": what changed back. */
-static void say_undo(struct console *c, int redo, const double *before, const double *after, int more)
+/* "eq.high_gain +1.5 -> +0.0, comp.ratio 2.0 -> 3.0 and 4 more values":
+ * the values that differ between before and after, at most show of them
+ * named.  Returns how many differ. */
+int describe_changes(const double *before, const double *after, char *what, int size, int show)
 {
-	char what[200] = "";
 	int n = 0;
 
+	what[0] = 0;
 	for (int i = 0; i < P_COUNT; i++) {
 		if (fabs(before[i] - after[i]) <= 1e-9)
 			continue;
-		if (n++ < 2) {
+		if (n++ < show) {
 			char a[32], b[32];
 			size_t len = strlen(what);
 			view_format_value(i, before[i], a, sizeof a);
 			view_format_value(i, after[i], b, sizeof b);
-			snprintf(what + len, sizeof what - len, "%s%s.%s %s -> %s", len ? ", " : "",
+			snprintf(what + len, (size_t)size - len, "%s%s.%s %s -> %s", len ? ", " : "",
 				 module_names[param_table[i].module], param_table[i].name, a, b);
 		}
 	}
-	if (n > 2) {
+	if (n > show) {
 		size_t len = strlen(what);
-		snprintf(what + len, sizeof what - len, " and %d more values", n - 2);
+		snprintf(what + len, (size_t)size - len, " and %d more value%s", n - show, n - show == 1 ? "" : "s");
 	}
+	return n;
+}
+
+/* "undo: eq.high_gain +1.5 -> +0.0 (3 more to undo)": what changed back. */
+static void say_undo(struct console *c, int redo, const double *before, const double *after, int more)
+{
+	char what[200];
+	int n = describe_changes(before, after, what, sizeof what, 2);
+
 	con_status(c, 0, "%s: %s (%d more to %s)", redo ? "redo" : "undo", n ? what : "no change",
 		   more, redo ? "redo" : "undo");
 }
@@ -304,6 +315,26 @@ void move_param(struct console *c, int dir)
 	if (id < 0 || id >= P_COUNT)
 		return;
 	select_param(c, id);
+}
+
+/* Across: in a grid, the same row of the next band (round the end), so
+ * eq.high_gain is H from eq.low_gain; elsewhere the next parameter of the
+ * module (the multiband's crossovers, a plain module's row), round too. */
+void move_band(struct console *c, int dir)
+{
+	struct param_grid g;
+	int id = c->mo.param, band, row, m = param_table[id].module;
+
+	if (grid_pos(id, &band, &row) == 0) {
+		param_grid(m, &g);
+		band = ((band + dir) % g.bands + g.bands) % g.bands;
+		select_param(c, g.first + band * g.size + row);
+		return;
+	}
+	int first = param_bypass(m) + 1;
+	int end = param_grid(m, &g) ? g.first : param_end(m), n = end - first;
+	if (n > 1 && id >= first && id < end)
+		select_param(c, first + ((id - first + dir) % n + n) % n);
 }
 
 void move_module(struct console *c, int dir)

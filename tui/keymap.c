@@ -120,6 +120,8 @@ static const struct { const char *key; enum command cmd; } builtin[] = {
 	{ "h", ACT_MODULE_PREV }, { "left", ACT_MODULE_PREV }, { "S-tab", ACT_MODULE_PREV },
 	{ "j", ACT_PARAM_NEXT }, { "down", ACT_PARAM_NEXT },
 	{ "k", ACT_PARAM_PREV }, { "up", ACT_PARAM_PREV },
+	{ "S-l", ACT_BAND_NEXT }, { "S-right", ACT_BAND_NEXT },
+	{ "S-h", ACT_BAND_PREV }, { "S-left", ACT_BAND_PREV },
 	{ "+", ACT_VALUE_UP }, { "equal", ACT_VALUE_UP },
 	{ "-", ACT_VALUE_DOWN },
 	{ "rbracket", ACT_VALUE_UP_FINE }, { "lbracket", ACT_VALUE_DOWN_FINE },

@@ -4,8 +4,9 @@
 #ifndef LATHE_PLATFORMS_H
 #define LATHE_PLATFORMS_H
 
-/* --target and ':target' take LUFS in this range, console and CLI alike. */
-#define TARGET_LUFS_MIN (-40.0)
+/* --target, ':target' and an album file's target take LUFS in this
+ * range, console and CLI alike. */
+#define TARGET_LUFS_MIN (-60.0)
 #define TARGET_LUFS_MAX 0.0
 
 struct platform {

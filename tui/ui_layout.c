@@ -68,6 +68,12 @@ static void layout_strips(struct view *v, int width)
 	for (int m = 0; m < MOD_COUNT; m++) {
 		int x = 0, row = 0, g = group_size(m), first = param_first(m) + 1;
 		int end = param_end(m), area = width - LABEL_W;
+		struct param_grid grid;
+		/* A grid module flows only what comes before its bands. */
+		if (param_grid(m, &grid)) {
+			end = grid.first;
+			g = 1;
+		}
 		for (int i = first; i < end; i += g) {
 			int gw = 0;
 			for (int j = i; j < i + g && j < end; j++)
@@ -94,12 +100,31 @@ static void layout_strips(struct view *v, int width)
 			v->gr_cell[m] = (struct cell){ -1, 0, 0 };
 		}
 		v->mod_rows[m] = row + 1;
+		v->prefix_end_x[m] = x;
+		if (param_grid(m, &grid)) {
+			v->grid_hdr[m] = (end > first ? row + 1 : 0) + 1;
+			v->mod_rows[m] = v->grid_hdr[m] + grid.size;
+		}
 	}
+}
+
+/* Rows the selected module gets when the others show one each and spare
+ * rows are left: all of its own while the lower panel keeps LOWER_MIN,
+ * else what leaves it that (a grid scrolls), else what there is. */
+static int select_rows(const struct view *v, int m, int spare)
+{
+	int want = v->mod_rows[m], least = param_grid(m, &(struct param_grid){ 0 }) ? v->grid_hdr[m] + 1 : 1;
+
+	if (want + LOWER_MIN <= spare)
+		return want;
+	if (spare - LOWER_MIN >= least)
+		return spare - LOWER_MIN;
+	return want < spare ? want : spare > least ? spare : least;
 }
 
 void view_relayout(struct view *v, const struct ui_model *mo)
 {
-	int full = 0, collapsed = 0, avail, wide;
+	int full = 0, collapsed = 0, avail, wide, sel_rows;
 
 	getmaxyx(stdscr, v->h, v->w);
 	v->too_small = v->w < MIN_W || v->h < MIN_H;
@@ -114,11 +139,12 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 	for (int i = 0; i < P_COUNT; i++)
 		v->valw[i] = value_width(i);
 	layout_strips(v, v->strips_w);
+	avail = v->h - 2; /* header and status lines */
+	sel_rows = select_rows(v, mo->module, avail - METER_ROWS - (MOD_COUNT - 1));
 	for (int m = 0; m < MOD_COUNT; m++) {
 		full += v->mod_rows[m];
-		collapsed += m == mo->module ? v->mod_rows[m] : 1;
+		collapsed += m == mo->module ? sel_rows : 1;
 	}
-	avail = v->h - 2; /* header and status lines */
 	v->collapsed = 0;
 	if (wide) {
 		/* Strips left, meters right, the GR history across the bottom. */
@@ -182,7 +208,7 @@ void view_relayout(struct view *v, const struct ui_model *mo)
 	}
 	for (int m = 0, y = v->strips_y; m < MOD_COUNT; m++) {
 		v->mod_y[m] = y;
-		v->shown_rows[m] = v->collapsed && m != mo->module ? 1 : v->mod_rows[m];
+		v->shown_rows[m] = !v->collapsed ? v->mod_rows[m] : m != mo->module ? 1 : sel_rows;
 		y += v->shown_rows[m];
 	}
 }

@@ -11,6 +11,7 @@
 #define MIN_H 20
 #define LABEL_W 12       /* ">limiter on " */
 #define METER_ROWS 7
+#define LOWER_MIN 2      /* rows the lower panel keeps beside a tall module */
 #define SIDE_W 30        /* loudness numbers, penalties, warnings */
 #define WIDE_W 120       /* from here on meters sit beside the strips */
 #define GR_CELL_W 14     /* " GR" + 6-cell bar + " 4.2" */
@@ -30,6 +31,8 @@ struct view {
 	struct cell cell[P_COUNT];
 	struct cell gr_cell[MOD_COUNT];  /* live GR in dynamics strips */
 	int mod_rows[MOD_COUNT], mod_y[MOD_COUNT], shown_rows[MOD_COUNT];
+	int grid_hdr[MOD_COUNT];         /* a grid module's rows above its grid */
+	int prefix_end_x[MOD_COUNT];     /* where its prefix row's cells end */
 	int collapsed;
 	int valw[P_COUNT];
 	int laid_module;                 /* selected module the layout was made for */
@@ -45,6 +48,9 @@ static inline int has_gr(int m)
 
 void draw_header(struct view *v, const struct ui_model *mo);
 void draw_strips(struct view *v, const struct ui_model *mo);
+/* ui_grid.c: a grid module's band names and rows. */
+int grid_has_prefix(int m);
+void draw_grid(struct view *v, const struct ui_model *mo, int mod);
 void draw_meters(struct view *v, const struct ui_model *mo);
 void draw_tracks(struct view *v, const struct ui_model *mo);
 void draw_status(struct view *v, const struct ui_model *mo);

@@ -32,7 +32,9 @@ static void draw_strip(struct view *v, const struct ui_model *mo, int mod)
 		put(y0, v->strips_x, R_MODULE_SEL, g->sel_left);
 	putn(y0, v->strips_x + 1, 8, sel ? R_MODULE_SEL : R_LABEL, "%s", module_names[mod]);
 	putn(y0, v->strips_x + 9, 3, byp ? R_BYPASS : R_GOOD, "%s", byp ? "OFF" : "on");
-	for (int id = param_bypass(mod) + 1; id < param_end(mod); id++) {
+	struct param_grid grid;
+	int end = param_grid(mod, &grid) ? grid.first : param_end(mod);
+	for (int id = param_bypass(mod) + 1; id < end; id++) {
 		const struct cell *c = &v->cell[id];
 		char val[32];
 		int psel = sel && id == mo->param;
@@ -57,7 +59,9 @@ static void draw_strip(struct view *v, const struct ui_model *mo, int mod)
 			     "%s ", param_table[id].unit);
 		}
 	}
-	if (v->collapsed && !sel && v->mod_rows[mod] > 1)
+	if (end != param_end(mod))
+		draw_grid(v, mo, mod);
+	else if (v->collapsed && !sel && v->mod_rows[mod] > 1)
 		putn(y0, v->strips_x + v->strips_w - 4, 4, R_DIM, " ...");
 	if (has_gr(mod) && v->gr_cell[mod].row >= 0 && v->gr_cell[mod].row < rows) {
 		const struct cell *c = &v->gr_cell[mod];

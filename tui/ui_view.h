@@ -120,6 +120,18 @@ int view_too_small(const struct view *v);
 /* Help lines for scrolling: how many there are and how many fit. */
 int view_help_rows(const struct view *v, const struct ui_model *m, int *visible);
 
+/* A module laid out as a grid (ui_format.c): bands in columns, each band
+ * size parameters from first + band * size, one per row. */
+struct param_grid {
+	int bands, first, size;
+};
+/* 1 and *g filled for a grid module, else 0. */
+int param_grid(int module, struct param_grid *g);
+/* id's band and row in its grid; -1 when it is not in one. */
+int grid_pos(int id, int *band, int *row);
+void grid_band_name(int id, char *buf, int size);    /* "mid1" */
+void grid_row_name(int id, char *buf, int size, int max); /* "dyn thr" */
+
 /* Parameter value as shown in the strips, without the unit. */
 void view_format_value(int id, double val, char *buf, int size);
 #endif

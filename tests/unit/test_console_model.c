@@ -226,6 +226,43 @@ static void typed_values(void **state)
 	free_console(c);
 }
 
+static void grid_moves(void **state)
+{
+	struct console *c = new_console(1);
+
+	(void)state;
+	for (int m = 0; m < MOD_COUNT; m++)
+		c->mod_param[m] = param_bypass(m) + 1;
+	select_param(c, P_INPUT_GAIN);
+	/* input -> hpf -> eq (low_freq), down to low_gain, round to high_gain. */
+	move_module(c, 1);
+	move_module(c, 1);
+	assert_int_equal(c->mo.param, P_EQ_LOW_FREQ);
+	move_param(c, 1);
+	assert_int_equal(c->mo.param, P_EQ_LOW_GAIN);
+	move_band(c, -1);
+	assert_int_equal(c->mo.param, P_EQ_HIGH_GAIN);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_EQ_LOW_GAIN);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_EQ_MID1_GAIN);
+	/* The multiband: the crossovers go round between themselves, a band
+	 * row across the bands. */
+	select_param(c, P_MBCOMP_XOVER_LOW);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_MBCOMP_XOVER_HIGH);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_MBCOMP_XOVER_LOW);
+	select_param(c, P_MBCOMP_MID_RATIO);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_MBCOMP_HIGH_RATIO);
+	/* A plain module: along its parameters, round, never its bypass. */
+	select_param(c, P_COMP_MIX);
+	move_band(c, 1);
+	assert_int_equal(c->mo.param, P_COMP_THRESHOLD);
+	free_console(c);
+}
+
 static void typos_get_a_suggestion(void **state)
 {
 	static const char *const words[] = { "play", "render", "analyze", "--target", "--preset", "--set",
@@ -254,6 +291,7 @@ int main(void)
 		cmocka_unit_test(meters_hold_and_warn),
 		cmocka_unit_test(coarse_steps_keep_the_grid),
 		cmocka_unit_test(typed_values),
+		cmocka_unit_test(grid_moves),
 		cmocka_unit_test(typos_get_a_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
