@@ -31,7 +31,7 @@ struct engine_meters {
 	float ab_offset_db;    /* gain applied to the dry signal in A/B */
 	float cpu;             /* audio thread's share of one core, 0..1 */
 	unsigned underruns;
-	/* The reference (engine_load_reference); added compatibly. */
+	/* The reference (engine_load_reference). */
 	int ref_on;            /* 1: the reference is heard (or faded to) */
 	float master_lufs;     /* master loudness the match uses: integrated
 				  since the settings last changed */
@@ -50,7 +50,7 @@ struct engine_info {
 	double duration_s; /* of the loaded source */
 	char source[256];  /* name of the loaded source */
 	char error[512];   /* non-empty once the device failed mid-play */
-	/* Added compatibly: the reference, "" when none is loaded. */
+	/* The reference, "" when none is loaded. */
 	char reference[256];
 	double reference_s;
 	double reference_lufs; /* NaN while reference_measuring; -inf: silent */
@@ -91,7 +91,6 @@ void engine_set_master_lufs(struct engine *e, double lufs);
  * one read through this call. */
 int engine_read_meters(struct engine *e, struct engine_meters *m);
 void engine_get_info(struct engine *e, struct engine_info *i);
-/* Added for `lathe play` and the tests (compatible additions). */
 /* The transport as the audio thread last set it (enum transport). */
 int engine_transport(struct engine *e);
 /* Stop, with a fade, once this many seconds of audio have been played
@@ -122,7 +121,7 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
  * only, never rendered), so the comparison is at equal loudness. */
 void engine_set_reference(struct engine *e, int on);
 
-/* The analysis tap (issue 12): a lock-free copy of the chain's output
+/* The analysis tap: a lock-free copy of the chain's output
  * (post) and input (pre, delayed to line up), in blocks, for spectrum and
  * stereo meters on the UI side.  Off until enabled; enabling drops what
  * waited.  A reader that falls behind loses blocks (engine_tap_lost

@@ -6,6 +6,15 @@
 #define LATHE_CHAIN_H
 #include "params.h"
 
+/* The shape of every module of the chain (hpf, eq, comp, mbcomp, imager,
+ * clip, limiter), described here once: NAME_new(rate) does all the
+ * allocation (NULL when out of memory), then NAME_set, NAME_process,
+ * NAME_reset, NAME_free.  No allocation, locks or I/O in _set or
+ * _process.  _set reads only its module's entries of the full parameter
+ * array and recomputes coefficients only when a value changed.  _process
+ * works in place and is partition independent: the same samples come
+ * out whatever the block sizes. */
+
 /* Parameter updates are applied on absolute frame positions that are
  * multiples of this, which is what makes the output independent of the
  * caller's block size. */

@@ -6,7 +6,8 @@
  * the peaks the limiter would otherwise duck the whole mix for.  Runs at
  * 8x so its harmonics above the audio band are filtered out instead of
  * folding back into it.  Like the limiter it handles its own bypass (a
- * crossfade to its delayed input), so its latency never changes. */
+ * crossfade to its delayed input), so its latency never changes.  Module
+ * shape: see chain.h. */
 struct clip;
 struct clip *clip_new(double rate);
 void clip_free(struct clip *m);

@@ -2,11 +2,8 @@
 #define LATHE_COMP_H
 #include "params.h"
 
-/* Module shape shared by every dsp/ module: all allocation in _new, no
- * allocation, locks or I/O in _set or _process.  _set reads only this
- * module's entries of the full parameter array and recomputes coefficients
- * only when a value changed.  _process works in place and is partition
- * independent: the same samples come out whatever the block sizes. */
+/* Bus compressor: RMS detector, soft knee, sidechain high-pass, makeup
+ * and dry/wet mix.  Module shape: see chain.h. */
 struct comp;
 struct comp *comp_new(double rate);
 void comp_free(struct comp *m);

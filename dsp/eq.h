@@ -2,11 +2,8 @@
 #define LATHE_EQ_H
 #include "params.h"
 
-/* Module shape shared by every dsp/ module: all allocation in _new, no
- * allocation, locks or I/O in _set or _process.  _set reads only this
- * module's entries of the full parameter array and recomputes coefficients
- * only when a value changed.  _process works in place and is partition
- * independent: the same samples come out whatever the block sizes. */
+/* Five-band EQ: low shelf, three bells, high shelf, each stereo, mid or
+ * side, each optionally dynamic.  Module shape: see chain.h. */
 struct eq;
 struct eq *eq_new(double rate);
 void eq_free(struct eq *m);

@@ -2,11 +2,8 @@
 #define LATHE_HPF_H
 #include "params.h"
 
-/* Module shape shared by every dsp/ module: all allocation in _new, no
- * allocation, locks or I/O in _set or _process.  _set reads only this
- * module's entries of the full parameter array and recomputes coefficients
- * only when a value changed.  _process works in place and is partition
- * independent: the same samples come out whatever the block sizes. */
+/* High-pass filter, 12 or 24 dB/oct, the slope switched by a crossfade.
+ * Module shape: see chain.h. */
 struct hpf;
 struct hpf *hpf_new(double rate);
 void hpf_free(struct hpf *m);

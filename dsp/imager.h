@@ -2,11 +2,8 @@
 #define LATHE_IMAGER_H
 #include "params.h"
 
-/* Module shape shared by every dsp/ module: all allocation in _new, no
- * allocation, locks or I/O in _set or _process.  _set reads only this
- * module's entries of the full parameter array and recomputes coefficients
- * only when a value changed.  _process works in place and is partition
- * independent: the same samples come out whatever the block sizes. */
+/* Stereo imager: width of the side signal, and bass mono below a
+ * crossover.  Module shape: see chain.h. */
 struct imager;
 struct imager *imager_new(double rate);
 void imager_free(struct imager *m);

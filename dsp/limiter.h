@@ -2,7 +2,7 @@
 #define LATHE_LIMITER_H
 #include "params.h"
 
-/* Lookahead true-peak limiter.  Same shape as the other modules; its bypass
+/* Lookahead true-peak limiter.  Module shape: see chain.h; its bypass
  * is handled inside (a crossfade to the delayed dry signal) because its
  * latency must not change when it is bypassed. */
 struct limiter;

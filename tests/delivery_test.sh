@@ -68,7 +68,7 @@ done
 	&& ok "input_sha256 is the input's" || fail "input_sha256 is not sha256sum's"
 expect_status 0 "verify: identical" "$LATHE" verify "$T/m.json"
 "$LATHE" render -q --bits 32f --manifest "$T/f.json" "$T/m.wav" -o "$T/f.wav"
-sleep 1  # a float WAV used to carry the time it was written
+sleep 1  # a float WAV must not carry the time it was written (PEAK chunk)
 expect_status 0 "verify a 32-bit float WAV a second later" "$LATHE" verify "$T/f.json"
 cp "$T/v.flac" "$T/v.bak"
 printf 'x' >>"$T/v.flac"

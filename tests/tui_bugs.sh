@@ -1,5 +1,5 @@
 #!/bin/sh
-# The console's bugs of issue 11, each shown fixed in a real terminal:
+# Console bugs found in use, each shown fixed in a real terminal:
 # the loop set while playing loops, help leaves nothing behind, :target
 # moves the drive once (to its result), an edit cancels a search and says
 # so, a failed :target leaves the drive as it was and says so, the track

@@ -132,9 +132,10 @@ static void test_shelves_vs_analog(void **state)
 	check_grid(48000, fh, 6, g, 4, q, 3, 4, 0.1);
 }
 
-/* The case the issue names: a high shelf at 10 kHz, +-6 dB.  The plain
- * bilinear (RBJ digital) shelf misses the analog curve by more than 0.1 dB
- * there; measuring it with the same DFT proves the check can fail. */
+/* The hard case for a bilinear design: a high shelf at 10 kHz, +-6 dB.
+ * The plain bilinear (RBJ digital) shelf misses the analog curve by more
+ * than 0.1 dB there; measuring it with the same DFT proves the check can
+ * fail. */
 static void test_high_shelf_10k_and_bilinear_fails(void **state)
 {
 	double rate = 44100, at = 0;
@@ -446,10 +447,10 @@ static void test_designer_thread(void **state)
 }
 
 /* To the top of the band: within 0.1 dB of the RBJ prototype up to
- * 20 kHz at 44.1 kHz, measured on rendered impulses, on the issue's
- * example (a 15 kHz bell, Q 2, +6 dB read +0.47 dB off at 20 kHz with
- * the fit that stopped at 0.4 fs) and on grids of musical settings
- * (test_top_of_band_whole_range covers the rest of the table). */
+ * 20 kHz at 44.1 kHz, measured on rendered impulses, on a 15 kHz bell,
+ * Q 2, +6 dB (a fit that stops at 0.4 fs reads +0.47 dB off at 20 kHz)
+ * and on grids of musical settings (test_top_of_band_whole_range covers
+ * the rest of the table). */
 static double top_dev(double rate, int band, double f, double g, double q, double *at)
 {
 	int n = response_len(rate, f, q);

@@ -168,7 +168,7 @@ static void bad_files_are_refused_with_file_line_and_key(void **state)
 }
 
 /* Windows editors save with a byte-order mark and CRLF line ends: such a
- * keymap loads like any other (it used to be refused). */
+ * keymap loads like any other, as presets and albums do. */
 static void bom_and_crlf_load(void **state)
 {
 	char path[] = "/tmp/lathe-keymap-XXXXXX", err[512] = "";
