@@ -136,18 +136,18 @@ int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
 	return 0;
 }
 
-double lufs_integrated(const struct lufs_meter *m)
+double lufs_gated(const double *e, size_t n, unsigned hop)
 {
-	double norm = 1.0 / (4.0 * m->hop), abs_gate = pow(10.0, (-70.0 + 0.691) / 10.0);
+	double norm = 1.0 / (4.0 * hop), abs_gate = pow(10.0, (-70.0 + 0.691) / 10.0);
 	double sum = 0, rel;
 	size_t cnt = 0;
 
-	if (m->n < 4)
+	if (n < 4)
 		return -INFINITY;
-	for (size_t j = 0; j + 4 <= m->n; j++) {
-		double e = (m->e[j] + m->e[j + 1] + m->e[j + 2] + m->e[j + 3]) * norm;
-		if (e >= abs_gate) {
-			sum += e;
+	for (size_t j = 0; j + 4 <= n; j++) {
+		double b = (e[j] + e[j + 1] + e[j + 2] + e[j + 3]) * norm;
+		if (b >= abs_gate) {
+			sum += b;
 			cnt++;
 		}
 	}
@@ -156,12 +156,64 @@ double lufs_integrated(const struct lufs_meter *m)
 	rel = sum / (double)cnt * 0.1; /* -10 LU */
 	sum = 0;
 	cnt = 0;
-	for (size_t j = 0; j + 4 <= m->n; j++) {
-		double e = (m->e[j] + m->e[j + 1] + m->e[j + 2] + m->e[j + 3]) * norm;
-		if (e >= abs_gate && e >= rel) {
-			sum += e;
+	for (size_t j = 0; j + 4 <= n; j++) {
+		double b = (e[j] + e[j + 1] + e[j + 2] + e[j + 3]) * norm;
+		if (b >= abs_gate && b >= rel) {
+			sum += b;
 			cnt++;
 		}
 	}
 	return cnt ? -0.691 + 10.0 * log10(sum / (double)cnt) : -INFINITY;
+}
+
+double lufs_integrated(const struct lufs_meter *m)
+{
+	return lufs_gated(m->e, m->n, m->hop);
+}
+
+unsigned lufs_hop(const struct lufs_meter *m)
+{
+	return m->hop;
+}
+
+size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_t frames,
+		     unsigned run, double *out)
+{
+	const v2d b0 = { m->b[0], m->b[0] }, b1 = { m->b[1], m->b[1] }, b2 = { m->b[2], m->b[2] },
+		  b3 = { m->b[3], m->b[3] }, b4 = { m->b[4], m->b[4] };
+	const v2d a1 = { m->a[1], m->a[1] }, a2 = { m->a[2], m->a[2] },
+		  a3 = { m->a[3], m->a[3] }, a4 = { m->a[4], m->a[4] };
+	v2d x1 = m->x[0], x2 = m->x[1], x3 = m->x[2], x4 = m->x[3];
+	v2d y1 = m->y[0], y2 = m->y[1], y3 = m->y[2], y4 = m->y[3];
+	size_t i = 0, nout = 0;
+
+	while (i < frames) {
+		size_t k = run - m->fill;
+		if (k > frames - i)
+			k = frames - i;
+		v2d acc = { 0, 0 };
+		for (size_t j = i; j < i + k; j++) {
+			v2d x0 = { L[j], R[j] };
+			v2d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
+				 - a1 * y1 - a2 * y2 - a3 * y3 - a4 * y4;
+			x4 = x3; x3 = x2; x2 = x1; x1 = x0;
+			y4 = y3; y3 = y2; y2 = y1; y1 = y0;
+			acc += y0 * y0;
+		}
+		m->acc += acc[0] + acc[1];
+		m->fill += (unsigned)k;
+		i += k;
+		if (m->fill == run) {
+			out[nout++] = m->acc;
+			m->acc = 0;
+			m->fill = 0;
+			for (int c = 0; c < 2; c++)
+				if (fabs(y1[c]) + fabs(y2[c]) + fabs(y3[c]) + fabs(y4[c]) < 1e-30 &&
+				    fabs(x1[c]) + fabs(x2[c]) + fabs(x3[c]) + fabs(x4[c]) < 1e-30)
+					x1[c] = x2[c] = x3[c] = x4[c] = y1[c] = y2[c] = y3[c] = y4[c] = 0;
+		}
+	}
+	m->x[0] = x1; m->x[1] = x2; m->x[2] = x3; m->x[3] = x4;
+	m->y[0] = y1; m->y[1] = y2; m->y[2] = y3; m->y[3] = y4;
+	return nout;
 }

@@ -14,4 +14,14 @@ void lufs_free(struct lufs_meter *m);
 int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames);
 /* Gated integrated loudness so far, LUFS; -INFINITY when silent. */
 double lufs_integrated(const struct lufs_meter *m);
+/* Frames per 100 ms block. */
+unsigned lufs_hop(const struct lufs_meter *m);
+/* The gating on n energies of 100 ms blocks of hop frames (K-weighted
+ * sums of squares, both channels): what lufs_integrated does with its own. */
+double lufs_gated(const double *e, size_t n, unsigned hop);
+/* The K-weighted energy of planar stereo in runs of run frames, for a
+ * model of the loudness (render_model.c): one sum per finished run into
+ * out (returns how many).  Use a meter for this or for lufs_add, not both. */
+size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_t frames,
+		     unsigned run, double *out);
 #endif

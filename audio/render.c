@@ -28,6 +28,7 @@ struct file_sink {
 	int bits;
 	struct dither dither;
 	int *ibuf;
+	struct lufs_meter *m; /* measuring what is written, or NULL */
 };
 
 struct meter_sink {
@@ -55,6 +56,8 @@ static int file_write(struct sink *k, const float *stereo, int n)
 {
 	struct file_sink *f = (struct file_sink *)k;
 
+	if (f->m && lufs_add(f->m, stereo, (size_t)n) != 0)
+		return -1;
 	if (f->bits == 32)
 		return sf_writef_float(f->sf, stereo, n) == n ? 0 : -1;
 	dither_run(&f->dither, stereo, f->ibuf, 2 * n);
@@ -69,26 +72,9 @@ static int meter_write(struct sink *k, const float *stereo, int n)
 
 static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
 {
-	if (!f->src && f->fd < 0) {
-		if (n > f->frames - f->pos)
-			n = f->frames - f->pos;
-		memcpy(L, f->cL + f->pos, (size_t)n * sizeof *L);
-		memcpy(R, f->cR + f->pos, (size_t)n * sizeof *R);
-		f->pos += n;
-		return n;
-	}
-	if (f->src) {
-		n = source_read(f->src, f->buf, n);
-		if (n < 0)
-			snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
-	} else {
-		n = cache_file_read(f->fd, f->buf, f->pos, n > f->frames - f->pos ? f->frames - f->pos : n);
-		if (n < 0)
-			snprintf(f->err, (size_t)f->errlen, "cannot read the search's temporary file: %s",
-				 strerror(errno));
-		else
-			f->pos += n;
-	}
+	n = source_read(f->src, f->buf, n);
+	if (n < 0)
+		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
 	for (int64_t i = 0; i < n; i++) {
 		L[i] = f->buf[2 * i];
 		R[i] = f->buf[2 * i + 1];
@@ -96,15 +82,14 @@ static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
 	return n;
 }
 
-/* Run a feed through a fresh chain (all of it, or from the limiter on for
- * the cache) into a sink, dropping the first latency frames and flushing
+/* Run a feed through a fresh chain into a sink, dropping the first latency frames and flushing
  * the lookahead with silence at the end.  Returns ST_OK, ST_INPUT (read
  * error), ST_OUTPUT (sink error) or -1 (cancelled). */
 int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
 	       const struct render_opts *o, double *max_gr, char *err, int errlen)
 {
 	int rc = ST_OK, lat, skip, tail;
-	int64_t total = f->src ? source_frames(f->src) : f->frames, done = 0;
+	int64_t total = source_frames(f->src), done = 0;
 	float *buf = malloc(BLOCK * 2 * sizeof *buf);
 	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
 	struct chain *c = chain_new(rate);
@@ -142,10 +127,7 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			memset(R, 0, (size_t)n * sizeof *R);
 			tail -= (int)n;
 		}
-		if (f->src)
-			chain_process(c, L, R, (int)n);
-		else
-			chain_process_post(c, L, R, (int)n);
+		chain_process(c, L, R, (int)n);
 		if (max_gr) {
 			struct chain_meters m;
 			chain_read_meters(c, &m);
@@ -225,7 +207,7 @@ int render_check_output(const char *in, const char *out, int bits, int *format,
 /* Render a feed into OUT through a temporary file renamed at the end. */
 int render_write(struct feed *f, int rate, const char *in, const char *out,
 			const double v[P_COUNT], const struct render_opts *o,
-			char *err, int errlen)
+			struct render_check *chk, char *err, int errlen)
 {
 	struct file_sink fs = { .base = { file_write }, .bits = 24 };
 	struct atomicfile af;
@@ -243,7 +225,8 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	fs.bits = bits;
 	dither_init(&fs.dither, bits, o ? o->dither_seed : 0);
 	fs.ibuf = malloc(BLOCK * 2 * sizeof *fs.ibuf);
-	if (!fs.ibuf) {
+	fs.m = chk ? lufs_new((unsigned)rate) : NULL;
+	if (!fs.ibuf || (chk && !fs.m)) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", out);
 		return ST_OUTPUT;
 	}
@@ -276,7 +259,7 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		goto out;
 	}
 	errno = 0;
-	rc = render_run(f, rate, v, &fs.base, o, NULL, err, errlen);
+	rc = render_run(f, rate, v, &fs.base, o, chk ? &chk->max_gr_db : NULL, err, errlen);
 	if (rc == ST_OUTPUT)
 		snprintf(err, (size_t)errlen, "%s: write failed: %s", out,
 			 so.err ? strerror(so.err) : errno ? strerror(errno) : sf_strerror(fs.sf));
@@ -290,6 +273,13 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	/* An ISRC goes into a FLAC file once it is complete (tags.h). */
 	if (rc == ST_OK && o && o->ntags && (format & SF_FORMAT_TYPEMASK) == SF_FORMAT_FLAC)
 		rc = tags_flac_finish(&af, o->tags, o->ntags, err, errlen);
+	/* A loudness search's render that missed its target is thrown
+	 * away: the search tries again, and nothing reaches OUT's name. */
+	if (rc == ST_OK && chk) {
+		chk->lufs = lufs_integrated(fs.m);
+		if (!(fabs(chk->lufs - chk->target) <= chk->tol))
+			rc = RENDER_MISSED;
+	}
 	if (rc == ST_OK)
 		rc = atomicfile_commit(&af, err, errlen);
 	else
@@ -298,6 +288,7 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
 out:
 	free(fs.ibuf);
+	lufs_free(fs.m);
 	return rc;
 }
 
@@ -323,8 +314,8 @@ int render_file(const char *in, const char *out, const double v[P_COUNT],
 	rc = render_open_input(&src, in, o, err, errlen);
 	if (rc)
 		return rc;
-	struct feed f = { .src = src, .fd = -1 };
-	rc = render_write(&f, source_rate(src), in, out, v, o, err, errlen);
+	struct feed f = { .src = src };
+	rc = render_write(&f, source_rate(src), in, out, v, o, NULL, err, errlen);
 	if (res && rc == ST_OK) {
 		res->frames = source_frames(src);
 		res->rate = source_rate(src);
@@ -366,7 +357,7 @@ int render_measure(const char *in, const double v[P_COUNT], double *lufs,
 
 	if (rc)
 		return rc;
-	struct feed f = { .src = src, .fd = -1 };
+	struct feed f = { .src = src };
 	rc = render_measure_feed(&f, source_rate(src), v, lufs, max_gr_db, o, err, errlen);
 	source_close(src);
 	return rc;

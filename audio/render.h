@@ -15,9 +15,6 @@ struct render_opts {
 	 * thread: "measuring", "searching", "writing".  May be NULL. */
 	void (*phase)(void *ctx, const char *name);
 	void *ctx;
-	/* The loudness search keeps up to this many frames in memory
-	 * (0: 4M, 32 MB), beyond that in a temporary file. */
-	int64_t cache_mem_frames;
 	atomic_int *cancel;       /* non-zero: stop, remove the temporary file */
 	/* Delivery: the output rate (0: the input's), converted before the
 	 * chain so the limiter's true-peak ceiling holds at the output rate;

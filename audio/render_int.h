@@ -15,23 +15,13 @@ struct sink {
 	int (*write)(struct sink *k, const float *stereo, int n);
 };
 
-/* Where audio comes from: a file (through the whole chain), or the output
- * of the modules before the limiter kept by the search (through the
- * limiter only), in memory (cL, cR) or in a temporary file (fd >= 0, of
- * interleaved stereo float frames). */
+/* Where audio comes from: a file, read through the whole chain. */
 struct feed {
 	struct source *src;
-	const float *cL, *cR;
-	int fd;
-	int64_t pos, frames;
 	float *buf;
 	char *err;
 	int errlen;
 };
-
-/* n frames from frame pos of a cache file into buf (interleaved); frames
- * read, or -1 with errno. */
-int64_t cache_file_read(int fd, float *buf, int64_t pos, int64_t n);
 
 /* A feed through a fresh chain into a sink, latency compensated; ST_OK,
  * ST_INPUT, ST_OUTPUT or -1 (cancelled). */
@@ -45,10 +35,19 @@ int render_open_input(struct source **src, const char *in, const struct render_o
 /* The checks a render can fail before it reads any audio. */
 int render_check_output(const char *in, const char *out, int bits, int *format,
 			char *err, int errlen);
-/* A feed rendered into OUT through a temporary file renamed at the end. */
+/* A loudness search's render (render_target.c): it measures what it
+ * writes, and keeps it only when it lands within tol of target. */
+struct render_check {
+	double target, tol;
+	double lufs, max_gr_db; /* measured */
+};
+#define RENDER_MISSED (-3)
+/* A feed rendered into OUT through a temporary file renamed at the end.
+ * With chk: RENDER_MISSED (nothing written) when the output's loudness
+ * is not within chk->tol of chk->target. */
 int render_write(struct feed *f, int rate, const char *in, const char *out,
 		 const double v[P_COUNT], const struct render_opts *o,
-		 char *err, int errlen);
+		 struct render_check *chk, char *err, int errlen);
 /* Integrated loudness of a feed through the chain. */
 int render_measure_feed(struct feed *f, int rate, const double v[P_COUNT], double *lufs,
 			double *max_gr_db, const struct render_opts *o, char *err, int errlen);

@@ -1,38 +1,42 @@
 /* The loudness search for --target: render_find_drive and
  * render_file_target.
  *
- * The modules before the limiter run once, and their output is kept (the
- * cache): every loudness measurement of the secant search, and the final
- * write, rerun only the limiter on it.  Up to CACHE_MEM_FRAMES the cache
- * is in memory; beyond that it is an unlinked temporary file (8 bytes a
- * frame: 2.5 GB for 2 hours at 44.1 kHz), so memory stays bounded at any
- * length while the search stays as fast (the kernel's page cache usually
- * holds the file, and a read costs less than rerunning the modules).  The
- * samples are the same either way, and the same as the search without a
- * cache (which remains the fallback when no temporary file can be made).
+ * One pass runs the modules before the limiter (and the clipper, which
+ * the drive does not move) over the file and builds a model of the
+ * output's loudness against the limiter's settings (render_model.h).  The
+ * drive is searched on the model, which costs milliseconds a trial
+ * instead of a limiter pass over the file.  Then the real thing: the
+ * render itself measures what it writes, and is kept when it lands within
+ * ACCEPT_LU of the target (the promise is 0.1 LU); when the model was off
+ * by more, that measurement corrects it (the model's error at that drive
+ * carried over, then secants on the measurements) and the render runs
+ * again, the missed one thrown away before it reached the output's name.
+ * render_find_drive measures in the same way without writing, so both
+ * settle on the same drive.  Memory: the model's 10 bytes per 1.4 ms
+ * (no copy of the signal is kept), so it stays bounded at any length.
  *
  * Progress: one bar across the phases, which only moves forward:
- * measuring (the pass that fills the cache), searching (each measurement
- * takes half of what is left of the search's share, since their number is
- * not known ahead), writing. */
+ * measuring (the model's pass), searching (on the model), writing (each
+ * render after a miss gets a share of what is left). */
 #include "render_int.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "fade.h"
+#include "render_model.h"
+#include "render.h"
 #include "dsp/chain.h"
+#include "dsp/clip.h"
 #include "source.h"
 #include "status.h"
 
-/* 32 MB of cache in memory, about 95 s at 44.1 kHz. */
-#define NO_CACHE (-2)
-#define CACHE_MEM_FRAMES (4LL << 20)
+/* Where a render is kept, and where the model's search stops. */
+#define ACCEPT_LU 0.05
+#define MODEL_LU 0.002
+#define MAX_RENDERS 4
 
 /* ---- one bar across the phases --------------------------------------- */
 
@@ -83,7 +87,7 @@ typedef int (*measure_fn)(void *ctx, const double v[P_COUNT], double *lufs,
  * drive dB for dB; limiting makes it fall short, so the first step is
  * taken whole and the rest by secants. */
 static int search_drive(measure_fn measure, void *ctx, const char *in,
-			double v[P_COUNT], double target, double *lufs_out,
+			double v[P_COUNT], double target, double tol, double *lufs_out,
 			double *max_gr_db, char *err, int errlen)
 {
 	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
@@ -97,12 +101,12 @@ static int search_drive(measure_fn measure, void *ctx, const char *in,
 		snprintf(err, (size_t)errlen, "%s: is silent; no drive reaches %.1f LUFS", in, target);
 		return ST_INPUT;
 	}
-	if (fabs(y0 - target) < 0.03) {
+	if (fabs(y0 - target) < tol) {
 		y1 = y0;
 		goto done;
 	}
 	x1 = x0 + (target - y0);
-	for (int it = 0; it < 12; it++) {
+	for (int it = 0; it < 30; it++) {
 		if (x1 > d->max)
 			x1 = d->max;
 		if (x1 < d->min)
@@ -111,7 +115,7 @@ static int search_drive(measure_fn measure, void *ctx, const char *in,
 		rc = measure(ctx, v, &y1, &gr, err, errlen);
 		if (rc)
 			return rc;
-		if (fabs(y1 - target) < 0.03)
+		if (fabs(y1 - target) < tol)
 			break;
 		if ((x1 == d->max && y1 < target) || (x1 == d->min && y1 > target)) {
 			snprintf(err, (size_t)errlen,
@@ -144,193 +148,94 @@ done:
 }
 
 
-/* The search without a cache: every measurement reruns the whole chain
- * from the file. */
-struct file_measure {
-	const char *in;
-	struct job *job;
-	double s0, s1; /* the search's share of the bar */
-	int iter;
-};
 
-/* Measurement k takes [1 - 2^-k, 1 - 2^-(k+1)] of the search's share. */
-static void search_step(struct job *j, double s0, double s1, int *iter)
-{
-	double a = 1 - pow(0.5, *iter), b = 1 - pow(0.5, *iter + 1);
+/* ---- the model ------------------------------------------------------- */
 
-	job_phase(j, NULL, s0 + (s1 - s0) * a, s0 + (s1 - s0) * b);
-	(*iter)++;
-}
-
-static int measure_file(void *ctx, const double v[P_COUNT], double *lufs,
-			double *gr, char *err, int errlen)
-{
-	struct file_measure *m = ctx;
-	struct source *src;
-	int rc = render_open_input(&src, m->in, m->job->o, err, errlen);
-
-	if (rc)
-		return rc;
-	search_step(m->job, m->s0, m->s1, &m->iter);
-	struct render_opts p = job_opts(m->job);
-	struct feed f = { .src = src, .fd = -1 };
-	rc = render_measure_feed(&f, source_rate(src), v, lufs, gr, &p, err, errlen);
-	source_close(src);
-	return rc;
-}
-
-/* ---- the cache ------------------------------------------------------- */
-
-struct cache {
-	float *L, *R;  /* in memory, or */
-	int fd;        /* a temporary file; -1: none */
-	int64_t frames;
+struct model {
+	struct rmodel *m;
+	struct fade fade;
 	int rate;
-	struct job *job;
-	double s0, s1;
-	int iter;
+	double offset; /* the model's error measured so far, LU */
 };
 
-int64_t cache_file_read(int fd, float *buf, int64_t pos, int64_t n)
-{
-	size_t want = (size_t)n * 2 * sizeof *buf, got = 0;
-
-	while (got < want) {
-		ssize_t r = pread(fd, (char *)buf + got, want - got,
-				  (off_t)(pos * 2 * (int64_t)sizeof *buf) + (off_t)got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return -1;
-		if (r == 0)
-			break;
-		got += (size_t)r;
-	}
-	return (int64_t)(got / (2 * sizeof *buf));
-}
-
-static int write_all(int fd, const void *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p = (const char *)p + w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* An unlinked file for the cache: beside the output when that is a
- * regular file (its disk has room for the result, and /tmp may be memory),
- * else in $TMPDIR.  -1 when none can be made. */
-static int cache_file_open(const char *out)
-{
-	char dir[4096];
-	const char *t = getenv("TMPDIR");
-	const char *slash = out ? strrchr(out, '/') : NULL;
-	struct stat st;
-
-	if (out && (stat(out, &st) != 0 || S_ISREG(st.st_mode))) {
-		if (!slash)
-			snprintf(dir, sizeof dir, ".");
-		else
-			snprintf(dir, sizeof dir, "%.*s", (int)(slash - out) > 0 ? (int)(slash - out) : 1, out);
-	} else {
-		snprintf(dir, sizeof dir, "%s", t && *t ? t : "/tmp");
-	}
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	char path[4200];
-	snprintf(path, sizeof path, "%s/.lathe-search-XXXXXX", dir);
-	fd = mkostemp(path, O_CLOEXEC);
-	if (fd >= 0)
-		unlink(path);
-	return fd;
-}
-
-static int measure_cache(void *ctx, const double v[P_COUNT], double *lufs,
+static int measure_model(void *ctx, const double v[P_COUNT], double *lufs,
 			 double *gr, char *err, int errlen)
 {
-	struct cache *k = ctx;
-	struct feed f = { .cL = k->L, .cR = k->R, .fd = k->fd, .frames = k->frames };
-
-	search_step(k->job, k->s0, k->s1, &k->iter);
-	struct render_opts p = job_opts(k->job);
-	return render_measure_feed(&f, k->rate, v, lufs, gr, &p, err, errlen);
+	struct model *k = ctx;
+	*lufs = rmodel_lufs(k->m, v, &k->fade) + k->offset;
+	*gr = 0;
+	if (isnan(*lufs)) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		return ST_INPUT;
+	}
+	return ST_OK;
 }
 
-static void cache_free(struct cache *k)
+/* Through the clipper (when it is in circuit: its output is the
+ * limiter's input), its latency dropped, into the model. */
+static int model_add(struct model *k, struct clip *cl, int *skip, float *L, float *R, int n)
 {
-	free(k->L);
-	free(k->R);
-	if (k->fd >= 0)
-		close(k->fd);
-	k->L = k->R = NULL;
-	k->fd = -1;
+	if (cl)
+		clip_process(cl, L, R, n);
+	int first = *skip < n ? *skip : n;
+	*skip -= first;
+	return rmodel_add(k->m, L + first, R + first, n - first);
 }
 
-/* The modules before the limiter over the whole file, into the cache.
- * ST_OK; ST_INPUT or -1 (cancelled) with a message; NO_CACHE when no
- * cache could be made (the caller searches without one). */
-static int cache_fill(const char *in, const char *out, const double v[P_COUNT],
-		      struct cache *k, char *err, int errlen)
+/* The modules before the limiter over the whole file, into the model. */
+static int model_fill(const char *in, const double v[P_COUNT], double target, struct job *j,
+		      struct model *k, char *err, int errlen)
 {
+	const struct render_opts *o = j->o;
 	struct source *src;
-	const struct render_opts *o = k->job->o;
 	int rc = render_open_input(&src, in, o, err, errlen);
-
 	if (rc)
 		return rc;
-	k->fd = -1;
-	k->frames = source_frames(src);
+	int64_t frames = source_frames(src), n = 0, got = 0;
 	k->rate = source_rate(src);
-	int64_t cap = o && o->cache_mem_frames ? o->cache_mem_frames : CACHE_MEM_FRAMES;
-	if (k->frames <= cap) {
-		k->L = malloc((size_t)(k->frames > 0 ? k->frames : 1) * sizeof *k->L);
-		k->R = malloc((size_t)(k->frames > 0 ? k->frames : 1) * sizeof *k->R);
-	} else {
-		k->fd = cache_file_open(out);
-	}
+	k->m = rmodel_new(k->rate, frames);
 	struct chain *c = chain_new(k->rate);
+	struct clip *cl = NULL;
 	float *buf = malloc(BLOCK * 2 * sizeof *buf);
 	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
-	if ((!k->L || !k->R) && k->fd < 0) {
-		rc = NO_CACHE;
-		goto out;
+	int skip = 0;
+	if (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5) {
+		double cv[P_COUNT];
+		for (int i = 0; i < P_COUNT; i++)
+			cv[i] = param_clamp(i, v[i]);
+		if ((cl = clip_new(k->rate))) {
+			clip_set(cl, cv);
+			clip_reset(cl);
+			skip = clip_latency(cl);
+		}
 	}
-	if (!c || !buf || !L || !R) {
+	if (!k->m || !c || !buf || !L || !R || (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5 && !cl)) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
 		rc = ST_INPUT;
 		goto out;
 	}
 	chain_set_all(c, v);
 	chain_reset(c);
-	int64_t n = 0, got = 0;
-	while (n < k->frames && (got = source_read(src, buf, BLOCK)) > 0) {
-		if (got > k->frames - n)
-			got = k->frames - n;
-		float *l = k->fd < 0 ? k->L + n : L, *r = k->fd < 0 ? k->R + n : R;
+	/* The drive moves the limiter's input to the target, less what the
+	 * output gain takes. */
+	double og = v[P_OUTPUT_BYPASS] >= 0.5 ? 0.0 : param_clamp(P_OUTPUT_GAIN, v[P_OUTPUT_GAIN]);
+	if (!isnan(target))
+		rmodel_focus(k->m, param_clamp(P_LIMITER_CEILING, v[P_LIMITER_CEILING]), target - og);
+	while (n < frames && (got = source_read(src, buf, BLOCK)) > 0) {
+		if (got > frames - n)
+			got = frames - n;
 		for (int64_t i = 0; i < got; i++) {
-			l[i] = buf[2 * i];
-			r[i] = buf[2 * i + 1];
+			L[i] = buf[2 * i];
+			R[i] = buf[2 * i + 1];
 		}
-		chain_process_pre(c, l, r, (int)got);
-		if (k->fd >= 0) {
-			for (int64_t i = 0; i < got; i++) {
-				buf[2 * i] = l[i];
-				buf[2 * i + 1] = r[i];
-			}
-			if (write_all(k->fd, buf, (size_t)got * 2 * sizeof *buf) != 0) {
-				rc = NO_CACHE; /* a full disk, say: search without it */
-				goto out;
-			}
+		chain_process_pre(c, L, R, (int)got);
+		if (model_add(k, cl, &skip, L, R, (int)got) != 0) {
+			snprintf(err, (size_t)errlen, "%s: out of memory", in);
+			rc = ST_INPUT;
+			goto out;
 		}
 		n += got;
-		job_progress(k->job, (double)n / (double)(k->frames > 0 ? k->frames : 1));
+		job_progress(j, (double)n / (double)(frames > 0 ? frames : 1));
 		if (o && o->cancel && atomic_load(o->cancel)) {
 			snprintf(err, (size_t)errlen, "%s: interrupted", in);
 			rc = -1;
@@ -340,12 +245,29 @@ static int cache_fill(const char *in, const char *out, const double v[P_COUNT],
 	if (got < 0 || source_error(src)[0]) {
 		snprintf(err, (size_t)errlen, "%s", source_error(src));
 		rc = ST_INPUT;
+		goto out;
 	}
+	/* The clipper's last frames, pushed out by silence as in a render. */
+	for (int left = cl ? clip_latency(cl) : 0; left > 0;) {
+		int m = left < BLOCK ? left : BLOCK;
+		memset(L, 0, (size_t)m * sizeof *L);
+		memset(R, 0, (size_t)m * sizeof *R);
+		if (model_add(k, cl, &skip, L, R, m) != 0) {
+			snprintf(err, (size_t)errlen, "%s: out of memory", in);
+			rc = ST_INPUT;
+			goto out;
+		}
+		left -= m;
+	}
+	rmodel_end(k->m);
 	/* A header that promised more than the file holds. */
-	k->frames = n;
+	fade_init(&k->fade, k->rate, n, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
 out:
-	if (rc)
-		cache_free(k);
+	if (rc) {
+		rmodel_free(k->m);
+		k->m = NULL;
+	}
+	clip_free(cl);
 	chain_free(c);
 	free(buf);
 	free(L);
@@ -354,29 +276,117 @@ out:
 	return rc;
 }
 
-/* The drive for target, into v: with a cache when one can be made (kept
- * in *k for the write), else by rerunning the chain.  The bar: measuring
- * [0, m], searching [m, s]. */
-static int find_drive(const char *in, const char *out, double v[P_COUNT], double target,
-		      double *lufs, double *gr, struct job *j, double m, double s,
-		      struct cache *k, char *err, int errlen)
+struct rmodel *render_model_open(const char *in, const double v[P_COUNT], double aim,
+				 const struct render_opts *o, struct fade *fade, int *status,
+				 char *err, int errlen)
 {
+	struct job j = { o, 0, 1, -1 };
+	struct model k = { 0 };
+	*status = model_fill(in, v, aim, &j, &k, err, errlen);
+	if (*status)
+		return NULL;
+	*fade = k.fade;
+	return k.m;
+}
+
+double render_model_lufs(const char *in, const double v[P_COUNT], const struct render_opts *o,
+			 char *err, int errlen)
+{
+	struct fade f;
+	int st;
+	struct rmodel *m = render_model_open(in, v, NAN, o, &f, &st, err, errlen);
+	double l = m ? rmodel_lufs(m, v, &f) : NAN;
+	rmodel_free(m);
+	return l;
+}
+
+/* ---- the renders that check the model ---------------------------------- */
+
+/* One real pass at v's drive: a render into out that is kept only when it
+ * lands within ACCEPT_LU (RENDER_MISSED otherwise), or without out a
+ * measurement. */
+static int real_pass(const char *in, const char *out, const double v[P_COUNT], double target,
+		     struct job *j, struct render_check *chk, char *err, int errlen)
+{
+	struct render_opts p = job_opts(j);
+	struct source *src;
+	int rc = render_open_input(&src, in, j->o, err, errlen);
+	if (rc)
+		return rc;
+	struct feed f = { .src = src };
+	*chk = (struct render_check){ .target = target, .tol = ACCEPT_LU };
+	if (out) {
+		rc = render_write(&f, source_rate(src), in, out, v, &p, chk, err, errlen);
+	} else {
+		rc = render_measure_feed(&f, source_rate(src), v, &chk->lufs, &chk->max_gr_db,
+					 &p, err, errlen);
+		if (rc == ST_OK && !(fabs(chk->lufs - target) <= ACCEPT_LU))
+			rc = RENDER_MISSED;
+	}
+	source_close(src);
+	return rc;
+}
+
+/* The drive for target, into v, and with out the render at it.  The bar:
+ * measuring [0, m], searching [m, s], then the real passes. */
+static int target_run(const char *in, const char *out, double v[P_COUNT], double target,
+		      double *lufs, double *gr, struct job *j, double m, double s,
+		      char *err, int errlen)
+{
+	struct model k = { 0 };
+	double xs[MAX_RENDERS], ys[MAX_RENDERS];
+	struct render_check chk = { 0 };
+	int rc;
+
 	job_phase(j, "measuring", 0, m);
-	k->job = j;
-	k->fd = -1;
-	int rc = cache_fill(in, out, v, k, err, errlen);
-	if (rc != ST_OK && rc != NO_CACHE)
+	rc = model_fill(in, v, target, j, &k, err, errlen);
+	if (rc)
 		return rc;
 	job_phase(j, "searching", m, s);
-	if (rc == NO_CACHE) {
-		struct file_measure fm = { in, j, m, s, 0 };
-		return search_drive(measure_file, &fm, in, v, target, lufs, gr, err, errlen);
+	for (int r = 0; r < MAX_RENDERS; r++) {
+		double pred;
+		if (r < 2) {
+			/* The model as it is, then corrected by its error at
+			 * the drive just measured. */
+			rc = search_drive(measure_model, &k, in, v, target, MODEL_LU, &pred, NULL,
+					  err, errlen);
+			if (rc)
+				break;
+		} else {
+			/* Secants on the measurements themselves. */
+			double sl = (ys[r - 1] - ys[r - 2]) / (xs[r - 1] - xs[r - 2]);
+			if (!isfinite(sl) || sl > 1.0)
+				sl = 1.0;
+			if (sl < 0.05)
+				sl = 0.05;
+			v[P_LIMITER_DRIVE] = param_clamp(P_LIMITER_DRIVE,
+							 xs[r - 1] + (target - ys[r - 1]) / sl);
+		}
+		job_progress(j, 1.0);
+		double lo = j->shown > s ? j->shown : s;
+		job_phase(j, r == 0 ? (out ? "writing" : "searching") : NULL, lo, lo + (1 - lo) * 0.9);
+		rc = real_pass(in, out, v, target, j, &chk, err, errlen);
+		xs[r] = v[P_LIMITER_DRIVE];
+		ys[r] = chk.lufs;
+		if (rc != RENDER_MISSED)
+			break;
+		if (r == 0)
+			k.offset = chk.lufs - rmodel_lufs(k.m, v, &k.fade);
 	}
-	k->s0 = m;
-	k->s1 = s;
-	rc = search_drive(measure_cache, k, in, v, target, lufs, gr, err, errlen);
-	if (rc)
-		cache_free(k);
+	if (rc == RENDER_MISSED) {
+		snprintf(err, (size_t)errlen, "%s: the loudness search did not settle on %.1f LUFS (%.2f)",
+			 in, target, chk.lufs);
+		rc = ST_USAGE;
+	}
+	if (rc == ST_OK) {
+		job_phase(j, NULL, 0, 1);
+		job_progress(j, 1.0);
+		if (lufs)
+			*lufs = chk.lufs;
+		if (gr)
+			*gr = chk.max_gr_db;
+	}
+	rmodel_free(k.m);
 	return rc;
 }
 
@@ -385,11 +395,7 @@ int render_find_drive(const char *in, double v[P_COUNT], double target,
 		      const struct render_opts *o, char *err, int errlen)
 {
 	struct job j = { o, 0, 0, -1 };
-	struct cache k = { .fd = -1 };
-	int rc = find_drive(in, NULL, v, target, lufs_out, max_gr_db, &j, 0.4, 1.0, &k, err, errlen);
-
-	cache_free(&k);
-	return rc;
+	return target_run(in, NULL, v, target, lufs_out, max_gr_db, &j, 0.45, 0.5, err, errlen);
 }
 
 int render_file_target(const char *in, const char *out, double v[P_COUNT],
@@ -397,25 +403,13 @@ int render_file_target(const char *in, const char *out, double v[P_COUNT],
 		       double *lufs, double *max_gr_db, char *err, int errlen)
 {
 	struct job j = { o, 0, 0, -1 };
-	struct cache k = { .fd = -1 };
 	int rc, format;
 
 	rc = render_check_output(in, out, o && o->bits ? o->bits : 24, &format, err, errlen);
 	if (rc)
 		return rc;
-	rc = find_drive(in, out, v, target, lufs, max_gr_db, &j, 0.3, 0.6, &k, err, errlen);
+	rc = target_run(in, out, v, target, lufs, max_gr_db, &j, 0.35, 0.4, err, errlen);
 	if (rc == -1)
 		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
-	if (rc)
-		return rc;
-	job_phase(&j, "writing", 0.6, 1.0);
-	struct render_opts p = job_opts(&j);
-	if (k.L || k.fd >= 0) {
-		struct feed f = { .cL = k.L, .cR = k.R, .fd = k.fd, .frames = k.frames };
-		rc = render_write(&f, k.rate, in, out, v, &p, err, errlen);
-	} else {
-		rc = render_file(in, out, v, &p, NULL, err, errlen);
-	}
-	cache_free(&k);
 	return rc;
 }
