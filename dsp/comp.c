@@ -54,6 +54,7 @@ struct comp {
 	 * shortest recursion, and exact enough for 10 Hz at 192 kHz) */
 	struct bq c;
 	struct bq_df1 z;
+	int sc_on;    /* 0: the sidechain is the input itself */
 	float ms, gr, mk, mix;
 	float krms, katt, krel, kpar;
 	float thr, ratio, knee, mk_t, mix_t;
@@ -134,7 +135,13 @@ void comp_set(struct comp *m, const double p[P_COUNT])
 		double f = p[P_COMP_SC_HPF];
 		if (f > 0.45 * m->rate)
 			f = 0.45 * m->rate;
-		bq_highpass(&m->c, m->rate, f, M_SQRT1_2);
+		/* 0 (below the table's range, so only a caller such as the
+		 * multiband can ask): no sidechain filter at all */
+		m->sc_on = f > 0;
+		if (m->sc_on)
+			bq_highpass(&m->c, m->rate, f, M_SQRT1_2);
+		else
+			bq_identity(&m->c);
 	}
 #undef CHANGED
 }
@@ -155,6 +162,7 @@ DSP_CLONES
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	struct bq_sec sc = bq_sec_load(&m->c, &m->z);
+	const int sc_on = m->sc_on;
 	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
 	const float rrms = 1.0f - krms, ratt = 1.0f - katt, rrel = 1.0f - krel;
 	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
@@ -176,17 +184,32 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			gr = flush(gr, 1e-6f);
 		}
 		float *l = L + i0, *r = R + i0;
-		/* Sidechain filters and the linked mean square. */
-		for (int i = 0; i < nb; i++) {
-			/* The sidechain never sees NaN or inf (the chain zeroes
-			 * them before us; the audio path is only scaled). */
-			float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
-			float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
-			bq_v2d y = bq_sec_step(&sc, (bq_v2d){ sl, sr });
-			bq_v2d y_2 = y * y;
-			float pw = (float)(y_2[0] > y_2[1] ? y_2[0] : y_2[1]);
-			ms = rrms * ms + krms * pw;
-			a[i] = ms;
+		/* Sidechain filters and the linked mean square.  The sidechain
+		 * never sees NaN or inf (the chain zeroes them before us; the
+		 * audio path is only scaled). */
+		if (sc_on) {
+			for (int i = 0; i < nb; i++) {
+				float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
+				float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
+				bq_v2d y = bq_sec_step(&sc, (bq_v2d){ sl, sr });
+				bq_v2d y_2 = y * y;
+				float pw = (float)(y_2[0] > y_2[1] ? y_2[0] : y_2[1]);
+				ms = rrms * ms + krms * pw;
+				a[i] = ms;
+			}
+		} else {
+			/* no filter (the multiband's bands): the powers
+			 * vectorised, only the mean square in series */
+			for (int i = 0; i < nb; i++) {
+				float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
+				float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
+				float pl = sl * sl, pr = sr * sr;
+				b[i] = pl > pr ? pl : pr;
+			}
+			for (int i = 0; i < nb; i++) {
+				ms = rrms * ms + krms * b[i];
+				a[i] = ms;
+			}
 		}
 		/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine
 		 * reads its peak, then the wanted reduction from the curve. */

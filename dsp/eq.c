@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "biquad.h"
+#include "clones.h"
 #include "fastmath.h"
 #include "handover.h"
 
@@ -359,7 +360,7 @@ static inline float dyn_target(const struct band *b, float lev)
  * detector's mean square, the gain's ballistics) run scalar, the logs,
  * the curve and the exponentials vectorised over the chunk in between.
  * Each sample's value is the same whatever the chunk. */
-static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
+static inline __attribute__((always_inline)) void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 {
 	struct bq_sec k = bq_sec_load(&b->c[0], &b->s[0]), kd = bq_sec_load(&b->d, &b->ds);
 	const int stat = b->g != 0, dyn = is_dynamic(b), ms = b->ms;
@@ -370,11 +371,17 @@ static void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
 	bq_v2d wa[CHUNK], dxa[CHUNK];
 	float fa[CHUNK];
 
-	for (int i = 0; i < n; i++) {
-		wa[i] = (bq_v2d){ w0, w1 };
-		/* Mode fades: linear, stopping on the target. */
-		w0 = w0 < wt0 ? fmin(w0 + ws, wt0) : fmax(w0 - ws, wt0);
-		w1 = w1 < wt1 ? fmin(w1 + ws, wt1) : fmax(w1 - ws, wt1);
+	if (w0 == wt0 && w1 == wt1) {
+		for (int i = 0; i < n; i++)
+			wa[i] = (bq_v2d){ w0, w1 };
+	} else {
+		for (int i = 0; i < n; i++) {
+			wa[i] = (bq_v2d){ w0, w1 };
+			/* Mode fades: linear, stopping on the target (ternaries,
+			 * not fmin/fmax: those are libm calls here). */
+			w0 = w0 < wt0 ? (w0 + ws < wt0 ? w0 + ws : wt0) : (w0 - ws > wt0 ? w0 - ws : wt0);
+			w1 = w1 < wt1 ? (w1 + ws < wt1 ? w1 + ws : wt1) : (w1 - ws > wt1 ? w1 - ws : wt1);
+		}
 	}
 	b->w[0] = w0;
 	b->w[1] = w1;
@@ -441,6 +448,7 @@ static int band_active(const struct band *b)
 }
 
 /* Any band in M/S or dynamic: every band per sample, in order. */
+DSP_CLONES
 static void run_general(struct eq *m, float *L, float *R, int n)
 {
 	bq_v2d x[CHUNK];

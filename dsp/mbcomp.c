@@ -6,7 +6,8 @@
  * all-pass at that frequency (exactly, bilinear designs included), so
  * the sum is AP(fh) AP(fl) x: flat magnitude, whatever fl and fh, with
  * nothing compressing.  The all-pass on the low band gives it the phase
- * the mid and high bands got from the fh split.  Bilinear sections are
+ * the mid and high bands got from the fh split.  split() computes the
+ * same bands from seven sections by that identity.  Bilinear sections are
  * fine here: the crossovers are at most 12 kHz and are defined by this
  * digital identity, not by an analog prototype; their design is a few
  * libm calls, cheap enough to glide. */
@@ -24,9 +25,9 @@
 struct mbcomp {
 	double rate;
 	double seen[P_COUNT];
-	struct bq lp_l, hp_l, lp_h, hp_h, ap_h;
-	/* low: lp_l lp_l ap_h; rest: hp_l hp_l; mid: lp_h lp_h; high: hp_h hp_h */
-	struct bq_df1 s_low[3], s_rest[2], s_mid[2], s_high[2];
+	struct bq hp_l, ap_l, lp_h, ap_h;
+	/* see split() */
+	struct bq_df1 s_apl, s_rest[2], s_aph_low, s_mid[2], s_aph_high;
 	struct comp *band[MB_BANDS];
 	double pb[MB_BANDS][P_COUNT]; /* each band's comp settings */
 	int solo;
@@ -52,7 +53,7 @@ struct mbcomp *mbcomp_new(double rate)
 		}
 		params_defaults(m->pb[b]);
 		m->pb[b][P_COMP_KNEE] = MBCOMP_KNEE_DB;
-		m->pb[b][P_COMP_SC_HPF] = param_table[P_COMP_SC_HPF].min;
+		m->pb[b][P_COMP_SC_HPF] = 0; /* no sidechain filter: each band is its own */
 		m->pb[b][P_COMP_MIX] = 100;
 	}
 	double p[P_COUNT];
@@ -73,10 +74,9 @@ void mbcomp_free(struct mbcomp *m)
 
 void mbcomp_reset(struct mbcomp *m)
 {
-	for (int k = 0; k < 3; k++)
-		m->s_low[k] = zero;
+	m->s_apl = m->s_aph_low = m->s_aph_high = zero;
 	for (int k = 0; k < 2; k++)
-		m->s_rest[k] = m->s_mid[k] = m->s_high[k] = zero;
+		m->s_rest[k] = m->s_mid[k] = zero;
 	for (int b = 0; b < MB_BANDS; b++)
 		comp_reset(m->band[b]);
 	m->pos = 0;
@@ -89,10 +89,9 @@ void mbcomp_set(struct mbcomp *m, const double p[P_COUNT])
 		double top = 0.45 * m->rate;
 		fl = fl >= 10.0 ? (fl < top ? fl : top) : 10.0;
 		fh = fh >= fl ? (fh < top ? fh : top) : fl;
-		bq_lowpass(&m->lp_l, m->rate, fl, M_SQRT1_2);
 		bq_highpass(&m->hp_l, m->rate, fl, M_SQRT1_2);
+		bq_allpass(&m->ap_l, m->rate, fl, M_SQRT1_2);
 		bq_lowpass(&m->lp_h, m->rate, fh, M_SQRT1_2);
-		bq_highpass(&m->hp_h, m->rate, fh, M_SQRT1_2);
 		bq_allpass(&m->ap_h, m->rate, fh, M_SQRT1_2);
 	}
 	for (int b = 0; b < MB_BANDS; b++) {
@@ -119,36 +118,51 @@ void mbcomp_read_gr(struct mbcomp *m, float gr[MB_BANDS])
 		gr[b] = comp_read_gr(m->band[b]);
 }
 
+/* Seven sections where the bands' own products would take nine: with
+ * LP^2 + HP^2 = AP at each crossover, low = AP(fh) (AP(fl) x - rest) and
+ * high = AP(fh) rest - mid, rest = HP(fl)^2 x, mid = LP(fh)^2 rest (the
+ * differences cancel at most a band's own stop-band, far above float
+ * resolution).  The sum is AP(fh) AP(fl) x by construction. */
 static void split(struct mbcomp *m, const float *L, const float *R, int n)
 {
-	const struct bq *low[3] = { &m->lp_l, &m->lp_l, &m->ap_h };
-	const struct bq *rest[2] = { &m->hp_l, &m->hp_l };
-	const struct bq *mid[2] = { &m->lp_h, &m->lp_h }, *high[2] = { &m->hp_h, &m->hp_h };
-	struct bq_df1 *sl[3] = { &m->s_low[0], &m->s_low[1], &m->s_low[2] };
-	struct bq_df1 *sr[2] = { &m->s_rest[0], &m->s_rest[1] };
-	struct bq_df1 *sm[2] = { &m->s_mid[0], &m->s_mid[1] }, *sh[2] = { &m->s_high[0], &m->s_high[1] };
+	const struct bq *apl[1] = { &m->ap_l }, *aph[1] = { &m->ap_h };
+	const struct bq *rest[2] = { &m->hp_l, &m->hp_l }, *mid[2] = { &m->lp_h, &m->lp_h };
+	struct bq_df1 *s_apl[1] = { &m->s_apl }, *s_aph_low[1] = { &m->s_aph_low };
+	struct bq_df1 *s_aph_high[1] = { &m->s_aph_high };
+	struct bq_df1 *sr[2] = { &m->s_rest[0], &m->s_rest[1] }, *sm[2] = { &m->s_mid[0], &m->s_mid[1] };
 	size_t sz = (size_t)n * sizeof *L;
+	float *ll = m->bl[0], *lr = m->br[0], *ml = m->bl[1], *mr = m->br[1];
+	float *hl = m->bl[2], *hr = m->br[2];
 
-	memcpy(m->bl[0], L, sz);
-	memcpy(m->br[0], R, sz);
-	bq_run_cascade(low, sl, 3, m->bl[0], m->br[0], n);
-	memcpy(m->bl[1], L, sz);
-	memcpy(m->br[1], R, sz);
-	bq_run_cascade(rest, sr, 2, m->bl[1], m->br[1], n);
-	memcpy(m->bl[2], m->bl[1], sz);
-	memcpy(m->br[2], m->br[1], sz);
-	bq_run_cascade(mid, sm, 2, m->bl[1], m->br[1], n);
-	bq_run_cascade(high, sh, 2, m->bl[2], m->br[2], n);
+	memcpy(ll, L, sz);
+	memcpy(lr, R, sz);
+	bq_run_cascade(apl, s_apl, 1, ll, lr, n);
+	memcpy(ml, L, sz);
+	memcpy(mr, R, sz);
+	bq_run_cascade(rest, sr, 2, ml, mr, n);
+	for (int i = 0; i < n; i++) {
+		ll[i] -= ml[i];
+		lr[i] -= mr[i];
+	}
+	bq_run_cascade(aph, s_aph_low, 1, ll, lr, n);
+	memcpy(hl, ml, sz);
+	memcpy(hr, mr, sz);
+	bq_run_cascade(mid, sm, 2, ml, mr, n);
+	bq_run_cascade(aph, s_aph_high, 1, hl, hr, n);
+	for (int i = 0; i < n; i++) {
+		hl[i] -= ml[i];
+		hr[i] -= mr[i];
+	}
 }
 
 static void sanitize(struct mbcomp *m)
 {
-	for (int k = 0; k < 3; k++)
-		bq_df1_sanitize(&m->s_low[k]);
+	bq_df1_sanitize(&m->s_apl);
+	bq_df1_sanitize(&m->s_aph_low);
+	bq_df1_sanitize(&m->s_aph_high);
 	for (int k = 0; k < 2; k++) {
 		bq_df1_sanitize(&m->s_rest[k]);
 		bq_df1_sanitize(&m->s_mid[k]);
-		bq_df1_sanitize(&m->s_high[k]);
 	}
 }
 

@@ -5,7 +5,7 @@
 /* Three-band compressor: Linkwitz-Riley crossovers at xover_low and
  * xover_high, the bus compressor (comp.c) on each band with the band's
  * threshold, ratio, attack, release and makeup (6 dB knee, no sidechain
- * filter to speak of: 10 Hz, 100 % mix).  Module shape as every dsp/
+ * filter: the band is its own, 100 % mix).  Module shape as every dsp/
  * module (see chain.h). */
 struct mbcomp;
 struct mbcomp *mbcomp_new(double rate);
