@@ -109,8 +109,10 @@ int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
 		v2d acc = { 0, 0 };
 		for (size_t j = i; j < i + k; j++) {
 			v2d x0 = { stereo[2 * j], stereo[2 * j + 1] };
+			/* The last output's term last: the recursion's
+			 * latency is then one multiply and one subtract. */
 			v2d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
-				 - a1 * y1 - a2 * y2 - a3 * y3 - a4 * y4;
+				 - a4 * y4 - a3 * y3 - a2 * y2 - a1 * y1;
 			x4 = x3; x3 = x2; x2 = x1; x1 = x0;
 			y4 = y3; y3 = y2; y2 = y1; y1 = y0;
 			acc += y0 * y0;
@@ -194,8 +196,10 @@ size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_
 		v2d acc = { 0, 0 };
 		for (size_t j = i; j < i + k; j++) {
 			v2d x0 = { L[j], R[j] };
+			/* The last output's term last: the recursion's
+			 * latency is then one multiply and one subtract. */
 			v2d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
-				 - a1 * y1 - a2 * y2 - a3 * y3 - a4 * y4;
+				 - a4 * y4 - a3 * y3 - a2 * y2 - a1 * y1;
 			x4 = x3; x3 = x2; x2 = x1; x1 = x0;
 			y4 = y3; y3 = y2; y2 = y1; y1 = y0;
 			acc += y0 * y0;

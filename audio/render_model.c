@@ -38,7 +38,7 @@
 #define HOLD_GAPMIN_MS 1.0
 #define DEPTH_MIN 1e-7
 #define DRIVE_MAX_DB 24.0
-#define FOCUS_DB 6.0
+#define FOCUS_DB 4.0
 #define ABS_GATE 1.1724653045822963e-07 /* -70 LUFS as a mean square */
 /* Input frames per detector call (plus its history). */
 #define RUN 1024
