@@ -89,6 +89,55 @@ static void test_flat_sum(void **state)
 		}
 }
 
+/* Each band soloed, nothing compressing: its magnitude is the
+ * Linkwitz-Riley product it stands for (the split computes low and high
+ * by the all-pass identity, so this is what holds it to its meaning):
+ * low |LP(fl)|^4, mid |HP(fl) LP(fh)|^4, high |HP(fl) HP(fh)|^4, within
+ * 0.01 dB wherever the band is above -60 dB, 20 Hz to 20 kHz. */
+static void test_band_shapes(void **state)
+{
+	enum { N = 16384 };
+	static float L[N], R[N];
+	static const double xo[][2] = { { 200, 3000 }, { 60, 8000 }, { 400, 12000 } };
+	double worst = 0;
+	(void)state;
+
+	for (size_t k = 0; k < sizeof xo / sizeof xo[0]; k++) {
+		struct bq lpl, hpl, lph, hph;
+		bq_lowpass(&lpl, RATE, xo[k][0], M_SQRT1_2);
+		bq_highpass(&hpl, RATE, xo[k][0], M_SQRT1_2);
+		bq_lowpass(&lph, RATE, xo[k][1], M_SQRT1_2);
+		bq_highpass(&hph, RATE, xo[k][1], M_SQRT1_2);
+		for (int b = 0; b < MB_BANDS; b++) {
+			double p[P_COUNT];
+			struct mbcomp *m = mbcomp_new(RATE);
+			assert_non_null(m);
+			base(p, xo[k][0], xo[k][1]);
+			mbcomp_set(m, p);
+			mbcomp_reset(m);
+			mbcomp_set_solo(m, b);
+			memset(L, 0, sizeof L);
+			memset(R, 0, sizeof R);
+			L[0] = R[0] = 0.25f;
+			mbcomp_process(m, L, R, N);
+			mbcomp_free(m);
+			for (double f = 20; f <= 20000; f *= 1.05) {
+				double a = b == 0 ? bq_mag2(&lpl, RATE, f)
+				         : b == 1 ? bq_mag2(&hpl, RATE, f) * bq_mag2(&lph, RATE, f)
+				                  : bq_mag2(&hpl, RATE, f) * bq_mag2(&hph, RATE, f);
+				double want = 10 * log10(a * a), got = dft_db(L, N, RATE, f) - 20 * log10(0.25);
+				if (want < -60)
+					continue;
+				if (fabs(got - want) > 0.01)
+					fail_msg("xovers %g/%g band %d at %.0f Hz: %.4f dB, LR4 %.4f dB", xo[k][0],
+					         xo[k][1], b, f, got, want);
+				worst = fmax(worst, fabs(got - want));
+			}
+		}
+	}
+	print_message("  band shapes: within %.5f dB of the LR4 products\n", worst);
+}
+
 /* Steady gain of band b soloed, for a sine of level lev at f. */
 static double band_gain(const double p[P_COUNT], int b, double lev, double f)
 {
@@ -250,6 +299,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_flat_sum),
+		cmocka_unit_test(test_band_shapes),
 		cmocka_unit_test(test_band_curves),
 		cmocka_unit_test(test_solo_and_meters),
 		cmocka_unit_test(test_blocks_and_nan),
