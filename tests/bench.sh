@@ -14,37 +14,46 @@ echo "generating ${SECONDS_AUDIO} s of 44.1 kHz stereo..."
 "$TOOLS/siggen" --seconds $SECONDS_AUDIO --level -3 music "$T/in.wav" || exit 1
 
 # run NAME CMD...: prints one line of figures, keeps wall/cpu in $T/NAME.
-# With REPEAT=N the best of N runs counts (the least disturbed by whatever
-# else the shared machine is doing); each peer gets the same treatment.
+# With REPEAT=N the best of N runs counts, for wall and cpu time each (the
+# least disturbed by whatever else the shared machine is doing); each peer
+# gets the same treatment.
 run() {
 	name=$1; shift
-	best=
+	bc=; bw=
 	for k in $(seq "${REPEAT:-1}"); do
 		"$TOOLS/runstat" "$@" >"$T/$name.out" 2>"$T/$name.err.$k"
 		l=$(grep '^runstat' "$T/$name.err.$k" | tail -1)
 		c=$(echo "$l" | sed 's/.*cpu=\([^ ]*\).*/\1/')
-		if [ -z "$best" ] || awk -v a="$c" -v b="$best" 'BEGIN { exit !(a < b) }'; then
-			best=$c; cp "$T/$name.err.$k" "$T/$name.err"
+		w=$(echo "$l" | sed 's/.*wall=\([^ ]*\).*/\1/')
+		if [ -z "$bc" ] || awk -v a="$c" -v b="$bc" 'BEGIN { exit !(a < b) }'; then
+			bc=$c; cp "$T/$name.err.$k" "$T/$name.err"
+		fi
+		if [ -z "$bw" ] || awk -v a="$w" -v b="$bw" 'BEGIN { exit !(a < b) }'; then
+			bw=$w
 		fi
 	done
 	line=$(grep '^runstat' "$T/$name.err" | tail -1)
-	wall=$(echo "$line" | sed 's/.*wall=\([^ ]*\).*/\1/')
-	cpu=$(echo "$line" | sed 's/.*cpu=\([^ ]*\).*/\1/')
 	rss=$(echo "$line" | sed 's/.*maxrss_kb=\([^ ]*\).*/\1/')
 	st=$(echo "$line" | sed 's/.*status=\([^ ]*\).*/\1/')
-	echo "$wall $cpu" >"$T/$name"
-	awk -v n="$name" -v w="$wall" -v c="$cpu" -v r="$rss" -v s="$st" -v a=$SECONDS_AUDIO \
-		'BEGIN { printf "%-22s %7.2f s wall %7.2f s cpu %6.0fx real time %7.1f MB peak  (exit %s)\n", n, w, c, a / c, r / 1024, s }'
+	echo "$bw $bc" >"$T/$name"
+	awk -v n="$name" -v w="$bw" -v c="$bc" -v r="$rss" -v s="$st" -v a=$SECONDS_AUDIO -v k="${REPEAT:-1}" \
+		'BEGIN { printf "%-22s %7.2f s wall %7.2f s cpu %6.0fx real time %7.1f MB peak  (best of %d, exit %s)\n", n, w, c, a / c, r / 1024, k, s }'
 	[ "$st" = 0 ] || { echo "  $name failed:"; tail -3 "$T/$name.err"; }
 }
+# ratio A B TEXT [GOAL]: how many times faster A is than its peer B, in cpu
+# and in wall time.
 ratio() {
-	awk -v a="$(cut -d' ' -f2 "$T/$1" 2>/dev/null)" -v b="$(cut -d' ' -f2 "$T/$2" 2>/dev/null)" -v t="$3" \
-		'BEGIN { if (a > 0 && b > 0) printf "  %s: lathe is %.1fx faster (cpu time)\n", t, b / a }'
+	awk -v a="$(cat "$T/$1" 2>/dev/null)" -v b="$(cat "$T/$2" 2>/dev/null)" -v t="$3" -v g="$4" \
+		'BEGIN { split(a, x, " "); split(b, y, " ")
+		         if (x[2] > 0 && y[2] > 0)
+		                 printf "  %s: lathe is %.1fx faster in cpu time, %.1fx in wall time%s\n",
+		                        t, y[2] / x[2], y[1] / x[1], g != "" ? " (goal: " g "x)" : "" }'
 }
-# times A B TEXT: how many times B's cpu time A's is (for "at most 3x").
+# slower A B TEXT: how many times B's time A's is (for "at most 3x").
 slower() {
-	awk -v a="$(cut -d' ' -f2 "$T/$1" 2>/dev/null)" -v b="$(cut -d' ' -f2 "$T/$2" 2>/dev/null)" -v t="$3" \
-		'BEGIN { if (a > 0 && b > 0) printf "  %s: %.2fx (cpu time)\n", t, a / b }'
+	awk -v a="$(cat "$T/$1" 2>/dev/null)" -v b="$(cat "$T/$2" 2>/dev/null)" -v t="$3" \
+		'BEGIN { split(a, x, " "); split(b, y, " ")
+		         if (x[2] > 0 && y[2] > 0) printf "  %s: %.2fx in cpu time, %.2fx in wall time\n", t, x[2] / y[2], x[1] / y[1] }'
 }
 
 SETS="--set hpf.freq=25 --set eq.mid2_gain=2 --set eq.high_gain=1.5 --set comp.threshold=-18 --set comp.ratio=2 --set limiter.drive=4"
@@ -53,12 +62,10 @@ if command -v ffmpeg >/dev/null; then
 	run ffmpeg_chain ffmpeg -nostdin -v error -y -filter_threads 1 -i "$T/in.wav" \
 		-af "highpass=f=25,equalizer=f=1000:t=q:w=0.7:g=2,acompressor=threshold=-18dB:ratio=2,alimiter=limit=0.89" \
 		-c:a pcm_s24le "$T/ffmpeg.wav"
-	ratio lathe_chain ffmpeg_chain "full chain vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)"
+	ratio lathe_chain ffmpeg_chain "full chain vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)" 3
 else
 	echo "  (ffmpeg not installed: no peer figures; apt-get install ffmpeg)"
 fi
-REPEAT=1
-
 run lathe_plain "$LATHE" render -q "$T/in.wav" -o "$T/lathe-plain.wav"
 run lathe_target "$LATHE" render -q --target -14 "$T/in.wav" -o "$T/lathe-14.wav"
 slower lathe_target lathe_plain "--target -14 against a plain render of the same file (goal: at most 3x)"
@@ -72,13 +79,15 @@ get() { sed -n "s/.*\"\$1\" : \"\\([^\"]*\\)\".*/\\1/p" "$T/ln1.txt"; }
 ffmpeg -nostdin -v error -y -filter_threads 1 -i "$T/in.wav" -af "loudnorm=I=-14:TP=-1:LRA=20:measured_I=\$(get input_i):measured_TP=\$(get input_tp):measured_LRA=\$(get input_lra):measured_thresh=\$(get input_thresh):offset=\$(get target_offset):linear=true" -ar 44100 -c:a pcm_s24le "$T/loudnorm.wav"
 LN
 	run ffmpeg_loudnorm sh "$T/loudnorm.sh"
-	ratio lathe_target ffmpeg_loudnorm "--target -14 vs ffmpeg two-pass loudnorm"
+	REPEAT=1
+	ratio lathe_target ffmpeg_loudnorm "--target -14 vs ffmpeg two-pass loudnorm" 20
 	for f in lathe-14 loudnorm; do
 		[ -f "$T/$f.wav" ] && "$LATHE" analyze --json "$T/$f.wav" |
 			sed 's/.*"integrated_lufs": \([^,]*\).*"true_peak_dbtp": \([^,]*\).*/  '"$f"': \1 LUFS integrated, \2 dBTP true peak/'
 	done
 fi
 
+REPEAT=1
 # --- engine: --target at length.  Peak memory must not grow with the
 # file (goal: under 64 MB at any length), nor the time beyond 3x a plain
 # render.  25 minutes by default; BENCH_LONG=1 adds 2 hours (1.3 GB of
