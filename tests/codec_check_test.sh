@@ -6,7 +6,7 @@
 # keeps the decode under the ceiling; analyze --check / --junit gate a
 # catalogue with exit 6.
 . "$(dirname "$0")/lib.sh"
-command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg missing (make deps-test)"; exit 0; }
+command -v ffmpeg >/dev/null || { echo "SKIP: ffmpeg missing (make deps-test)"; exit 77; }
 
 # 48 kHz, so that neither side resamples for Opus: the encoders are compared.
 "$SIGGEN" --rate 48000 --seconds 8 music "$T/m.wav" || exit 1
