@@ -87,4 +87,30 @@ tm send-keys : 'q!' Enter
 n=100
 while [ ! -f "$T/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
 grep -q 'EXIT=0' "$T/exit" 2>/dev/null && ok "the console quits with 0" || fail "exit: $(cat "$T/exit" 2>&1)"
+
+# A search long enough to watch names its phases as it goes.
+ffmpeg -v error -f lavfi -i "anoisesrc=d=240:a=0.2:seed=7" -ac 2 -ar 44100 "$T/noise.wav" ||
+	fail "ffmpeg could not make the noise"
+new_sock
+tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' --target -14 '$T/noise.wav'; sleep 30"
+check 'target -14\.0 LUFS: measuring +[0-9]+%' "the target search says it is measuring" 300
+check 'target -14\.0 LUFS: searching +[0-9]+%' "then searching" 600
+tm kill-server
+
+# The platform monitor says how far it turns a loud master down: the
+# whole master's I less -14.
+new_sock
+tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
+	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' --set limiter.drive=10; sleep 30"
+check '^ I .* -[0-9.]+ LUFS +' "the master's I is measured" 300
+wait_for '^ I .* -[0-9.]+ LUFS ~' 1 && sleep 3
+I=$(tm capture-pane -p | sed -n 's/^ I .* \(-[0-9.]*\) LUFS.*/\1/p')
+want=$(awk -v i="$I" 'BEGIN { printf "%.1f", i + 14 }')
+tm send-keys 7
+check "platform monitor: -$want dB, as at -14 LUFS" "7: the platform monitor says it turns I $I down $want dB"
+check "mon:platform -$want""dB" "and the status line keeps the figure"
+tm kill-server
 finish

@@ -166,7 +166,12 @@ void set_monitor(struct console *c, int mon)
 		engine_set_platform_target(c->e, c->mo.platform_target);
 	engine_set_monitor(c->e, (enum monitor)mon);
 	c->pending |= VP_STATUS;
-	con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
+	double I = c->mo.master.valid ? c->mo.master.I : NAN;
+	if (mon == MON_PLATFORM && isfinite(I))
+		con_status(c, 0, "platform monitor: %.1f dB, as at %.0f LUFS", /* fits beside the right part */
+			   I > c->mo.platform_target ? c->mo.platform_target - I : 0.0, c->mo.platform_target);
+	else
+		con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
 }
 
 /* ---- tracks and the reference ---------------------------------------- */

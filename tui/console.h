@@ -93,6 +93,7 @@ struct con_job {
 	int target_todo;              /* tracks still to search after this one, in order */
 	unsigned gen;                 /* of the track's settings when it started */
 	atomic_int done, permille, cancel;
+	_Atomic(const char *) phase;  /* the search's phase now; NULL: not begun */
 	int status;
 	char in[4200], out[4096], err[ERRLEN];
 	double v[P_COUNT], target, lufs, gr;

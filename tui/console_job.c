@@ -23,6 +23,14 @@ static void job_progress(void *ctx, double f)
 	atomic_store_explicit(&c->job.permille, (int)(f * 1000), memory_order_relaxed);
 }
 
+/* Job thread: the search's phase ("measuring", "searching", "writing");
+ * the names are static strings, so the pointer is all that crosses. */
+static void job_phase(void *ctx, const char *name)
+{
+	struct console *c = ctx;
+	atomic_store_explicit(&c->job.phase, name, memory_order_release);
+}
+
 /* The demo mix has no file; write it once for the offline paths. */
 int con_demo_file(char *path, size_t size, char *err, int errlen)
 {
@@ -43,7 +51,7 @@ static void *job_main(void *arg)
 {
 	struct console *c = arg;
 	struct render_opts o = { .bits = c->cli->bits ? c->cli->bits : 24,
-				 .progress = job_progress, .ctx = c,
+				 .progress = job_progress, .phase = job_phase, .ctx = c,
 				 .cancel = &c->job.cancel };
 	int st = ST_OK;
 
@@ -91,6 +99,7 @@ int start_job_track(struct console *c, int kind, const char *out, double target,
 	c->job.err[0] = 0;
 	atomic_store(&c->job.done, 0);
 	atomic_store(&c->job.permille, 0);
+	atomic_store(&c->job.phase, NULL);
 	atomic_store(&c->job.cancel, 0);
 	if (pthread_create(&c->job.thread, NULL, job_main, c) != 0) {
 		c->job.kind = JOB_NONE;
@@ -111,13 +120,16 @@ void poll_job(struct console *c)
 		atomic_store(&c->job.cancel, 1);   /* the engineer's edit wins */
 	if (!atomic_load_explicit(&c->job.done, memory_order_acquire)) {
 		int pm = atomic_load_explicit(&c->job.permille, memory_order_relaxed);
+		const char *phase = atomic_load_explicit(&c->job.phase, memory_order_acquire);
+		if (!phase)
+			phase = "measuring";
 		if (c->job.kind == JOB_RENDER)
 			snprintf(buf, sizeof buf, "rendering %.120s  %3d%%", c->job.out, pm / 10);
 		else if (c->ntracks > 1)
-			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring track %d %3d%%",
-				 c->job.target, c->job.track + 1, pm / 10);
+			snprintf(buf, sizeof buf, "target %.1f LUFS: %s track %d %3d%%",
+				 c->job.target, phase, c->job.track + 1, pm / 10);
 		else
-			snprintf(buf, sizeof buf, "target %.1f LUFS: measuring %3d%%", c->job.target, pm / 10);
+			snprintf(buf, sizeof buf, "target %.1f LUFS: %s %3d%%", c->job.target, phase, pm / 10);
 		if (strcmp(buf, c->mo.job) != 0) {
 			snprintf(c->mo.job, sizeof c->mo.job, "%s", buf);
 			c->pending |= VP_STATUS;

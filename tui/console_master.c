@@ -103,7 +103,7 @@ void master_show(struct console *c)
 	update_album(c);
 	if (c->e)
 		engine_set_master_lufs(c->e, mm->valid && isfinite(mm->I) ? mm->I : NAN);
-	c->pending |= VP_METERS | VP_TRACKS;
+	c->pending |= VP_METERS | VP_TRACKS | VP_STATUS;
 }
 
 static void finish(struct console *c)

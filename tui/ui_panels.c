@@ -250,9 +250,21 @@ void draw_status(struct view *v, const struct ui_model *mo)
 	char right[160];
 	int rw;
 
-	snprintf(right, sizeof right, " %s%s%s%s%s %s%s",
-		 mo->monitor != MON_STEREO ? "mon:" : "",
-		 mo->monitor != MON_STEREO ? monitor_names[mo->monitor] : "",
+	char mon[48] = "";
+	if (mo->monitor == MON_PLATFORM) {
+		/* What the platform monitor takes off: the turn-down of the
+		 * whole master (the figure the engine uses), once measured. */
+		double I = mo->master.valid ? mo->master.I : NAN;
+		if (isfinite(I))
+			snprintf(mon, sizeof mon, "mon:platform %.1fdB", I > mo->platform_target ?
+				 mo->platform_target - I : 0.0);
+		else
+			snprintf(mon, sizeof mon, "mon:platform ~");
+	} else if (mo->monitor != MON_STEREO) {
+		snprintf(mon, sizeof mon, "mon:%s", monitor_names[mo->monitor]);
+	}
+	snprintf(right, sizeof right, " %s%s%s%s %s%s",
+		 mon,
 		 mo->ab ? "  A/B:DRY" : "", mo->ref_on ? "  REF" : "",
 		 mo->monitor != MON_STEREO || mo->ab || mo->ref_on ? " " : "",
 		 mo->preset[0] ? mo->preset : "no preset", mo->dirty ? "*" : "");
