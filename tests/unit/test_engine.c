@@ -48,28 +48,13 @@ static double now_s(void)
 static int setup_alsa(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/lathe-engine-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(raw_path, sizeof raw_path, "%s/out.raw", dir);
-	snprintf(conf_path, sizeof conf_path, "%s/asound.conf", dir);
-	FILE *f = fopen(conf_path, "w");
-	if (!f)
-		return -1;
-	/* No `default` here: opening it fails, which is the no-card case. */
-	fprintf(f, "pcm.tap {\n\ttype file\n\tslave.pcm { type null }\n"
-		   "\tfile \"%s\"\n\tformat \"raw\"\n}\n", raw_path);
-	fclose(f);
-	setenv("ALSA_CONFIG_PATH", conf_path, 1);
-	return 0;
+	return tap_pcm_setup("engine", dir, raw_path, conf_path);
 }
 
 static int teardown_alsa(void **state)
 {
 	(void)state;
-	unlink(raw_path);
-	unlink(conf_path);
-	rmdir(dir);
+	tap_pcm_teardown(dir, raw_path, conf_path);
 	return 0;
 }
 

@@ -2,15 +2,18 @@
  * generators, the block-size scaffolding (a module run in blocks of any
  * size, settings changed at the same frames whatever the size, compared
  * sample for sample against one reference), and the bad-input scaffolding
- * (NaN and infinity must come out as if they had been silence).
+ * (NaN and infinity must come out as if they had been silence), and a
+ * real ALSA PCM that writes what it is given to a file.
  * Include after <cmocka.h>.  Everything is static inline: each test is
  * one file, and a test that uses only part of this gets no warning. */
 #ifndef LATHE_TEST_HELPERS_H
 #define LATHE_TEST_HELPERS_H
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* Power of h[0..n) at frequency f, dB (20 log10 of the magnitude).  The
  * phasor turns by multiplication, renormalised every 1024 steps, so it
@@ -152,5 +155,36 @@ static inline void assert_bad_as_silence(void (*process)(void *m, float *L, floa
 	assert_memory_equal(R, R2, bytes);
 	free(L2);
 	free(R2);
+}
+
+/* A fresh folder /tmp/lathe-NAME-XXXXXX holding an ALSA configuration
+ * with one PCM, "tap": the file plugin in front of a null device, writing
+ * the raw frames it plays to out.raw, so a test reads back exactly what
+ * the engine played.  It has no "default", so opening that fails: the
+ * no-card case.  ALSA_CONFIG_PATH points at it.  dir, raw and conf get
+ * the folder's, the raw file's and the configuration's paths.  0 on
+ * success. */
+static inline int tap_pcm_setup(const char *name, char dir[64], char raw[128], char conf[128])
+{
+	snprintf(dir, 64, "/tmp/lathe-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(raw, 128, "%s/out.raw", dir);
+	snprintf(conf, 128, "%s/asound.conf", dir);
+	FILE *f = fopen(conf, "w");
+	if (!f)
+		return -1;
+	fprintf(f, "pcm.tap {\n\ttype file\n\tslave.pcm { type null }\n"
+		   "\tfile \"%s\"\n\tformat \"raw\"\n}\n", raw);
+	if (fclose(f) != 0)
+		return -1;
+	return setenv("ALSA_CONFIG_PATH", conf, 1);
+}
+
+static inline void tap_pcm_teardown(const char *dir, const char *raw, const char *conf)
+{
+	unlink(raw);
+	unlink(conf);
+	rmdir(dir);
 }
 #endif

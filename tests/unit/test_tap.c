@@ -20,6 +20,7 @@
 #include "dsp/chain.h"
 #include "dsp/params.h"
 #include "dsp/stereo.h"
+#include "test_helpers.h"
 
 #define RATE 48000
 static char dir[64], raw_path[128], conf_path[128];
@@ -27,27 +28,13 @@ static char dir[64], raw_path[128], conf_path[128];
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/lathe-tap-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(raw_path, sizeof raw_path, "%s/out.raw", dir);
-	snprintf(conf_path, sizeof conf_path, "%s/asound.conf", dir);
-	FILE *f = fopen(conf_path, "w");
-	if (!f)
-		return -1;
-	fprintf(f, "pcm.tap {\n\ttype file\n\tslave.pcm { type null }\n"
-		   "\tfile \"%s\"\n\tformat \"raw\"\n}\n", raw_path);
-	fclose(f);
-	setenv("ALSA_CONFIG_PATH", conf_path, 1);
-	return 0;
+	return tap_pcm_setup("tap", dir, raw_path, conf_path);
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	unlink(raw_path);
-	unlink(conf_path);
-	rmdir(dir);
+	tap_pcm_teardown(dir, raw_path, conf_path);
 	return 0;
 }
 
