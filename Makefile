@@ -19,8 +19,9 @@ DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
             libebur128-dev libiniparser-dev libsoxr-dev libkissfft-dev libflac-dev
 # The tests drive the console in tmux, check true peak with ffmpeg too and
 # run a render under valgrind; cuetools and shntool read and split the
-# album's CUE sheet; groff and man render the manual page.
-DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync cuetools shntool flac groff-base man-db
+# album's CUE sheet (sox builds the expected album); groff and man render
+# the manual page.
+DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync cuetools shntool flac sox groff-base man-db
 # make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
 # runs side by side with lathe's.  Neither the build nor make test need them.
 DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2

@@ -10,6 +10,8 @@
 #include <strings.h>
 #include <sys/stat.h>
 
+#include "cue.h"
+#include "fade.h"
 #include "iniload.h"
 #include "preset.h"
 #include "source.h"
@@ -19,9 +21,12 @@
 
 static const char *const album_keys[] = {
 	"name", "version", "target", "ceiling", "mode", "output", "format", "bits",
-	"preset", "set",
+	"preset", "set", "artist", "date", "comment", "continuous",
 };
-static const char *const track_keys[] = { "file", "preset", "set", "output" };
+static const char *const track_keys[] = {
+	"file", "preset", "set", "output", "title", "artist", "isrc", "comment",
+	"gap", "fade_in", "fade_out",
+};
 #define N_ALBUM_KEYS (int)(sizeof album_keys / sizeof album_keys[0])
 #define N_TRACK_KEYS (int)(sizeof track_keys / sizeof track_keys[0])
 
@@ -210,6 +215,90 @@ static int cmp_sec(const void *a, const void *b)
 	return (x->num > y->num) - (x->num < y->num);
 }
 
+/* A tag key of [album] or [trackN] into t, checked as --tag checks it. */
+static int tag_value(const char *key, const char *val, struct album_tags *t, const char *path,
+		     int line, const char *sec, char *err, int errlen)
+{
+	char kv[TAG_VALUE_MAX + 64], msg[ERRLEN], k[16], value[TAG_VALUE_MAX + 8];
+
+	snprintf(kv, sizeof kv, "%s=%s", key, val);
+	if (strlen(val) > TAG_VALUE_MAX || tag_check(kv, msg, sizeof msg))
+		return fail(err, errlen, "%s:%d: %s.%s: %s", path, line, sec, key,
+			    strlen(val) > TAG_VALUE_MAX ? "longer than 512 bytes" : msg);
+	tag_split(kv, k, sizeof k, value, sizeof value);
+	char *dst = !strcmp(key, "title") ? t->title : !strcmp(key, "artist") ? t->artist
+		  : !strcmp(key, "comment") ? t->comment : !strcmp(key, "date") ? t->date : NULL;
+	value[dst ? TAG_VALUE_MAX : sizeof t->isrc - 1] = 0;  /* checked above */
+	if (dst) {
+		memcpy(dst, value, strlen(value) + 1);
+	} else {
+		memcpy(t->isrc, value, strlen(value) + 1);
+		t->isrc_line = line;
+	}
+	return ST_OK;
+}
+
+/* gap, fade_in, fade_out: seconds. */
+static int seconds_value(const char *key, const char *val, double *out, const char *path,
+			 int line, const char *sec, char *err, int errlen)
+{
+	double max = !strcmp(key, "gap") ? ALBUM_GAP_MAX_S : FADE_MAX_S, x;
+	char q[48];
+
+	ini_quote(q, sizeof q, val);
+	if (parse_double(val, &x))
+		return fail(err, errlen, "%s:%d: %s.%s = %s is not a number (seconds)", path, line, sec, key, q);
+	if (x < 0 || x > max)
+		return fail(err, errlen, "%s:%d: %s.%s = %s is out of range (0 to %g s)", path, line, sec, key, q, max);
+	*out = x;
+	return ST_OK;
+}
+
+/* The keys of [trackN] that are metadata and sequencing. */
+static int track_extras(struct album_track *t, const struct scan *sc, int num, const char *sec,
+			const struct ini_file *d, const char *path, char *err, int errlen)
+{
+	static const char *const tagk[] = { "title", "artist", "isrc", "comment" };
+	static const char *const seck[] = { "gap", "fade_in", "fade_out" };
+	double *dst[] = { &t->gap_s, &t->fade_in_s, &t->fade_out_s };
+	int line, rc;
+
+	for (int i = 0; i < 4; i++)
+		if ((line = key_line(sc, num, track_keys, tagk[i]))) {
+			const char *val = value_of(d, sec, tagk[i]);
+			rc = tag_value(tagk[i], val ? val : "", &t->tags, path, line, sec, err, errlen);
+			if (rc)
+				return rc;
+		}
+	for (int i = 0; i < 3; i++)
+		if ((line = key_line(sc, num, track_keys, seck[i]))) {
+			const char *val = value_of(d, sec, seck[i]);
+			rc = seconds_value(seck[i], val ? val : "", dst[i], path, line, sec, err, errlen);
+			if (rc)
+				return rc;
+		}
+	return ST_OK;
+}
+
+/* What the continuous file and its CUE sheet need of the tracks. */
+static int check_continuous(const struct album *al, char *err, int errlen)
+{
+	const char *bad = NULL;
+	if (!al->continuous[0])
+		return ST_OK;
+	for (int i = 0; i < al->ntracks; i++) {
+		const struct album_tags *t = &al->tracks[i].tags;
+		bad = cue_text_ok(t->title) ? "title" : cue_text_ok(t->artist) ? "artist" : NULL;
+		if (bad)
+			return fail(err, errlen, "%s:%d: track%d.%s has a double quote, which a CUE sheet cannot hold",
+				    al->path, al->tracks[i].line, i + 1, bad);
+	}
+	if (cue_text_ok(al->name) || cue_text_ok(al->tags.artist))
+		return fail(err, errlen, "%s:%d: the album's name or artist has a double quote, which a CUE sheet cannot hold",
+			    al->path, al->continuous_line);
+	return ST_OK;
+}
+
 static int album_values(struct album *al, const struct scan *sc, const struct ini_file *d,
 			const char *default_preset, char *err, int errlen)
 {
@@ -247,6 +336,18 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 			return fail(err, errlen, "%s:%d: album.%s has no value", path, line, key);
 		if (!strcmp(key, "name")) {
 			snprintf(al->name, sizeof al->name, "%s", val);
+		} else if (!strcmp(key, "artist") || !strcmp(key, "date") || !strcmp(key, "comment")) {
+			rc = tag_value(key, val, &al->tags, path, line, "album", err, errlen);
+			if (rc)
+				return rc;
+		} else if (!strcmp(key, "continuous")) {
+			if (strchr(val, '/') || !strcmp(val, ".") || !strcmp(val, ".."))
+				return fail(err, errlen, "%s:%d: album.continuous = %s: a file name in the output folder, not a path",
+					    path, line, q);
+			if (strlen(val) >= sizeof al->continuous)
+				return fail(err, errlen, "%s:%d: album.continuous: name too long", path, line);
+			snprintf(al->continuous, sizeof al->continuous, "%s", val);
+			al->continuous_line = line;
 		} else if (!strcmp(key, "target")) {
 			if (parse_double(val, &x))
 				return fail(err, errlen, "%s:%d: album.target = %s is not a number (LUFS, e.g. -14)", path, line, q);
@@ -363,6 +464,9 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 				return fail(err, errlen, "%s:%d: %s.output: name too long", path, line, sec->name);
 			snprintf(t->output, sizeof t->output, "%s", val);
 		}
+		rc = track_extras(t, sc, sec->num, sec->name, d, path, err, errlen);
+		if (rc)
+			return rc;
 		line = t->file_line;
 		val = value_of(d, sec->name, "file");
 		ini_quote(q, sizeof q, val ? val : "");
@@ -380,7 +484,7 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 	}
 	if (al->ntracks == 0)
 		return fail(err, errlen, "%s: no tracks ([track1] with file = ...)", path);
-	return ST_OK;
+	return check_continuous(al, err, errlen);
 }
 
 int album_load(const char *path, const char *default_preset, struct album *al,

@@ -16,11 +16,24 @@
  *	preset = glue        ; default preset of every track
  *	set = comp.ratio=2   ; --set style overrides for every track
  *
+ *	artist = Somebody    ; tags of every track (a track's own win)
+ *	date = 2026
+ *	comment = ...
+ *	continuous = Night Drive EP.flac  ; also the whole album as one file
+ *	                     ; in the output folder, with a CUE sheet beside it
+ *
  *	[track1]
  *	file = 01 intro.wav  ; relative to this file
  *	preset = warm        ; optional
  *	set = comp.ratio=2, eq.high_gain=-1   ; optional, after the presets
  *	output = 01 Intro    ; optional name in the output folder
+ *	title = Intro        ; tags of this track's master
+ *	artist = ...
+ *	isrc = GB-XYZ-26-00001  ; FLAC masters and the CUE sheet carry it
+ *	comment = ...
+ *	gap = 2              ; seconds of silence before it (continuous file)
+ *	fade_in = 0.5        ; seconds, equal-power (audio/fade.h)
+ *	fade_out = 4
  *
  * Tracks are [trackN], N = 1, 2, ..., rendered in the order of N.  Every
  * mistake is refused with one line "FILE:LINE: message".  Nothing here
@@ -30,11 +43,22 @@
 #include <stdio.h>
 
 #include "dsp/params.h"
+#include "tags.h"
 
 #define ALBUM_VERSION 1
 #define ALBUM_MAX_TRACKS 999
 
 enum album_mode { ALBUM_MODE_TRACK, ALBUM_MODE_ALBUM };
+
+#define ALBUM_GAP_MAX_S 60.0
+
+/* Metadata as the file gives it ("" = not given). */
+struct album_tags {
+	char title[TAG_VALUE_MAX + 1], artist[TAG_VALUE_MAX + 1];
+	char comment[TAG_VALUE_MAX + 1], date[TAG_VALUE_MAX + 1];
+	char isrc[16];      /* 12 characters, dashes dropped */
+	int isrc_line;
+};
 
 struct album_track {
 	char file[4096];    /* input, resolved against the album file's folder */
@@ -42,6 +66,8 @@ struct album_track {
 	double v[P_COUNT];  /* the chain for this track */
 	int line;           /* of [trackN]; 0 when from the command line */
 	int file_line;      /* of its file key */
+	struct album_tags tags;
+	double gap_s, fade_in_s, fade_out_s;
 };
 
 struct album {
@@ -53,6 +79,9 @@ struct album {
 	char outdir[4096];  /* resolved; "" when not given */
 	char format[8];     /* "wav", "flac", "aiff"; "" when not given */
 	int bits;           /* 16, 24, 32; 0 when not given */
+	struct album_tags tags;   /* artist, date, comment of every track */
+	char continuous[1024];    /* file name in outdir; "" = none */
+	int continuous_line;
 	struct album_track *tracks;
 	int ntracks;
 };

@@ -42,8 +42,10 @@ static const char usage_text[] =
 	"      --album              render: several inputs as one album\n"
 	"      --jobs N             render: parallel renders (default: cores)\n"
 	"      --rate HZ            render, sweep: output sample rate (libsoxr, very high quality)\n"
-	"      --tag KEY=VALUE      render: title artist album tracknumber date comment\n"
+	"      --tag KEY=VALUE      render: title artist album tracknumber date comment isrc\n"
 	"      --manifest PATH      render: JSON manifest to re-render and compare with verify\n"
+	"      --continuous NAME    render --album: also the album as one file NAME in the\n"
+	"                           output folder, with a CUE sheet NAME.cue beside it\n"
 	"      --codec-safe FMT[:KBPS]  render: ceiling lowered until the mp3/opus decode holds it\n"
 	"      --max DB, --step DB  sweep: drives 0 to DB (default 18) in steps (default 1)\n"
 	"      --reference FILE     console: a reference master to compare against\n"
@@ -74,7 +76,7 @@ static void usage(void)
 
 enum { O_SET = 256, O_TARGET, O_CEILING, O_SECONDS, O_BITS, O_ALBUM, O_JSON,
        O_JOBS, O_REFERENCE, O_VERSION, O_LATENCY, O_SPECTRUM, O_MAX, O_STEP, O_RATE,
-       O_TAG, O_MANIFEST, O_CODEC, O_CODEC_SAFE, O_CHECK, O_JUNIT };
+       O_TAG, O_MANIFEST, O_CODEC, O_CODEC_SAFE, O_CHECK, O_JUNIT, O_CONTINUOUS };
 
 static const struct option long_opts[] = {
 	{ "preset", required_argument, NULL, 'p' },
@@ -96,6 +98,7 @@ static const struct option long_opts[] = {
 	{ "rate", required_argument, NULL, O_RATE },
 	{ "tag", required_argument, NULL, O_TAG },
 	{ "manifest", required_argument, NULL, O_MANIFEST },
+	{ "continuous", required_argument, NULL, O_CONTINUOUS },
 	{ "codec", required_argument, NULL, O_CODEC },
 	{ "codec-safe", required_argument, NULL, O_CODEC_SAFE },
 	{ "check", required_argument, NULL, O_CHECK },
@@ -301,6 +304,11 @@ int cli_parse(struct cli *c, int argc, char **argv)
 			c->tags[c->ntags++] = optarg;
 			break;
 		case O_MANIFEST: c->manifest = optarg; break;
+		case O_CONTINUOUS:
+			if (!*optarg || strchr(optarg, '/'))
+				return bad("--continuous: '%s' is not a file name (it goes in the -o folder)", optarg);
+			c->continuous = optarg;
+			break;
 		case O_CODEC:
 		case O_CODEC_SAFE: {
 			char msg[256];

@@ -32,6 +32,7 @@ struct cli {
 	const char *tags[CLI_MAX_TAGS]; /* render --tag KEY=VALUE, checked */
 	int ntags;
 	const char *manifest;        /* render --manifest PATH */
+	const char *continuous;      /* render --album --continuous NAME */
 	const char *codec;           /* analyze --codec FMT[:KBPS] */
 	const char *codec_safe;      /* render --codec-safe FMT[:KBPS] */
 	const char *check;           /* analyze --check RULES */

@@ -13,11 +13,11 @@ FUZZ_NAMES = preset keymap album cli source session
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -I. -pthread $(FUZZ_SAN) \
 	$(shell $(PKG_CONFIG) --cflags ncursesw sndfile kissfft-float 2>/dev/null) -I$(dir $(INIPARSER_H))
-FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs alsa sndfile soxr libebur128 kissfft-float 2>/dev/null) -liniparser -lm -pthread
+FUZZ_LIBS = $(shell $(PKG_CONFIG) --libs alsa sndfile soxr libebur128 kissfft-float flac 2>/dev/null) -liniparser -lm -pthread
 
 FUZZ_SRC_preset = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c
 FUZZ_SRC_keymap = tui/keymap.c audio/iniload.c
-FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c audio/album.c audio/source.c audio/resample.c audio/tonal.c
+FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c audio/paths.c audio/preset_find.c audio/album.c audio/source.c audio/resample.c audio/tonal.c audio/cue.c audio/tags.c
 # The command line reaches into most of audio/ (tags, codecs, renders):
 # the whole of dsp/ and audio/ rather than a list that goes stale.
 FUZZ_SRC_cli = $(wildcard dsp/*.c audio/*.c) tui/cli.c tui/suggest.c
