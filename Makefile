@@ -156,7 +156,7 @@ $(call testbin,$(TUI_TESTS)): $(BUILD)/tests/%: tests/unit/%.c $(LATHE_LIBS)
 # The allocation-failure test (tests/unit/test_alloc_fail.c) fails the
 # Nth allocation our code asks for: the allocators and the library
 # constructors we call are wrapped on its link line alone, never in lathe.
-ALLOC_WRAPS = malloc calloc realloc free kiss_fftr_alloc soxr_create ebur128_init pthread_create
+ALLOC_WRAPS = malloc calloc realloc free kiss_fftr_alloc soxr_create ebur128_init pthread_create snd_pcm_open
 $(BUILD)/tests/test_alloc_fail: TEST_LIBS += $(foreach f,$(ALLOC_WRAPS),-Wl,--wrap=$(f))
 
 # Signal generators and comparators the shell tests use.

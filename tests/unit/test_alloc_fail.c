@@ -7,13 +7,16 @@
  * The failures are injected with the linker's --wrap (this test's link
  * line only, see the Makefile): malloc, calloc and realloc as our code
  * calls them, and the library constructors our code calls (kissfft's
- * kiss_fftr_alloc, libsoxr's soxr_create, libebur128's ebur128_init) and
- * pthread_create.  Allocations inside those libraries are theirs and are
+ * kiss_fftr_alloc, libsoxr's soxr_create, libebur128's ebur128_init,
+ * ALSA's snd_pcm_open) and pthread_create.  Besides the _new functions,
+ * the two other constructors that start threads: designer_start and
+ * engine_open.  Allocations inside those libraries are theirs and are
  * not counted.  Only the thread that runs the constructor is counted, so
  * a thread the constructor starts cannot shift N.  The leak check is our
  * own (every block a constructor got from malloc, calloc or realloc must
  * be freed when it returns NULL); under ASan, LeakSanitizer checks the
  * libraries' blocks too at exit. */
+#include <alsa/asoundlib.h>
 #include <ebur128.h>
 #include <kissfft/kiss_fftr.h>
 #include <pthread.h>
@@ -28,14 +31,17 @@
 #include <errno.h>
 #include <cmocka.h>
 
+#include "audio/engine.h"
 #include "audio/loudmeter.h"
 #include "audio/lufs.h"
 #include "audio/reader.h"
 #include "audio/resample.h"
 #include "audio/source.h"
+#include "audio/status.h"
 #include "audio/tonal.h"
 #include "dsp/chain.h"
 #include "dsp/clip.h"
+#include "dsp/designer.h"
 #include "dsp/comp.h"
 #include "dsp/eq.h"
 #include "dsp/eqcurve.h"
@@ -47,6 +53,7 @@
 #include "dsp/spectrum.h"
 #include "dsp/truepeak.h"
 #include "tui/ui_view.h"
+#include "test_helpers.h"
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t k, size_t n);
@@ -58,6 +65,7 @@ soxr_t __real_soxr_create(double in, double out, unsigned ch, soxr_error_t *e,
 			  soxr_runtime_spec_t const *rt);
 ebur128_state *__real_ebur128_init(unsigned ch, unsigned long rate, int mode);
 int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int __real_snd_pcm_open(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode);
 
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t k, size_t n);
@@ -69,6 +77,7 @@ soxr_t __wrap_soxr_create(double in, double out, unsigned ch, soxr_error_t *e,
 			  soxr_runtime_spec_t const *rt);
 ebur128_state *__wrap_ebur128_init(unsigned ch, unsigned long rate, int mode);
 int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
+int __wrap_snd_pcm_open(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode);
 
 /* Armed on one thread only; the counts are that thread's. */
 static _Thread_local int armed;
@@ -170,6 +179,11 @@ int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(voi
 	return hit() ? EAGAIN : __real_pthread_create(t, a, fn, arg);
 }
 
+int __wrap_snd_pcm_open(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode)
+{
+	return hit() ? -ENOMEM : __real_snd_pcm_open(pcm, name, st, mode);
+}
+
 /* One constructor and its destructor, behind one shape. */
 struct ctor {
 	const char *name;
@@ -214,6 +228,23 @@ static struct source *reader_src;
 static void *make_reader(void) { return reader_new(reader_src); }
 static void destroy_reader(void *p) { reader_free(p); }
 
+/* The designer's EQ is made before the count starts. */
+static struct eq *designer_eq;
+static void *make_designer(void) { return designer_start(designer_eq); }
+static void destroy_designer(void *p) { designer_stop(p); }
+
+/* The engine on a named device (the ALSA file PCM of test_helpers.h), so
+ * a failure to open it is an error, not a fall back to the silent sink. */
+static char tap_dir[64], tap_raw[128], tap_conf[128];
+static void *make_engine(void)
+{
+	struct engine *e;
+	struct engine_opts o = { "tap", 1, 0 };
+	char err[256];
+	return engine_open(&e, &o, err, sizeof err) == ST_OK ? e : NULL;
+}
+static void destroy_engine(void *p) { engine_close(p); }
+
 /* A built chain runs: a failure left half-initialised would show here
  * (under ASan, as a read of freed or uninitialised memory). */
 static void use_chain(void *p)
@@ -247,6 +278,8 @@ static const struct ctor ctors[] = {
 	{ "resampler_new", make_resampler, destroy_resampler, NULL },
 	{ "reader_new", make_reader, destroy_reader, NULL },
 	{ "view_new", make_view, destroy_view, NULL },
+	{ "designer_start", make_designer, destroy_designer, NULL },
+	{ "engine_open", make_engine, destroy_engine, NULL },
 };
 
 /* Fails allocation N = 1, 2, ... of one construction until it succeeds;
@@ -289,6 +322,9 @@ static void test_every_constructor(void **state)
 		mem[i] = (float)((i % 200) - 100) / 400.0f;
 	reader_src = source_from_memory(mem, 48000, 48000, "alloc-fail");
 	assert_non_null(reader_src);
+	designer_eq = eq_new(48000);
+	assert_non_null(designer_eq);
+	assert_int_equal(tap_pcm_setup("alloc-fail", tap_dir, tap_raw, tap_conf), 0);
 	for (size_t i = 0; i < sizeof ctors / sizeof ctors[0]; i++) {
 		long n = run_ctor(&ctors[i]);
 		print_message("%-16s %ld allocations, each failed in turn: NULL and nothing left\n",
@@ -297,6 +333,8 @@ static void test_every_constructor(void **state)
 		assert_true(n >= 1);
 	}
 	source_close(reader_src);
+	eq_free(designer_eq);
+	tap_pcm_teardown(tap_dir, tap_raw, tap_conf);
 }
 
 /* The wrapper itself: a failed call really is seen as a failure, and a
