@@ -373,6 +373,13 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 				return fail(err, errlen, "%s:%d: album.mode = %s: expected track (each track on the target) or album (one gain for all)",
 					    path, line, q);
 		} else if (!strcmp(key, "output")) {
+			/* A shared album file must not write anywhere it likes:
+			 * its output stays below its own folder (-o is the way
+			 * to write elsewhere). */
+			if (val[0] == '/' || !strcmp(val, "..") || !strncmp(val, "../", 3) ||
+			    strstr(val, "/../") || (strlen(val) >= 3 && !strcmp(val + strlen(val) - 3, "/..")))
+				return fail(err, errlen, "%s:%d: album.output = %s: must be a folder below the album file's "
+					    "(no absolute path, no ..); -o DIR writes elsewhere", path, line, q);
 			if (join(al->outdir, sizeof al->outdir, dir, val))
 				return fail(err, errlen, "%s:%d: album.output: path too long", path, line);
 		} else if (!strcmp(key, "format")) {

@@ -1,6 +1,7 @@
 #include "paths.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,4 +86,51 @@ int make_dirs(const char *path, mode_t mode, char *err, int errlen)
 		return ST_OUTPUT;
 	}
 	return ST_OK;
+}
+
+int path_resolve(const char *path, char *out, size_t size)
+{
+	char buf[PATH_MAX], real[PATH_MAX];
+	const char *tail = "";
+	size_t len;
+
+	if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
+		return -1;
+	/* The longest part that exists, resolved; what does not exist yet
+	 * cannot be a link and is appended as it is. */
+	for (;;) {
+		len = strlen(buf);
+		while (len > 1 && buf[len - 1] == '/')
+			buf[--len] = 0;
+		if (realpath(len ? buf : ".", real))
+			break;
+		if (errno != ENOENT)
+			return -1;
+		char *slash = strrchr(buf, '/');
+		if (!slash) {
+			tail = path;
+			buf[0] = 0;
+		} else if (slash == buf) {
+			return -1;   /* even "/" is missing */
+		} else {
+			*slash = 0;
+			tail = path + (slash - buf) + 1;
+		}
+	}
+	int n = *tail ? snprintf(out, size, "%s%s%s", real, strcmp(real, "/") ? "/" : "", tail)
+		      : snprintf(out, size, "%s", real);
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+int path_within(const char *path, const char *folder)
+{
+	char a[PATH_MAX], b[PATH_MAX];
+	size_t n;
+
+	if (path_resolve(path, a, sizeof a) || path_resolve(folder, b, sizeof b))
+		return 0;
+	n = strlen(b);
+	if (n == 1 && b[0] == '/')
+		return 1;
+	return !strncmp(a, b, n) && (a[n] == 0 || a[n] == '/');
 }

@@ -24,4 +24,9 @@ int exe_prefix(char *buf, size_t size);
  * a folder; ST_OUTPUT with "PATH: cannot create the folder: why" or
  * "PATH: is not a folder" in err. */
 int make_dirs(const char *path, mode_t mode, char *err, int errlen);
+/* path made absolute with every symlink resolved: the longest part that
+ * exists through realpath, the rest appended as given.  0, or -1. */
+int path_resolve(const char *path, char *out, size_t size);
+/* 1 when path, resolved, is folder (resolved) or below it. */
+int path_within(const char *path, const char *folder);
 #endif

@@ -59,5 +59,50 @@ TRIED=$((TRIED + 1))
 	&& ok "album: a planted dangling link in the output folder is refused (exit 3)" \
 	|| fail "album: dangling link in the output folder: exit $st: $(cat "$T/err")"
 
+# ---- an album file's output folder stays below the file's folder ----------
+# output = /etc, ../.., a/../../b: refused as a mistake in the file (exit
+# 1, FILE:LINE).  A folder name that is a symlink leading out: refused
+# before any folder is made (exit 3).  -o on the command line may write
+# anywhere: the person running it chose that.
+mkdir -p "$T/shared/alb" "$T/outside"
+"$SIGGEN" --seconds 2 music "$T/shared/alb/a.wav"
+album() {   # album OUTPUT: writes $T/shared/alb/album.ini
+	printf '[album]\nname = x\nversion = 1\ntarget = -14\noutput = %s\nformat = wav\n\n[track1]\nfile = a.wav\n' "$1" \
+		>"$T/shared/alb/album.ini"
+}
+snap() { find "$T" -newer "$T/shared/alb/album.ini" -type f | grep -v "$T/out\$\|$T/err\$" | sort; }
+for o in /etc "$T/outside" .. ../.. ../outside sub/../../outside "sub/../.." "./../outside" sub/../inner; do
+	TRIED=$((TRIED + 1))
+	album "$o"; sleep 0.01
+	"$LATHE" render -q "$T/shared/alb/album.ini" 2>"$T/err"; st=$?
+	[ "$st" = 1 ] && one_line "album output = $o" "album.ini:5:" && [ -z "$(snap)" ] \
+		&& [ -z "$(ls -A "$T/outside")" ] \
+		&& ok "album output = $o: refused: $(cat "$T/err")" \
+		|| fail "album output = $o: exit $st, wrote: $(snap) $(cat "$T/err")"
+done
+ln -s "$T/outside" "$T/shared/alb/masters"
+for o in masters masters/deeper; do
+	TRIED=$((TRIED + 1))
+	album "$o"; sleep 0.01
+	"$LATHE" render -q "$T/shared/alb/album.ini" 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && one_line "album output = $o (a symlink out)" "album.ini" && [ -z "$(ls -A "$T/outside")" ] \
+		&& ok "album output = $o, a symlink leading out: refused, nothing made: $(cat "$T/err")" \
+		|| fail "album output = $o (symlink out): exit $st: $(ls -A "$T/outside") $(cat "$T/err")"
+done
+for o in sub/dir inner; do
+	TRIED=$((TRIED + 1))
+	album "$o"
+	"$LATHE" render -q "$T/shared/alb/album.ini" 2>"$T/err"; st=$?
+	f=$(find "$T/shared/alb" -name '*.wav' -newer "$T/shared/alb/album.ini" | head -1)
+	[ "$st" = 0 ] && [ -n "$f" ] && ok "album output = $o: rendered below the album's folder (${f#$T/shared/alb/})" \
+		|| fail "album output = $o: exit $st: $(cat "$T/err")"
+	[ -n "$f" ] && rm -f "$f"
+done
+TRIED=$((TRIED + 1))
+album masters
+"$LATHE" render -q -o "$T/outside" "$T/shared/alb/album.ini" 2>"$T/err" && [ -n "$(ls -A "$T/outside")" ] \
+	&& ok "album with -o DIR outside its folder: written (the command line chose it)" \
+	|| fail "album with -o outside: $(cat "$T/err")"
+
 echo "paths: $TRIED cases tried, $FAILS misbehaved"
 finish

@@ -238,6 +238,29 @@ static int fail(int rc, const char *msg)
 /* Every track's job, and every check that can fail before any audio is
  * written: output names and formats, tags, inputs against outputs, the
  * audio, one rate for a continuous file, the output folder. */
+/* The file's own output folder stays below the file's folder, links
+ * resolved (a "masters" that is a symlink to /etc is refused), checked
+ * before any folder is made.  -o on the command line goes anywhere. */
+static int confine_outdir(const struct cli *c, const struct album *al, char *err, int errlen)
+{
+	char adir[4096];
+	char *slash;
+
+	if (!al->path[0] || c->output)
+		return ST_OK;
+	snprintf(adir, sizeof adir, "%s", al->path);
+	slash = strrchr(adir, '/');
+	if (slash)
+		slash[1] = 0;
+	else
+		snprintf(adir, sizeof adir, ".");
+	if (path_within(al->outdir, adir))
+		return ST_OK;
+	snprintf(err, (size_t)errlen, "%.300s: output folder %.300s leads outside the album file's folder "
+		 "(a symbolic link?): refused; -o DIR writes elsewhere", al->path, al->outdir);
+	return ST_OUTPUT;
+}
+
 static int prepare(const struct cli *c, const struct album *al, struct run *r,
 		   struct deliver *dv, char *err, int errlen)
 {
@@ -325,6 +348,8 @@ static int prepare(const struct cli *c, const struct album *al, struct run *r,
 			rate0 = source_rate(src);
 		source_close(src);
 	}
+	if (!rc)
+		rc = confine_outdir(c, al, err, errlen);
 	if (!rc)
 		rc = make_dirs(al->outdir, 0777, err, errlen);
 out:
