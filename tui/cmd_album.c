@@ -256,7 +256,7 @@ static int confine_outdir(const struct cli *c, const struct album *al, char *err
 		snprintf(adir, sizeof adir, ".");
 	if (path_within(al->outdir, adir))
 		return ST_OK;
-	snprintf(err, (size_t)errlen, "%.300s: output folder %.300s leads outside the album file's folder "
+	snprintf(err, (size_t)errlen, "%.160s: output folder %.160s leads outside the album file's folder "
 		 "(a symbolic link?): refused; -o DIR writes elsewhere", al->path, al->outdir);
 	return ST_OUTPUT;
 }
