@@ -18,11 +18,20 @@
  *         which holds full float precision near unity gain, decays
  *         exactly to 0 and so lets a quiet stretch settle on g = 1 (then
  *         the gain stage takes a shortcut that gives the same samples).
- *         The hold: when the depth returns to its top within the longest
- *         hold of the last top (the crests of a bass note), it holds for
- *         1.15 times that spacing before releasing, so the gain does not
- *         move inside a low-frequency cycle; a top after a longer gap (a
- *         transient) gets no hold and recovers at the release rate.
+ *         The release heads for the larger of the depth h asks for and
+ *         the low-frequency floor l[n]: the depth the input's content
+ *         below LF_HZ alone would need, held for LF_HOLD_MS and then
+ *         released over LF_REL_MS (lf_hold).
+ *         So a peak that rides on bass falls back at the (fast) release
+ *         rate only as far as the bass needs, and the gain stays still
+ *         through the bass's cycles; a transient without bass recovers
+ *         at once.  The fast release buys loudness where it costs little
+ *         distortion (transients), the floor keeps it out of the bass,
+ *         where a moving gain is heard and measured most.
+ *         The tops' hold: when the depth returns to the same top (within
+ *         HOLD_SIM) within the longest hold of the last one (the crests
+ *         of a steady tone), it holds for 1.15 times that spacing before
+ *         releasing, so the gain does not move inside its cycle at all.
  *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples:
  *         a smooth S-shaped attack that is complete when the peak plays.
  * Every e in the span averaged for the output samples around a peak
@@ -41,6 +50,8 @@
  *   eh, bh  d and first-box outputs by time; s1, s2 the box sums; quiet
  *           the number of trailing zeros in eh (sums known to be 0)
  *   d       the release recursion (depth)
+ *   lz, lf  the low-pass state per channel; its larger magnitude by time
+ *   lbk     the deepest floor asked per block of lbs samples, lnb blocks
  * Per block of up to CH frames the work runs in passes: input, detection
  * (vectorised along time), h (scalar deque), d and the boxes (scalar
  * recursions), output (vectorised); each is the same per-sample
@@ -79,6 +90,19 @@
 #define HOLD_TOL 0.995f
 #define HOLD_GAP 1.15f
 #define HOLD_GAPMIN_MS 1.0
+/* Two tops are the same (a steady tone's crests) within HOLD_SIM: music's
+ * successive peaks rarely are, and holding them costs loudness. */
+#define HOLD_SIM 0.999f
+/* The low-frequency floor (lf_hold): a one-pole low-pass at LF_HZ, the
+ * depth its output needs held for LF_HOLD_MS (longer than a 40 Hz
+ * half-cycle; kept per block of lbs samples in a ring of LF_RING), then
+ * released with a time constant of LF_REL_MS.
+ * Chosen by measurement on music at +6 and +12 dB of drive against the
+ * release alone (notes/limiter.md). */
+#define LF_HZ 250.0
+#define LF_HOLD_MS 15.0
+#define LF_REL_MS 20.0
+#define LF_RING 128u
 
 struct limiter {
 	struct limdet det;
@@ -102,6 +126,16 @@ struct limiter {
 	 * (HOLD_GAP times the last spacing of two tops, or none), at most
 	 * hmax (the hold parameter).  Tops closer than gapmin are one top. */
 	unsigned hc, since, hold, hmax, gapmin;
+	/* dtop the depth of the last top; intop while the depth is at it. */
+	float dtop;
+	int intop;
+	/* Low-frequency floor: lw the low-pass coefficient, lf by time (ring
+	 * of psize), lcur the current block's deepest floor, lheld the
+	 * deepest of the last lnb blocks', lfl the floor after its release
+	 * (lrr the release's factor per frame), tb the floor of each frame. */
+	float lz[2], lw, *lf, lcur, lheld, lfl, lrr;
+	float lbk[LF_RING], tb[CH];
+	unsigned lbs, lnb;
 	float byp_t, byp, byp_step;
 	double cur[P_COUNT];
 	int have;
@@ -144,8 +178,17 @@ struct limiter *limiter_new(double rate)
 	m->bh = calloc(esize, sizeof(float));
 	m->dq = calloc(qsize, sizeof(unsigned));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
+	/* lf is read wnew back, within psize. */
+	m->lf = calloc(m->psize, sizeof(float));
+	m->lw = (float)(1.0 - exp(-2.0 * M_PI * LF_HZ / rate));
+	m->lrr = (float)exp(-1.0 / (LF_REL_MS * 1e-3 * rate));
+	m->lbs = 32;
+	while (lround(LF_HOLD_MS * 1e-3 * rate / m->lbs) > (long)LF_RING - 1)
+		m->lbs *= 2;
+	m->lnb = (unsigned)lround(LF_HOLD_MS * 1e-3 * rate / m->lbs);
+	m->lnb = m->lnb < 1 ? 1 : m->lnb;
 	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
-	    !m->dq || !m->dq2) {
+	    !m->dq || !m->dq2 || !m->lf) {
 		limiter_free(m);
 		return NULL;
 	}
@@ -168,6 +211,7 @@ void limiter_free(struct limiter *m)
 	free(m->bh);
 	free(m->dq);
 	free(m->dq2);
+	free(m->lf);
 	free(m);
 }
 
@@ -261,6 +305,14 @@ void limiter_reset(struct limiter *m)
 	m->hc = 0;
 	m->since = m->hmax + 1;
 	m->hold = 0;
+	m->dtop = 0.0f;
+	m->intop = 0;
+	memset(m->lf, 0, m->psize * sizeof(float));
+	memset(m->lbk, 0, sizeof m->lbk);
+	m->lz[0] = m->lz[1] = 0.0f;
+
+	m->lcur = m->lheld = 0.0f;
+	m->lfl = 0.0f;
 	m->zrun = m->psize;
 	m->quiet = m->emask + 1;
 	m->g = 1.0f;
@@ -371,6 +423,19 @@ static void pass_input(struct limiter *m, const float *l, const float *r,
 	}
 	ring_write2(m->drv, dsize, w0, gb, nc);
 	m->drive = drive;
+	/* The driven input's low band, for the floor (lf_hold). */
+	float z0 = m->lz[0], z1 = m->lz[1];
+	const float lw = m->lw;
+	for (int i = 0; i < nc; i++) {
+		z0 += lw * (xs0[i] * gb[i] - z0);
+		z1 += lw * (xs1[i] * gb[i] - z1);
+		z0 = fabsf(z0) >= 1e-20f ? z0 : 0.0f;
+		z1 = fabsf(z1) >= 1e-20f ? z1 : 0.0f;
+		float a = fabsf(z0), b = fabsf(z1);
+		m->lf[(n0 + (unsigned)i) & m->pmask] = a > b ? a : b;
+	}
+	m->lz[0] = z0;
+	m->lz[1] = z1;
 }
 
 /* Detection: p for the block's intervals into pk, and zrun. */
@@ -433,6 +498,49 @@ static int pass_hold(struct limiter *m, float *hb, unsigned n0, int nc)
 	return cool;
 }
 
+/* The low-frequency floor of each frame into tb: the depth the low band
+ * of the input sample wnew frames back asks for (the newest one the boxes
+ * can still prepare for; OS_DELAY ahead of the p entering h's window, so
+ * the floor is in place by then), the deepest over the current block of
+ * lbs frames and the lnb blocks before it, released over LF_REL_MS.  Blocks follow the absolute frame count, so any
+ * partition gives the same floors.  Returns whether any floor is above 0. */
+static int lf_hold(struct limiter *m, float *tb, unsigned n0, int nc)
+{
+	const float thr = m->thr, *const lf = m->lf;
+	const unsigned pmask = m->pmask, lbs = m->lbs, lnb = m->lnb;
+	const unsigned back = (unsigned)m->wnew;
+	float cur = m->lcur, held = m->lheld, lfl = m->lfl;
+	const float lrr = m->lrr;
+	int any = 0;
+	for (int i = 0; i < nc; i++) {
+		unsigned ni = n0 + (unsigned)i;
+		float v = lf[(ni - back) & pmask];
+		float t = v > thr ? (v - thr) / v : 0.0f;
+		cur = t > cur ? t : cur;
+		float f = held > cur ? held : cur;
+		float fr = lfl * lrr;
+		f = f > fr ? f : fr;
+		f = f < 1e-7f ? 0.0f : f;
+		lfl = f;
+		tb[i] = f;
+		any |= f > 0.0f;
+		if ((ni & (lbs - 1)) == lbs - 1) {
+			unsigned k = ni / lbs;
+			m->lbk[k & (LF_RING - 1)] = cur;
+			cur = 0.0f;
+			held = 0.0f;
+			for (unsigned j = 0; j < lnb; j++) {
+				float b = m->lbk[(k - j) & (LF_RING - 1)];
+				held = b > held ? b : held;
+			}
+		}
+	}
+	m->lcur = cur;
+	m->lheld = held;
+	m->lfl = lfl;
+	return any;
+}
+
 /* Depth, release and the two boxes: the gain g of each sample into gb.
  * With d and both boxes at 0 and no h over the threshold, every step
  * below gives g = 1. */
@@ -447,8 +555,11 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 	float *const eh = m->eh, *const bh = m->bh;
 	unsigned quiet = m->quiet, hc = m->hc, since = m->since, hold = m->hold;
 	double s1 = m->s1, s2 = m->s2;
-	float d = m->d, g = m->g;
-	if (cool && d == 0.0f && quiet >= B1 + B2) {
+	float d = m->d, g = m->g, dtop = m->dtop;
+	int intop = m->intop;
+	const float *const tb = m->tb;
+	int floor_on = lf_hold(m, m->tb, n0, nc);
+	if (cool && !floor_on && d == 0.0f && quiet >= B1 + B2) {
 		for (int i = 0; i < nc; i++) {
 			unsigned ei = (n0 + (unsigned)i) & emask;
 			eh[ei] = bh[ei] = 0.0f;
@@ -466,12 +577,12 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 			float t = h > thr ? (h - thr) / h : 0.0f;
 			if (t > 0.0f && t >= d * HOLD_TOL) {
 				/* At the top again.  A top that follows the last
-				 * one within the longest hold is a cycle of low
-				 * content (or a steady rhythm of peaks): hold
-				 * through the next gap like it, so the gain does
-				 * not move inside the cycle.  A top after a
-				 * longer gap is a transient: no hold, the
-				 * release starts at once. */
+				 * one within the longest hold, at the same depth,
+				 * is a steady tone's next crest: hold through the
+				 * next gap like it, so the gain does not move
+				 * inside the cycle.  Anything else (a top after a
+				 * longer gap, or at another depth) releases at
+				 * once, down to the low-frequency floor. */
 				if (since >= gapmin) {
 					unsigned hn = (unsigned)((float)since * HOLD_GAP);
 					hold = hn > hmax ? 0 : hn;
@@ -479,13 +590,23 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 				since = 0;
 				hc = hold;
 				d = t > d ? t : d;
+				intop = 1;
 			} else {
+				if (intop) {
+					/* Just past a top: held only when it
+					 * repeats the one before. */
+					intop = 0;
+					if (d < dtop * HOLD_SIM || dtop < d * HOLD_SIM)
+						hc = 0;
+					dtop = d;
+				}
 				since = since < hmax + 1 ? since + 1 : hmax + 1;
 				if (hc > 0) {
 					hc--;
 				} else {
-					float dn = d * rrel + wrel * t;
-					d = dn > t ? dn : t;
+					float tt = t > tb[i] ? t : tb[i];
+					float dn = d * rrel + wrel * tt;
+					d = dn > tt ? dn : tt;
 				}
 			}
 			/* Below one float step of unity gain: exactly unity. */
@@ -507,6 +628,8 @@ static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
 	m->hc = hc;
 	m->since = since;
 	m->hold = hold;
+	m->dtop = dtop;
+	m->intop = intop;
 	m->s1 = s1;
 	m->s2 = s2;
 	m->d = d;

@@ -144,6 +144,21 @@ static void test_gain_reduction(void **state)
 }
 
 /* DC steps: no inter-sample peaks, so the gain is out / in. */
+/* Time from the deepest gain after index from to the recovery to
+ * 1 - (1 - gmin) * frac; the output after from is level times the gain. */
+static double recovery_ms(const float *y, int from, int n, float level, double frac)
+{
+	int im = from;
+	for (int i = from; i < from + 400; i++)
+		if (y[i] < y[im])
+			im = i;
+	double gmin = y[im] / level;
+	for (int i = im; i < n; i++)
+		if (1.0 - y[i] / level <= (1.0 - gmin) * frac)
+			return (i - im) * 1000.0 / RATE;
+	return -1;
+}
+
 static void test_release_time(void **state)
 {
 	(void)state;
@@ -159,28 +174,19 @@ static void test_release_time(void **state)
 	assert_true(db(g0) < -6.0 && db(g0) > -6.4);
 	/* Before the burst the gain is still 1 until the lookahead ramp (the
 	 * step's overshoot between samples is caught; the release from it is
-	 * long over at b1 - 1000). */
-	assert_true(y[b0 - 100] == 0.25f);
-	/* The step down itself overshoots between samples (Gibbs), so the
-	 * gain dips once more at the end of the burst; the release runs from
-	 * that dip. */
-	int im = b1 - 200;
-	for (int i = b1 - 200; i < b1 + 200; i++) {
-		double gi = i < b1 ? y[i] / 1.0 : y[i] / 0.25;
-		double gm = im < b1 ? y[im] / 1.0 : y[im] / 0.25;
-		if (gi < gm)
-			im = i;
-	}
-	double gmin = im < b1 ? y[im] : y[im] / 0.25;
-	int t = -1;
-	for (int i = b1 + 1; i < n; i++)
-		if (1.0 - y[i] / 0.25 <= (1.0 - gmin) * exp(-1.0)) {
-			t = i - im;
-			break;
-		}
-	double ms = t * 1000.0 / RATE;
-	print_message("release: 1-1/e of the recovery in %.1f ms (set 100)\n", ms);
-	assert_true(fabs(ms - 100) <= 10);
+	 * long over at b1 - 1000; the low-frequency floor's ramp starts
+	 * OS_DELAY frames before the peak's). */
+	assert_true(y[b0 - 150] == 0.25f);
+	/* The burst is low-frequency content (a DC step), so the floor holds
+	 * the gain for a while after it; from then on the recovery is the
+	 * release's exponential: from 1 - 1/e to 1 - 1/e^2 of it takes one
+	 * time constant, whatever the hold before. */
+	double t1 = recovery_ms(y, b1, n, 0.25f, exp(-1.0));
+	double t2 = recovery_ms(y, b1, n, 0.25f, exp(-2.0));
+	print_message("release: from 1-1/e to 1-1/e^2 of the recovery in %.1f ms (set 100; 1-1/e after %.1f ms)\n",
+	              t2 - t1, t1);
+	assert_true(t1 > 0 && t2 > 0);
+	assert_true(fabs(t2 - t1 - 100) <= 10);
 	limiter_free(m);
 	free(L);
 	free(R);
@@ -259,37 +265,34 @@ static void test_bass_thd(void **state)
 /* An isolated transient gets no hold: the gain recovers at the release
  * rate at once (a steady tone's hold must not slow the recovery after a
  * snare hit). */
+/* A 1 ms peak over a steady level, at release 30: without bass in it
+ * the gain recovers at the release rate at once (no hold after an
+ * isolated transient); made of low-frequency content (a DC step) it is
+ * held by the floor first, then released at the same rate. */
 static void test_transient_recovery(void **state)
 {
 	(void)state;
 	int n = (int)(0.5 * RATE), b0 = (int)(0.2 * RATE), bl = 44;
-	struct limiter *m = make(-6.0, 0, 30, 2);
-	int lat = limiter_latency(m);
-	float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
-	for (int i = 0; i < n; i++)
-		L[i] = R[i] = (i >= b0 && i < b0 + bl) ? 1.0f : 0.25f;
-	run(m, L, R, n, 777);
-	float *y = L + lat;
-	int im = b0;
-	for (int i = b0; i < b0 + 400; i++) {
-		double gi = i < b0 + bl ? y[i] : y[i] / 0.25;
-		double gm = im < b0 + bl ? y[im] : y[im] / 0.25;
-		if (gi < gm)
-			im = i;
-	}
-	double gmin = im < b0 + bl ? y[im] : y[im] / 0.25;
-	int t = -1;
-	for (int i = b0 + bl; i < n; i++)
-		if (1.0 - y[i] / 0.25 <= (1.0 - gmin) * exp(-1.0)) {
-			t = i - im;
-			break;
+	double ms[2];
+	for (int k = 0; k < 2; k++) {
+		struct limiter *m = make(-6.0, 0, 30, 2);
+		int lat = limiter_latency(m);
+		float *L = calloc((size_t)(n + lat), sizeof(float)), *R = calloc((size_t)(n + lat), sizeof(float));
+		for (int i = 0; i < n; i++) {
+			int in = i >= b0 && i < b0 + bl;
+			float hf = (float)(0.75 * sin(2 * M_PI * 5000 * (i - b0) / RATE));
+			L[i] = R[i] = 0.25f + (in ? (k == 0 ? hf : 0.75f) : 0.0f);
 		}
-	double ms = t * 1000.0 / RATE;
-	print_message("1 ms burst: 1-1/e of the recovery in %.1f ms (release 30, hold 30)\n", ms);
-	assert_true(ms > 20 && ms < 40);
-	limiter_free(m);
-	free(L);
-	free(R);
+		run(m, L, R, n, 777);
+		ms[k] = recovery_ms(L + lat, b0 + bl, n, 0.25f, exp(-1.0));
+		limiter_free(m);
+		free(L);
+		free(R);
+	}
+	print_message("1 ms peak: 1-1/e of the recovery in %.1f ms at 5 kHz, %.1f ms as a DC step "
+	              "(release 30)\n", ms[0], ms[1]);
+	assert_true(ms[0] > 20 && ms[0] < 40);
+	assert_true(ms[1] > ms[0] + 12 && ms[1] < ms[0] + 45);
 }
 
 struct lim_run {
