@@ -26,7 +26,7 @@ void manifest_versions(char *buf, int size)
 }
 
 /* The shortest text that reads back as the same double. */
-static void exact(char *buf, size_t size, double v)
+void manifest_exact(char *buf, size_t size, double v)
 {
 	snprintf(buf, size, "%.15g", v);
 	if (strtod(buf, NULL) != v)
@@ -49,17 +49,17 @@ int manifest_write(const char *path, const struct manifest *m, char *err, int er
 	fprintf(f, ",\n\"output_sha256\": \"%s\",\n", m->output_sha256);
 	fprintf(f, "\"bits\": %d,\n\"rate\": %d,\n\"dither_seed\": %u,\n", m->bits, m->rate, m->dither_seed);
 	if (m->has_target) {
-		exact(num, sizeof num, m->target_lufs);
+		manifest_exact(num, sizeof num, m->target_lufs);
 		fprintf(f, "\"target_lufs\": %s,\n", num);
 	} else {
 		fprintf(f, "\"target_lufs\": null,\n");
 	}
 	fprintf(f, "\"target_stop\": %s,\n", m->target_stop ? "true" : "false");
-	exact(num, sizeof num, m->sweep_max);
+	manifest_exact(num, sizeof num, m->sweep_max);
 	fprintf(f, "\"sweep_max_db\": %s,\n", num);
-	exact(num, sizeof num, m->sweep_step);
+	manifest_exact(num, sizeof num, m->sweep_step);
 	fprintf(f, "\"sweep_step_db\": %s,\n", num);
-	exact(num, sizeof num, m->drive_used);
+	manifest_exact(num, sizeof num, m->drive_used);
 	fprintf(f, "\"limiter_drive_used_db\": %s,\n\"tags\": [\n", num);
 	for (int i = 0; i < m->ntags; i++) {
 		json_string(f, m->tags[i]);
@@ -67,7 +67,7 @@ int manifest_write(const char *path, const struct manifest *m, char *err, int er
 	}
 	fprintf(f, "],\n\"params\": {\n");
 	for (int i = 0; i < P_COUNT; i++) {
-		exact(num, sizeof num, m->v[i]);
+		manifest_exact(num, sizeof num, m->v[i]);
 		fprintf(f, "\"%s.%s\": %s%s\n", module_names[param_table[i].module], param_table[i].name,
 			num, i + 1 < P_COUNT ? "," : "");
 	}
@@ -76,7 +76,7 @@ int manifest_write(const char *path, const struct manifest *m, char *err, int er
 }
 
 /* A JSON string starting at p (after the opening quote) into out. */
-static int unquote(const char *p, char *out, size_t size)
+int manifest_unquote(const char *p, char *out, size_t size)
 {
 	size_t n = 0;
 	for (; *p && *p != '"'; p++) {
@@ -103,14 +103,14 @@ static int unquote(const char *p, char *out, size_t size)
 	return *p == '"' ? 0 : -1;
 }
 
-static int str_value(const char *line, const char *key, char *out, size_t size)
+int manifest_str(const char *line, const char *key, char *out, size_t size)
 {
 	char k[64];
 	snprintf(k, sizeof k, "\"%s\": \"", key);
-	return strncmp(line, k, strlen(k)) ? 1 : unquote(line + strlen(k), out, size);
+	return strncmp(line, k, strlen(k)) ? 1 : manifest_unquote(line + strlen(k), out, size);
 }
 
-static int num_value(const char *line, const char *key, double *out)
+int manifest_num(const char *line, const char *key, double *out)
 {
 	char k[64], *end;
 	snprintf(k, sizeof k, "\"%s\": ", key);
@@ -136,7 +136,7 @@ int manifest_read(const char *path, struct manifest *m, char *err, int errlen)
 	while (fgets(line, sizeof line, f)) {
 		lineno++;
 		line[strcspn(line, "\n")] = 0;
-		if (num_value(line, "lathe_manifest", &x) == 0)
+		if (manifest_num(line, "lathe_manifest", &x) == 0)
 			ok = x == MANIFEST_VERSION ? 1 : -1;
 		else if (!strcmp(line, "\"tags\": ["))
 			in_tags = 1;
@@ -146,7 +146,7 @@ int manifest_read(const char *path, struct manifest *m, char *err, int errlen)
 			in_tags = in_params = 0;
 		else if (in_tags && line[0] == '"') {
 			if (m->ntags < MANIFEST_MAX_TAGS &&
-			    unquote(line + 1, m->tags[m->ntags], sizeof m->tags[0]) == 0)
+			    manifest_unquote(line + 1, m->tags[m->ntags], sizeof m->tags[0]) == 0)
 				m->ntags++;
 		} else if (in_params && line[0] == '"') {
 			char name[96];
@@ -171,18 +171,18 @@ int manifest_read(const char *path, struct manifest *m, char *err, int errlen)
 			m->v[id] = x;
 			seen[id] = 1;
 		} else {
-			str_value(line, "input", m->input, sizeof m->input);
-			str_value(line, "input_sha256", m->input_sha256, sizeof m->input_sha256);
-			str_value(line, "output", m->output, sizeof m->output);
-			str_value(line, "output_sha256", m->output_sha256, sizeof m->output_sha256);
-			if (num_value(line, "bits", &x) == 0) m->bits = (int)x;
-			if (num_value(line, "rate", &x) == 0) m->rate = (int)x;
-			if (num_value(line, "dither_seed", &x) == 0) m->dither_seed = (uint32_t)x;
-			if (num_value(line, "target_lufs", &x) == 0) { m->has_target = 1; m->target_lufs = x; }
+			manifest_str(line, "input", m->input, sizeof m->input);
+			manifest_str(line, "input_sha256", m->input_sha256, sizeof m->input_sha256);
+			manifest_str(line, "output", m->output, sizeof m->output);
+			manifest_str(line, "output_sha256", m->output_sha256, sizeof m->output_sha256);
+			if (manifest_num(line, "bits", &x) == 0) m->bits = (int)x;
+			if (manifest_num(line, "rate", &x) == 0) m->rate = (int)x;
+			if (manifest_num(line, "dither_seed", &x) == 0) m->dither_seed = (uint32_t)x;
+			if (manifest_num(line, "target_lufs", &x) == 0) { m->has_target = 1; m->target_lufs = x; }
 			if (!strcmp(line, "\"target_stop\": true,")) m->target_stop = 1;
-			if (num_value(line, "sweep_max_db", &x) == 0) m->sweep_max = x;
-			if (num_value(line, "sweep_step_db", &x) == 0) m->sweep_step = x;
-			if (num_value(line, "limiter_drive_used_db", &x) == 0) m->drive_used = x;
+			if (manifest_num(line, "sweep_max_db", &x) == 0) m->sweep_max = x;
+			if (manifest_num(line, "sweep_step_db", &x) == 0) m->sweep_step = x;
+			if (manifest_num(line, "limiter_drive_used_db", &x) == 0) m->drive_used = x;
 		}
 	}
 	fclose(f);

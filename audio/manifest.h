@@ -33,4 +33,14 @@ int manifest_write(const char *path, const struct manifest *m, char *err, int er
 /* Reads a manifest written by manifest_write.  ST_OK; ST_INPUT when it
  * cannot be read; ST_USAGE when it is not a lathe manifest. */
 int manifest_read(const char *path, struct manifest *m, char *err, int errlen);
+
+/* Pieces shared with the album manifest (manifest_album.c): the shortest
+ * text that reads back as the same double; a JSON string body (after its
+ * opening quote) into out; a line "KEY": "..." or "KEY": NUMBER (0, 1
+ * when the line has another key, -1 when malformed). */
+#include <stddef.h>
+void manifest_exact(char *buf, size_t size, double v);
+int manifest_unquote(const char *p, char *out, size_t size);
+int manifest_str(const char *line, const char *key, char *out, size_t size);
+int manifest_num(const char *line, const char *key, double *out);
 #endif

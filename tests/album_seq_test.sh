@@ -188,4 +188,34 @@ grep -q "INDEX 01 00:06:" "$T/mixed/all.cue" && [ "$(soxi -r "$T/mixed/all.flac"
 	|| fail "--rate continuous: $(cat "$T/mixed/all.cue")"
 expect_status 1 "--tag title on a command-line album" "$LATHE" render -q --album --target -14 --tag title=X -o "$T/x" "$T/a.wav"
 expect_status 1 "--continuous with a path" "$LATHE" render -q --album --target -14 --continuous a/b.wav -o "$T/x" "$T/a.wav"
+# ---- one manifest for the album, and lathe verify ------------------------------
+expect_status 0 "album render with --manifest" "$LATHE" render -q --manifest "$T/album.json" "$T/album.ini"
+if command -v python3 >/dev/null; then python3 -m json.tool "$T/album.json" >/dev/null && ok "album manifest is JSON" || fail "album manifest: invalid JSON"; fi
+for f in a b c; do
+	grep -q "\"output_sha256\": \"$(sha256sum "$O/$f.wav" | cut -c1-64)\"" "$T/album.json" && ok "manifest: $f.wav's SHA-256 (sha256sum agrees)" \
+		|| fail "manifest lacks $f.wav's SHA-256"
+done
+grep -q "\"continuous_sha256\": \"$(sha256sum "$CONT" | cut -c1-64)\"" "$T/album.json" && grep -q '"gap_s": 2.003,' "$T/album.json" \
+	&& grep -q '"comp.ratio": ' "$T/album.json" && ok "manifest: the continuous file's SHA-256, gaps, every parameter" || fail "manifest: $(head -c 600 "$T/album.json")"
+expect_status 0 "verify the album" "$LATHE" verify "$T/album.json"
+cp "$O/b.wav" "$T/b.keep"
+printf 'x' | dd of="$O/b.wav" bs=1 seek=5000 conv=notrunc 2>/dev/null
+expect_status 6 "verify after a master changed" "$LATHE" verify "$T/album.json"
+grep -q "b.wav: DIFFERS: the file has changed" "$T/err" || fail "verify: $(cat "$T/err")"
+cp "$T/b.keep" "$O/b.wav"
+cp "$CONT" "$T/cont.keep"
+printf 'x' | dd of="$CONT" bs=1 seek=400000 conv=notrunc 2>/dev/null
+expect_status 6 "verify after the continuous file changed" "$LATHE" verify "$T/album.json"
+cp "$T/cont.keep" "$CONT"
+cp "$T/c.wav" "$T/c.keep"; "$SIGGEN" --seconds 4.02 --seed 6 music "$T/c.wav"
+expect_status 6 "verify after an input changed" "$LATHE" verify "$T/album.json"
+grep -q "track 3's input is not the file" "$T/err" || fail "verify: $(cat "$T/err")"
+cp "$T/c.keep" "$T/c.wav"
+sed 's/"dither_seed": [0-9]*/"dither_seed": 7/' "$T/album.json" >"$T/seed.json"
+expect_status 6 "verify with another dither seed: the render differs" "$LATHE" verify "$T/seed.json"
+expect_status 0 "verify again once restored" "$LATHE" verify "$T/album.json"
+# A command-line album: each track's searched drive is recorded with the rest.
+expect_status 0 "render --album with --manifest" "$LATHE" render -q --album --target -16 --manifest "$T/cli.json" \
+	-o "$T/cliout" "$T/a.wav" "$T/b.wav"
+expect_status 0 "verify it" "$LATHE" verify "$T/cli.json"
 finish

@@ -9,7 +9,7 @@
 #include <strings.h>
 
 #include "audio/cue_join.h"
-#include "audio/manifest.h"
+#include "audio/manifest_album.h"
 #include "audio/sha256.h"
 
 static int is_flac(const char *path)
@@ -105,5 +105,73 @@ int album_continuous(const struct album *al, const struct run *r, const char *pa
 	};
 	rc = cue_join(&j, t, err, errlen);
 	free(masters);
+	return rc;
+}
+
+static int hash_into(const char *path, char out[65], char *err, int errlen)
+{
+	if (sha256_file(path, out) == 0)
+		return ST_OK;
+	snprintf(err, (size_t)errlen, "%.300s: cannot read back for the manifest: %s", path, strerror(errno));
+	return ST_OUTPUT;
+}
+
+static void real_or_given(char *buf, size_t size, const char *path)
+{
+	if (!realpath(path, buf) || strlen(buf) >= size)
+		snprintf(buf, size, "%s", path);
+}
+
+int album_manifest(const char *path, const struct album *al, const struct run *r,
+		   const char *cont, const char *cue, char *err, int errlen)
+{
+	struct manifest_album m = { 0 };
+	int rc = ST_OK;
+
+	m.tracks = calloc((size_t)r->n, sizeof *m.tracks);
+	if (!m.tracks) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", path);
+		return ST_OUTPUT;
+	}
+	m.ntracks = r->n;
+	if (al->path[0])
+		real_or_given(m.album_file, sizeof m.album_file, al->path);
+	snprintf(m.name, sizeof m.name, "%s", al->name);
+	snprintf(m.artist, sizeof m.artist, "%s", al->tags.artist);
+	snprintf(m.date, sizeof m.date, "%s", al->tags.date);
+	m.bits = r->bits;
+	m.rate = r->rate;
+	m.target_lufs = r->target;
+	m.mode_album = r->mode == ALBUM_MODE_ALBUM;
+	for (int i = 0; i < r->n && !rc; i++) {
+		const struct job *j = &r->jobs[i];
+		const struct album_tags *tt = &al->tracks[i].tags;
+		struct manifest_track *t = &m.tracks[i];
+		real_or_given(t->input, sizeof t->input, j->in);
+		real_or_given(t->output, sizeof t->output, j->out);
+		rc = hash_into(j->in, t->input_sha256, err, errlen);
+		if (!rc)
+			rc = hash_into(j->out, t->output_sha256, err, errlen);
+		memcpy(t->v, j->v, sizeof t->v);
+		t->dither_seed = j->seed;
+		t->gap_s = al->tracks[i].gap_s;
+		t->fade_in_s = j->fade_in_s;
+		t->fade_out_s = j->fade_out_s;
+		for (int k = 0; k < j->ntags && k < MANIFEST_TRACK_TAGS; k++)
+			snprintf(t->tags[t->ntags++], sizeof t->tags[0], "%s", j->tags[k]);
+		snprintf(t->title, sizeof t->title, "%s", tt->title);
+		snprintf(t->performer, sizeof t->performer, "%s", tt->artist[0] ? tt->artist : al->tags.artist);
+		snprintf(t->isrc, sizeof t->isrc, "%s", tt->isrc);
+	}
+	if (!rc && cont) {
+		real_or_given(m.continuous, sizeof m.continuous, cont);
+		real_or_given(m.cue, sizeof m.cue, cue);
+		rc = hash_into(cont, m.continuous_sha256, err, errlen);
+		if (!rc)
+			rc = hash_into(cue, m.cue_sha256, err, errlen);
+	}
+	if (!rc)
+		rc = manifest_album_write(path, &m, err, errlen);
+	manifest_album_free(&m);
 	return rc;
 }

@@ -18,4 +18,9 @@ void album_cue_path(char *buf, size_t size, const char *continuous);
  * finished masters of r; t (r->n entries) receives the layout. */
 int album_continuous(const struct album *al, const struct run *r, const char *path,
 		     const char *cue, struct cue_track *t, char *err, int errlen);
+
+/* The album's manifest at path (manifest_album.h), after a finished
+ * render; cont and cue NULL when there is no continuous file. */
+int album_manifest(const char *path, const struct album *al, const struct run *r,
+		   const char *cont, const char *cue, char *err, int errlen);
 #endif

@@ -483,6 +483,14 @@ int album_main(const struct cli *c)
 			goto out;
 		}
 	}
+	if (c->manifest) {
+		rc = album_manifest(c->manifest, &al, &r, dv.has ? dv.cont : NULL, dv.has ? dv.cue : NULL,
+				    err, sizeof err);
+		if (rc) {
+			fail(rc, err);
+			goto out;
+		}
+	}
 	album_compare(fig, r.n, &s);
 	double ceiling = c->has_ceiling ? c->ceiling : al.has_ceiling ? al.ceiling
 				: param_table[P_LIMITER_CEILING].def;

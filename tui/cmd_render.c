@@ -261,8 +261,8 @@ int render_main(const struct cli *c)
 	int rc, worst = ST_OK;
 
 	size_t n0 = c->nfiles ? strlen(c->files[0]) : 0;
-	if (c->manifest && (c->nfiles > 1 || c->album || (c->nfiles == 1 && n0 > 4 && !strcmp(c->files[0] + n0 - 4, ".ini")))) {
-		fprintf(stderr, "lathe: --manifest describes one render: give one input (see lathe --help)\n");
+	if (c->manifest && c->nfiles > 1 && !c->album) {
+		fprintf(stderr, "lathe: --manifest describes one render or one album: give one input, or --album (see lathe --help)\n");
 		return ST_USAGE;
 	}
 	if (c->album || (c->nfiles == 1 && n0 > 4 && !strcmp(c->files[0] + n0 - 4, ".ini")))
