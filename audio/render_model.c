@@ -18,7 +18,8 @@
  * model (the boxes' shape and the release's floor are simplified), good
  * to a few hundredths of an LU on music: the render that follows measures
  * the real output, and the search corrects from there (render_target.c).
- * 10 bytes per sub-block: 7 MB an hour at 44.1 kHz. */
+ * 10 bytes per sub-block: 25 MB an hour at 44.1 kHz, and never more than
+ * 40 MB (longer inputs get longer sub-blocks). */
 #include "render_model.h"
 
 #include <math.h>
@@ -39,6 +40,7 @@
 #define DEPTH_MIN 1e-7
 #define DRIVE_MAX_DB 24.0
 #define FOCUS_DB 4.0
+#define MAX_SUBS (4u << 20)
 #define ABS_GATE 1.1724653045822963e-07 /* -70 LUFS as a mean square */
 /* Input frames per detector call (plus its history). */
 #define RUN 1024
@@ -114,7 +116,13 @@ struct rmodel *rmodel_new(int rate, int64_t frames)
 		goto fail;
 	m->hop = lufs_hop(m->k);
 	m->sb = pick_sub(m->hop, rate);
-	if (grow(m, (size_t)(frames > 0 ? frames : 0) / m->sb + 2) != 0)
+	/* Long inputs get coarser sub-blocks: the model stays under
+	 * MAX_SUBS x 10 bytes (40 MB) at any length. */
+	frames = frames > 0 ? frames : 0;
+	while ((uint64_t)frames / m->sb > MAX_SUBS && 2 * m->sb <= 65535)
+		m->sb *= 2;
+	/* Room for the silence that pushes out the detector's last readings. */
+	if (grow(m, (size_t)((frames + RUN + OS_DELAY) / m->sb) + 4) != 0)
 		goto fail;
 	limdet_init(&m->det);
 	m->thr = pow(10.0, -30.0 / 20.0);
