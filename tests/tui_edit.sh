@@ -77,6 +77,9 @@ check 'loaded glue: 7 changes: eq\.high_gain \+1\.5 -> \+0\.0 and 6 more values'
 grep -q 'load glue (.*glue.ini): eq.high_gain +1.5 -> +0.0, comp.threshold 0.0 -> -20.0, comp.ratio 2.0 -> 1.5, comp.attack 10.0 -> 30.0, comp.makeup +0.0 -> +1.5, comp.sc_hpf 60.0 -> 90.0, limiter.release 6.0 -> 12.0' \
 	"$XDG_STATE_HOME/lathe/lathe.log" && ok "and the log all seven" || fail "the log lacks the seven changes: $(grep 'load glue' "$XDG_STATE_HOME/lathe/lathe.log")"
 
+tm send-keys i
+check 'played loudness: counting afresh from here' "i counts the played loudness afresh"
+
 # The console's target range is the command line's.
 tm send-keys : 'target -70' Enter
 check 'target LUFS \[all\] \(-60 to 0' "':target -70' is refused with the CLI's range"

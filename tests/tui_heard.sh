@@ -45,6 +45,7 @@ run_console() {
 	for k in "$@"; do
 		case $k in
 		wait:*) sleep "${k#wait:}" ;;
+		snap) tm capture-pane -p >"$T/snap" ;;
 		*) tm send-keys "$k" ;;
 		esac
 	done
@@ -72,7 +73,7 @@ levels() {
 
 # Output gain: the output strip, then { six times (six coarse steps of
 # 1 dB) while the tone plays: the tone drops 6 dB.
-run_console "$T/tone.wav" wait:2 l l l l l l l l wait:0.3 '{' '{' '{' '{' '{' '{' wait:3
+run_console "$T/tone.wav" wait:3 snap l l l l l l l l wait:0.3 '{' '{' '{' '{' '{' '{' wait:3
 check_drop() {
 	what=$1 want=$2
 	set -- $(levels)
@@ -89,6 +90,15 @@ check_drop() {
 	fi
 }
 check_drop "output.gain -6 dB by keys reaches what plays" 6
+# The side panel's "played" loudness is what was heard: the tone's.
+played=$(sed -n 's/.* played *\(-[0-9.]*\) LUFS (i resets).*/\1/p' "$T/snap")
+"$LATHE" analyze --json "$T/tone.wav" >"$T/an.json"
+I=$(json_get integrated_lufs "$T/an.json")
+if [ -n "$played" ] && near "$played" "$I" 0.2; then
+	ok "played loudness $played LUFS after 3 s, the tone's $I"
+else
+	fail "played loudness '$played', the tone's $I: $(grep played "$T/snap")"
+fi
 
 # The high shelf, by name: ':set' goes through the same path as the
 # keys; -12 dB at 10 kHz on a 10 kHz tone (the shelf is at its full

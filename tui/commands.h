@@ -52,7 +52,8 @@
 	X(TRACK_PREV,       "track_prev",       "previous track") \
 	X(COPY_ALL,         "copy_all",         "settings to all tracks") \
 	X(REFERENCE,        "reference",        "master / reference") \
-	X(VIEW_NEXT,        "view_next",        "next lower panel view")
+	X(VIEW_NEXT,        "view_next",        "next lower panel view") \
+	X(PLAYED_RESET,     "played_reset",     "played loudness afresh")
 
 enum command {
 #define X(e, n, h) ACT_##e,

@@ -1,7 +1,9 @@
-/* The console's state, shared by the files that make it up:
- * console.c (the loop, keys, tracks, undo, sessions), console_cmd.c (the
- * ':' command line and the command table's actions) and console_job.c
- * (background renders and loudness searches). */
+/* The console's state, shared by the files that make it up: console.c
+ * (the loop, keys, start and end), console_model.c (settings, undo,
+ * meters), console_tracks.c, console_cmd.c (the key commands),
+ * console_cmdline.c (the ':' line), console_edit.c (typed values),
+ * console_job.c (background renders and searches), console_master.c and
+ * console_session.c. */
 #ifndef LATHE_CONSOLE_H
 #define LATHE_CONSOLE_H
 #include <pthread.h>
@@ -68,8 +70,15 @@ struct con_undo {
 	double last_edit_t;           /* ...while they come this close */
 };
 
+/* The "played" loudness: BS.1770 gating over the momentary loudness
+ * read every 0.1 s while playing (400 ms blocks, 75% overlap, as the
+ * standard's), kept as a histogram of 0.1 LU bins from -70 LUFS. */
+#define PLAYED_BINS 800
+
 /* What the meter frames accumulate between readouts (console_model.c). */
 struct con_meter_acc {
+	unsigned played[PLAYED_BINS];
+	double played_t;              /* when the last block was counted */
 	double meter_t;               /* when the last meter frame was read */
 	double hold_t[2], hold_gr_t[2], gr_t0, num_t;
 	float gr_acc_comp, gr_acc_lim;
@@ -189,6 +198,7 @@ void step_value(struct console *c, int dir, double mult);
 void copy_settings(struct console *c, int to);
 double con_position(struct console *c);
 void con_meter_frame(struct console *c, const struct engine_meters *m);
+void played_reset(struct console *c);
 int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max);
 
 /* console_master.c: the master's figures, measured in the background. */
@@ -210,13 +220,15 @@ void poll_job(struct console *c);
 /* 1: the job would not stop and still uses the console (see console_job.c). */
 int stop_job(struct console *c);
 
-/* console.c: the loop, keys, presets, tracks, the reference. */
+/* console_cmd.c: presets saved and loaded. */
 void save_preset(struct console *c, const char *name);
 void load_preset(struct console *c, const char *name);
+/* console_tracks.c: quit, the monitor, tracks, the reference. */
 void request_quit(struct console *c);
 void set_monitor(struct console *c, int mon);
 void switch_track(struct console *c, int i);
 void set_reference(struct console *c, int on);
+/* console.c: the loop, keys, start and end. */
 void next_lower_view(struct console *c);
 
 /* console_cmd.c: the key commands. */

@@ -127,6 +127,10 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_REFERENCE: set_reference(c, !c->mo.ref_on); break;
 	case ACT_COPY_ALL: copy_settings(c, -1); break;
 	case ACT_VIEW_NEXT: next_lower_view(c); break;
+	case ACT_PLAYED_RESET:
+		played_reset(c);
+		con_status(c, 0, "played loudness: counting afresh from here (I stays the whole track's)");
+		break;
 	case ACT_COUNT: break;
 	}
 }

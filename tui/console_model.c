@@ -41,6 +41,7 @@ int con_alloc_tracks(struct console *c, int n, char *err, int errlen)
 	c->mo.ntracks = n;
 	c->mo.album_lufs = -INFINITY;
 	c->mo.master.I = NAN;
+	c->mo.played_I = NAN;
 	c->un.last_edit_id = -1;
 	for (int i = 0; i < n; i++)
 		c->tracks[i].gen = 1;   /* never measured: stale */
@@ -407,6 +408,41 @@ void set_track_value(struct console *c, int track, int id, double val)
 	c->pending |= VP_TRACKS | VP_STATUS;
 }
 
+void played_reset(struct console *c)
+{
+	memset(c->mt.played, 0, sizeof c->mt.played);
+	c->mo.played_I = NAN;
+	c->pending |= VP_METERS;
+}
+
+/* A momentary reading joins the played loudness; the two gates of
+ * BS.1770 (-70 LUFS absolute, 10 LU under the ungated mean relative)
+ * run over the histogram, each bin at its centre (0.05 LU at most off). */
+static void played_add(struct console *c, double momentary)
+{
+	double sum = 0, n = 0, gate;
+
+	if (!(momentary > -70) || c->now - c->mt.played_t < 0.09)
+		return;
+	c->mt.played_t = c->now;
+	int bin = (int)((momentary + 70) * 10);
+	c->mt.played[bin < PLAYED_BINS ? bin : PLAYED_BINS - 1]++;
+	for (int i = 0; i < PLAYED_BINS; i++) {
+		sum += c->mt.played[i] * pow(10, (-70 + (i + 0.5) * 0.1) / 10);
+		n += c->mt.played[i];
+	}
+	gate = 10 * log10(sum / n) - 10;
+	sum = n = 0;
+	for (int i = (int)fmax(0, floor((gate + 70) * 10)); i < PLAYED_BINS; i++) {
+		double l = -70 + (i + 0.5) * 0.1;
+		if (l <= gate)
+			continue;
+		sum += c->mt.played[i] * pow(10, l / 10);
+		n += c->mt.played[i];
+	}
+	c->mo.played_I = n > 0 ? 10 * log10(sum / n) : NAN;
+}
+
 /* One meter frame from the engine (or a test) at c->now: bars, held
  * readouts, the GR history and the warnings. */
 void con_meter_frame(struct console *c, const struct engine_meters *frame)
@@ -450,6 +486,7 @@ void con_meter_frame(struct console *c, const struct engine_meters *frame)
 		}
 	}
 	if (m.transport == TR_PLAYING) {
+		played_add(c, m.momentary_lufs);
 		if (m.comp_gr_db > c->mt.gr_acc_comp)
 			c->mt.gr_acc_comp = m.comp_gr_db;
 		if (m.limiter_gr_db > c->mt.gr_acc_lim)

@@ -140,7 +140,7 @@ static const struct { const char *key; enum command cmd; } builtin[] = {
 	{ "u", ACT_UNDO }, { "C-r", ACT_REDO },
 	{ "w", ACT_SAVE },
 	{ "n", ACT_TRACK_NEXT }, { "p", ACT_TRACK_PREV }, { "S-c", ACT_COPY_ALL },
-	{ "r", ACT_REFERENCE }, { "v", ACT_VIEW_NEXT },
+	{ "r", ACT_REFERENCE }, { "v", ACT_VIEW_NEXT }, { "i", ACT_PLAYED_RESET },
 };
 
 void keymap_defaults(struct keymap *k)

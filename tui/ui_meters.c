@@ -100,6 +100,9 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 				putn(sy + 4 + i, sx, sw, R_WARN, "!%s", mo->warn[i].brief);
 			else if (i == 0 && !nw_ && have_i)
 				putn(sy + 4 + i, sx, sw, R_GOOD, " no over-limiting");
+			else if (i == 2 && isfinite(mo->played_I))
+				/* What was heard, labelled apart from the master's I. */
+				putn(sy + 4 + i, sx, sw, R_DIM, " played %5.1f LUFS (i resets)", mo->played_I);
 			else
 				putn(sy + 4 + i, sx, sw, R_NORMAL, "%s", "");
 		}

@@ -66,6 +66,8 @@ struct ui_model {
 	float gr_comp[GR_HIST_LEN], gr_lim[GR_HIST_LEN];
 	uint64_t gr_count;         /* history samples written in total */
 	double platform_target;    /* LUFS, for the over-loud warning */
+	double played_I;           /* integrated loudness of what was heard since
+				      the track opened or the reset key; NAN: none */
 	struct ui_warning warn[UI_WARN_MAX]; /* the model's warnings, nwarn of them */
 	int nwarn;
 

@@ -263,6 +263,32 @@ static void grid_moves(void **state)
 	free_console(c);
 }
 
+static void played_loudness_gates(void **state)
+{
+	struct console *c = new_console(1);
+
+	(void)state;
+	assert_true(isnan(c->mo.played_I));
+	play(c, 5, frame(0, -20, -3));
+	assert_true(fabs(c->mo.played_I - -20) < 0.06);
+	/* Ten seconds 20 LU quieter fall under the relative gate (the
+	 * ungated mean is -24.7, the gate -34.7): what was heard stays -20,
+	 * where a plain mean of the readings would say -33. */
+	play(c, 10, frame(0, -40, -23));
+	assert_true(fabs(c->mo.played_I - -20) < 0.06);
+	/* 6 LU quieter is inside the gate: the power mean of both. */
+	played_reset(c);
+	assert_true(isnan(c->mo.played_I));
+	play(c, 5, frame(0, -20, -3));
+	play(c, 5, frame(0, -26, -9));
+	double want = 10 * log10((pow(10, -2.0) + pow(10, -2.6)) / 2);
+	assert_true(fabs(c->mo.played_I - want) < 0.1);
+	/* Silence (under -70) is never counted. */
+	play(c, 5, frame(0, -90, -80));
+	assert_true(fabs(c->mo.played_I - want) < 0.1);
+	free_console(c);
+}
+
 static void typos_get_a_suggestion(void **state)
 {
 	static const char *const words[] = { "play", "render", "analyze", "--target", "--preset", "--set",
@@ -292,6 +318,7 @@ int main(void)
 		cmocka_unit_test(coarse_steps_keep_the_grid),
 		cmocka_unit_test(typed_values),
 		cmocka_unit_test(grid_moves),
+		cmocka_unit_test(played_loudness_gates),
 		cmocka_unit_test(typos_get_a_suggestion),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,146 @@
+/* What keys and commands ask of the session as a whole: quitting, the
+ * monitor mode, switching tracks (each with its own settings, at the same
+ * relative position) and the reference. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audio/engine.h"
+#include "audio/status.h"
+#include "tui/console.h"
+
+void request_quit(struct console *c)
+{
+	int dirty = 0;
+
+	for (int i = 0; i < c->ntracks; i++)
+		dirty |= i == c->cur ? c->mo.dirty : c->ut[i].dirty;
+	if (dirty) {
+		c->prompt = PR_QUIT;
+		snprintf(c->mo.prompt, sizeof c->mo.prompt,
+			 c->mo.dirty || c->ntracks == 1 ?
+			 "Quit with unsaved tweaks? y quits, n stays (:save NAME keeps them)" :
+			 "Quit with unsaved tweaks on other tracks? y quits, n stays");
+		c->pending |= VP_STATUS;
+	} else {
+		c->quit = 1;
+	}
+}
+
+void set_monitor(struct console *c, int mon)
+{
+	c->mo.monitor = mon;
+	if (mon == MON_PLATFORM)
+		engine_set_platform_target(c->e, c->mo.platform_target);
+	engine_set_monitor(c->e, (enum monitor)mon);
+	c->pending |= VP_STATUS;
+	double I = c->mo.master.valid ? c->mo.master.I : NAN;
+	if (mon == MON_PLATFORM && isfinite(I))
+		con_status(c, 0, "platform monitor: %.1f dB, as at %.0f LUFS", /* fits beside the right part */
+			   I > c->mo.platform_target ? c->mo.platform_target - I : 0.0, c->mo.platform_target);
+	else
+		con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
+}
+
+/* ---- tracks and the reference ---------------------------------------- */
+
+/* Switch to track i: its own settings, at the same relative position.
+ * The settings go to the engine first, so the old chain glides towards
+ * them during the fade-out and the new one starts on them. */
+void switch_track(struct console *c, int i)
+{
+	char err[ERRLEN];
+	struct track *t = &c->tracks[c->cur], *nt;
+	int was = engine_transport(c->e);
+	double frac = 0, dur = c->mo.info.duration_s;
+
+	if (c->ntracks < 2) {
+		con_status(c, 1, "one track only (open several files, or an album file)");
+		return;
+	}
+	if (i < 0 || i >= c->ntracks) {
+		con_status(c, 1, "no track %d (1 to %d)", i + 1, c->ntracks);
+		return;
+	}
+	if (i == c->cur)
+		return;
+	/* Two switches before a meter frame of the new track came back
+	 * (n n quickly): the position asked for the first time still holds. */
+	if ((!c->mo.have_meters || c->now - c->switch_t < 0.5) && c->switch_frac >= 0)
+		frac = c->switch_frac;
+	else if (dur > 0)
+		frac = fmin(fmax(con_position(c) / dur, 0), 1);
+	c->switch_frac = frac;
+	c->switch_t = c->now;
+	nt = &c->tracks[i];
+	for (int k = 0; k < P_COUNT; k++)
+		if (nt->v[k] != c->mo.v[k])
+			engine_set_param(c->e, k, nt->v[k]);
+	if (engine_load(c->e, nt->path, err, sizeof err) != ST_OK) {
+		for (int k = 0; k < P_COUNT; k++)
+			engine_set_param(c->e, k, c->mo.v[k]);
+		con_status(c, 1, "%s", err);
+		return;
+	}
+	/* Leave the old track. */
+	memcpy(t->v, c->mo.v, sizeof t->v);
+	memcpy(t->saved_v, c->saved_v, sizeof t->saved_v);
+	snprintf(t->preset, sizeof t->preset, "%s", c->mo.preset);
+	t->pos_s = con_position(c);
+	/* Take the new one. */
+	c->cur = i;
+	c->file = nt->path[0] ? nt->path : NULL;
+	memcpy(c->mo.v, nt->v, sizeof c->mo.v);
+	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
+	c->mo.track = i;
+	c->un.last_edit_id = -1;
+	c->mo.loop_a = c->mo.loop_b = 0;
+	engine_get_info(c->e, &c->mo.info);
+	if (c->mo.ref_loaded && !c->mo.info.reference_usable && c->cli->reference) {
+		/* A track at another rate: convert the reference again. */
+		if (engine_load_reference(c->e, c->cli->reference, err, sizeof err) == ST_OK)
+			engine_get_info(c->e, &c->mo.info);
+		else
+			logmsg(c, "reference: %s", err);
+	}
+	nt->dur_s = c->mo.info.duration_s;
+	if (frac > 0)
+		engine_seek(c->e, frac * nt->dur_s, 0);
+	if (was == TR_PLAYING)
+		engine_play(c->e);
+	c->mo.have_meters = 0;
+	played_reset(c);
+	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
+	changed(c);
+	c->pending |= VP_ALL;
+	master_show(c);
+	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
+	       c->mo.dirty ? " (its own tweaks)" : "");
+}
+
+void set_reference(struct console *c, int on)
+{
+	if (!c->mo.ref_loaded) {
+		con_status(c, 1, "no reference: start with --reference FILE");
+		return;
+	}
+	if (on && !c->mo.info.reference_usable) {
+		con_status(c, 1, "the reference's sample rate differs from this track's: it cannot play");
+		return;
+	}
+	if (on && c->mo.ab) {
+		/* One comparison at a time: the reference replaces the dry mix. */
+		c->mo.ab = 0;
+		engine_set_ab(c->e, 0);
+	}
+	c->mo.ref_on = on;
+	engine_set_reference(c->e, on);
+	c->pending |= VP_TRACKS | VP_STATUS | VP_HEADER;
+	if (on)
+		con_status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
+		       c->mo.ref_name, c->mo.info.reference_lufs);
+	else
+		con_status(c, 0, "master");
+}
