@@ -32,7 +32,9 @@ pos() {
 # residue: characters in the gap before the side panel (help's leftovers
 # showed as "NLRA", "]Spotify", "GR    A").
 residue() {
-	tm capture-pane -p | grep -Ec '[^ ](LRA|Spotify|Apple Music|Deezer| no over)|dB GR {1,6}[^ !]'
+	# The side panel's played loudness line sits beside the lim row.
+	tm capture-pane -p | grep -Ev '^lim .* dB GR {6}played +-?[0-9.]+ LUFS \(i resets\) *$' |
+		grep -Ec '[^ ](LRA|Spotify|Apple Music|Deezer| no over)|dB GR {1,6}[^ !]'
 }
 stop() { tm send-keys : 'q!' Enter; sleep 0.3; tm kill-server 2>/dev/null; }
 
