@@ -57,6 +57,8 @@
 #define MODE_FADE_MS 10.0
 #define DYN_RMS_MS 5.0
 #define DYN_KNEE_DB 6.0
+/* control steps of a dynamic band, frames (divides CHUNK) */
+#define DYN_DEC 8
 
 static const enum bq_eq_kind band_kind[BANDS] = {
 	BQ_LOW_SHELF, BQ_PEAK, BQ_PEAK, BQ_PEAK, BQ_HIGH_SHELF,
@@ -90,6 +92,8 @@ struct band {
 	struct bq d;         /* band-pass or first-order sidechain filter */
 	struct bq_df1 ds;
 	float lev_ms;        /* the sidechain's mean square */
+	float acc;           /* its power summed since the last control step */
+	double g1, g1_step;  /* the applied gain - 1 and its ramp per sample */
 	float off;           /* current gain offset, dB */
 };
 
@@ -117,7 +121,7 @@ struct eq *eq_new(double rate)
 	if (!m)
 		return NULL;
 	m->rate = rate;
-	m->krms = coef(DYN_RMS_MS, rate);
+	m->krms = coef(DYN_RMS_MS, rate / DYN_DEC);
 	m->wstep = 1.0 / (MODE_FADE_MS * 1e-3 * rate);
 	param_unseen(m->seen);
 	for (int i = 0; i < BANDS; i++) {
@@ -165,8 +169,9 @@ void eq_reset(struct eq *m)
 	for (int i = 0; i < BANDS; i++) {
 		struct band *b = &m->b[i];
 		b->s[0] = b->s[1] = b->ds = df1_zero;
-		b->lev_ms = 0;
+		b->lev_ms = b->acc = 0;
 		b->off = 0;
+		b->g1 = b->g1_step = 0;
 		/* Mode fades end where they were going. */
 		b->w[0] = b->wt[0];
 		b->w[1] = b->wt[1];
@@ -227,8 +232,9 @@ static void set_dynamic(struct eq *m, int i, const double *v, double f, double q
 
 	b->range = isfinite(range) ? range : 0.0;
 	b->thr = isfinite(v[EQB_DYN_THRESHOLD]) ? v[EQB_DYN_THRESHOLD] : 0.0;
-	b->katt = coef(v[EQB_DYN_ATTACK] > 0.05 ? v[EQB_DYN_ATTACK] : 0.05, m->rate);
-	b->krel = coef(v[EQB_DYN_RELEASE] > 1.0 ? v[EQB_DYN_RELEASE] : 1.0, m->rate);
+	/* per control step (see run_band) */
+	b->katt = coef(v[EQB_DYN_ATTACK] > 0.05 ? v[EQB_DYN_ATTACK] : 0.05, m->rate / DYN_DEC);
+	b->krel = coef(v[EQB_DYN_RELEASE] > 1.0 ? v[EQB_DYN_RELEASE] : 1.0, m->rate / DYN_DEC);
 	if (band_kind[i] == BQ_LOW_SHELF)
 		bq_lowpass1(&b->d, m->rate, f);
 	else if (band_kind[i] == BQ_HIGH_SHELF)
@@ -360,7 +366,8 @@ static inline float dyn_target(const struct band *b, float lev)
  * detector's mean square, the gain's ballistics) run scalar, the logs,
  * the curve and the exponentials vectorised over the chunk in between.
  * Each sample's value is the same whatever the chunk. */
-static inline __attribute__((always_inline)) void run_band(struct eq *m, struct band *b, bq_v2d *x, int n)
+static inline __attribute__((always_inline)) void run_band(struct eq *m, struct band *b, bq_v2d *x, int n,
+                                                           unsigned ph)
 {
 	struct bq_sec k = bq_sec_load(&b->c[0], &b->s[0]), kd = bq_sec_load(&b->d, &b->ds);
 	const int stat = b->g != 0, dyn = is_dynamic(b), ms = b->ms;
@@ -368,8 +375,7 @@ static inline __attribute__((always_inline)) void run_band(struct eq *m, struct 
 	float lev_ms = b->lev_ms, off = b->off;
 	double w0 = b->w[0], w1 = b->w[1];
 	const double wt0 = b->wt[0], wt1 = b->wt[1], ws = m->wstep;
-	bq_v2d wa[CHUNK], dxa[CHUNK];
-	float fa[CHUNK];
+	bq_v2d wa[CHUNK];
 
 	if (w0 == wt0 && w1 == wt1) {
 		for (int i = 0; i < n; i++)
@@ -406,34 +412,40 @@ static inline __attribute__((always_inline)) void run_band(struct eq *m, struct 
 		bq_sec_store(&k, &b->s[0]);
 	}
 	if (dyn) {
+		/* The control path runs every DYN_DEC frames of absolute
+		 * position (ph counts to it): the band's power summed in
+		 * between, its mean into the mean square, the curve, the
+		 * ballistics and the exponential there, and the gain ramped
+		 * linearly to the new value over the next DYN_DEC frames.  Per
+		 * sample only the band's filter, a sum and the ramp remain. */
+		float acc = b->acc;
+		double g1 = b->g1, gs = b->g1_step;
 		for (int i = 0; i < n; i++) {
 			bq_v2d dx = bq_sec_step(&kd, x[i]);
 			bq_v2d p = dx * dx;
 			if (ms)
 				p = p * wa[i];
-			float pw = (float)(p[0] > p[1] ? p[0] : p[1]);
-			lev_ms += krms * (pw - lev_ms);
-			dxa[i] = dx;
-			fa[i] = lev_ms;
-		}
-		bq_sec_store(&kd, &b->ds);
-		for (int i = 0; i < n; i++) {
-			float lev = 3.01029996f * fast_log2(fa[i] > 1e-20f ? fa[i] : 1e-20f) + 3.01029996f;
-			fa[i] = dyn_target(b, lev);
-		}
-		for (int i = 0; i < n; i++) {
-			float tg = fa[i], kk = fabsf(tg) > fabsf(off) ? katt : krel;
-			off += kk * (tg - off);
-			fa[i] = off;
-		}
-		for (int i = 0; i < n; i++) {
-			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
-			double G1 = (double)fast_exp2(fa[i] * 0.166096404f) - 1.0;
-			bq_v2d g = { G1, G1 };
+			acc += (float)(p[0] > p[1] ? p[0] : p[1]);
+			g1 += gs;
+			bq_v2d g = { g1, g1 };
 			if (ms)
 				g = g * wa[i];
-			x[i] = x[i] + g * dxa[i];
+			x[i] = x[i] + g * dx;
+			if (++ph < DYN_DEC)
+				continue;
+			ph = 0;
+			lev_ms += krms * (acc * (1.0f / DYN_DEC) - lev_ms);
+			acc = 0;
+			float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
+			float tg = dyn_target(b, lev), kk = fabsf(tg) > fabsf(off) ? katt : krel;
+			off += kk * (tg - off);
+			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
+			gs = ((double)fast_exp2(off * 0.166096404f) - 1.0 - g1) * (1.0 / DYN_DEC);
 		}
+		bq_sec_store(&kd, &b->ds);
+		b->acc = acc;
+		b->g1 = g1;
+		b->g1_step = gs;
 		b->lev_ms = lev_ms;
 		b->off = off;
 	}
@@ -461,7 +473,7 @@ static void run_general(struct eq *m, float *L, float *R, int n)
 	}
 	for (int j = 0; j < BANDS; j++)
 		if (band_active(&m->b[j]) || m->b[j].ms)
-			run_band(m, &m->b[j], x, n);
+			run_band(m, &m->b[j], x, n, m->pos % DYN_DEC);
 
 	for (int i = 0; i < n; i++) {
 		L[i] = (float)x[i][0];
@@ -477,8 +489,12 @@ static void sanitize(struct eq *m)
 		struct band *b = &m->b[j];
 		/* 1e-6 dB is nothing anyone hears; the band goes back to the
 		 * static path. */
-		if (b->range == 0 && fabsf(b->off) < 1e-6f)
+		if (b->range == 0 && fabsf(b->off) < 1e-6f) {
+			/* at rest: the next dynamic stretch starts from 0 */
 			b->off = 0;
+			b->g1 = b->g1_step = 0;
+			b->acc = 0;
+		}
 		if (b->ms && b->w[0] == 1.0 && b->w[1] == 1.0 && b->wt[0] == 1.0 && b->wt[1] == 1.0) {
 			/* Stereo again: the plain L/R path. */
 			to_lr(&b->s[0]);
@@ -491,8 +507,10 @@ static void sanitize(struct eq *m)
 		bq_df1_sanitize(&b->ds);
 		if (!isfinite(b->lev_ms) || b->lev_ms < 1e-20f)
 			b->lev_ms = 0;
-		if (!isfinite(b->off))
-			b->off = 0;
+		if (!isfinite(b->off) || !isfinite(b->g1) || !isfinite(b->g1_step) || !isfinite(b->acc)) {
+			b->off = b->acc = 0;
+			b->g1 = b->g1_step = 0;
+		}
 	}
 }
 
