@@ -21,7 +21,7 @@ DEB_BUILD = gcc make pkg-config libncurses-dev libasound2-dev libsndfile1-dev \
 # run a render under valgrind; cuetools and shntool read and split the
 # album's CUE sheet (sox builds the expected album); groff and man render
 # the manual page.
-DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync cuetools shntool flac sox groff-base man-db
+DEB_TEST = libcmocka-dev tmux ffmpeg valgrind openssh-server parallel rsync cuetools shntool flac sox groff-base man-db python3
 # make bench only: the LV2 host (tests/tools/lv2host.c) and the limiters it
 # runs side by side with lathe's.  Neither the build nor make test need them.
 DEB_BENCH = liblilv-dev x42-plugins lsp-plugins-lv2

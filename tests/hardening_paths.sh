@@ -104,5 +104,50 @@ album masters
 	&& ok "album with -o DIR outside its folder: written (the command line chose it)" \
 	|| fail "album with -o outside: $(cat "$T/err")"
 
+# ---- names with escape sequences, newlines and bytes that are not UTF-8 ----
+# On the terminal: every message one line, no ESC, BEL or other control
+# byte (shown as \xHH, a newline as \n).  In JSON: valid JSON whatever the
+# bytes (a byte outside UTF-8 is \u00XX, its Latin-1 character), and a
+# manifest's names come back byte for byte (verify finds the files).
+mkdir -p "$T/names"
+esc=$(printf '\033')
+k=0
+for raw in 'a\033]0;owned\007b.wav' 'x\033[2Jy.wav' 'two\nlines.wav' 'bad\377\376utf8.wav' 'c1\302\233[31mred.wav' 'tab\tbell\007.wav'; do
+	name=$(printf "$raw"; printf '/')   # keep a trailing newline, if any
+	name=${name%/}
+	k=$((k + 1))   # messages say "name $k": dash's echo would obey a raw name's escapes
+	TRIED=$((TRIED + 1))
+	"$LATHE" analyze "$T/names/$name" 2>"$T/err" >/dev/null; st=$?
+	if [ "$st" = 2 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -q "$esc" "$T/err" \
+	   && ! LC_ALL=C grep -q "$(printf '[\001-\010\013-\037\177]')" "$T/err" \
+	   && ! LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$T/err"; then
+		ok "a missing input $k: one line, escaped: $(cat "$T/err")"
+	else
+		fail "a missing input $k: exit $st, $(wc -l <"$T/err") lines: $(od -c "$T/err" | head -3)"
+	fi
+	TRIED=$((TRIED + 1))
+	"$LATHE" render -q "$T/in.wav" -o "$T/names/no folder/$name" 2>"$T/err"; st=$?
+	[ "$st" = 3 ] && [ "$(wc -l <"$T/err")" = 1 ] && ! grep -q "$esc" "$T/err" \
+		&& ok "an output that cannot be written, $k: one line, exit 3" \
+		|| fail "an unwritable output $k: exit $st: $(od -c "$T/err" | head -3)"
+	# The same name as a real file: JSON and the manifest.
+	cp "$T/in.wav" "$T/names/$name"
+	TRIED=$((TRIED + 1))
+	"$LATHE" analyze --json "$T/names/$name" >"$T/out.json" 2>"$T/err"
+	if python3 -c 'import json,sys; json.loads(open(sys.argv[1],"rb").read().decode("utf-8"))' "$T/out.json" 2>/dev/null; then
+		ok "analyze --json of a file $k: valid JSON"
+	else
+		fail "analyze --json of name $k: invalid JSON: $(od -c "$T/out.json" | head -4)"
+	fi
+	TRIED=$((TRIED + 1))
+	rm -f "$T/names/m.wav" "$T/names/m.json"
+	"$LATHE" render -q --manifest "$T/names/m.json" "$T/names/$name" -o "$T/names/m.wav" 2>"$T/err" \
+		&& python3 -c 'import json,sys; json.load(open(sys.argv[1],encoding="utf-8"))' "$T/names/m.json" \
+		&& "$LATHE" verify "$T/names/m.json" >/dev/null 2>"$T/err" \
+		&& ok "manifest of an input $k: valid JSON, verify finds it again" \
+		|| fail "manifest of an input $k: $(cat "$T/err")"
+	rm -f "$T/names/$name"
+done
+
 echo "paths: $TRIED cases tried, $FAILS misbehaved"
 finish

@@ -5,6 +5,7 @@
 
 #include "audio/status.h"
 #include "cli.h"
+#include "tui/safe_stderr.h"
 
 /* A report, the help or the version that did not all reach standard
  * output (a full disk, /dev/full, a closed pipe) is a failed command:
@@ -32,6 +33,7 @@ int main(int argc, char **argv)
 	/* LC_CTYPE only: the console needs to know about UTF-8, but numbers
 	 * must keep the C locale's '.' everywhere (INI files, --set). */
 	setlocale(LC_CTYPE, "");
+	safe_stderr_install();
 	rc = cli_parse(&c, argc, argv);
 	if (rc >= 0)
 		return finish_stdout(rc);
