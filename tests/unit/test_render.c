@@ -177,7 +177,7 @@ static void test_model_close(void **state)
 	assert_true(worst < 0.3);
 }
 
-static void test_cached_search_matches_plain(void **state)
+static void test_search_matches_plain(void **state)
 {
 	(void)state;
 	double v1[P_COUNT], v2[P_COUNT], l1, l2, g1, g2;
@@ -291,7 +291,7 @@ static void test_dither_deterministic(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cached_search_matches_plain),
+		cmocka_unit_test(test_search_matches_plain),
 		cmocka_unit_test(test_target_progress),
 		cmocka_unit_test(test_model_close),
 		cmocka_unit_test(test_latency_compensated),
