@@ -139,4 +139,31 @@ else
 fi
 ENVX=
 
+# ---- numbers on the ':' line that overflow ---------------------------------
+# Each is refused with a usage line and the console goes on (under
+# build-san UBSan would abort on an overflowing conversion).
+start mix.wav
+if wait_for '^ output +on' 300; then
+	for cmdl in 'track 99999999999' 'track -99999999999' 'track 1e400' 'copy 4294967297' \
+		    'seek 1e400' 'seek -1e308' 'seek 99999999999:00' 'seek 1:1e19' 'loop 0 1e19' 'loop -0 1e308' \
+		    'target 1e308' 'target -1e400' 'target nan' 'set comp.ratio 1e400' 'set limiter.drive -1e308' \
+		    'set comp.ratio 0x10' 'set eq.high_gain inf'; do
+		tm send-keys : "$cmdl" Enter
+		sleep 0.3
+		if tm capture-pane -p | grep -Eq 'usage|out of range|not a (decimal )?number|no track|track [0-9]+ of|only 1 track|is not'; then
+			ok "':$cmdl': refused on the status line"
+		else
+			fail "':$cmdl': no refusal shown: $(tm capture-pane -p | tail -2)"
+		fi
+		tm send-keys Escape
+	done
+	tm send-keys q; wait_for 'Quit' 30 && tm send-keys y
+	st=$(exited 150)
+	[ "$st" = 0 ] && ok "after the overflowing numbers the console quits cleanly" \
+		|| fail "after the overflowing numbers: exit '${st:-still running}'"
+else
+	fail "':' numbers: the console did not start"
+fi
+tm kill-server 2>/dev/null
+
 finish
