@@ -74,7 +74,7 @@ check '^ +threshold +-20\.0dB +-20\.0dB +\[-20\.0dB\]' "j from the crossovers go
 # limiter's release, and the high shelf set above goes back to 0.
 tm send-keys : 'load glue' Enter
 check 'loaded glue: 7 changes: eq\.high_gain \+1\.5 -> \+0\.0 and 6 more values' "':load glue' names what it changed, what fits in 80 columns"
-grep -q 'load glue (.*glue.ini): eq.high_gain +1.5 -> +0.0, comp.threshold 0.0 -> -20.0, comp.ratio 2.0 -> 1.5, comp.attack 10.0 -> 30.0, comp.makeup +0.0 -> +1.5, comp.sc_hpf 60.0 -> 90.0, limiter.release 6.0 -> 12.0' \
+grep -q 'load glue (.*glue.ini): eq.high_gain +1.5 -> +0.0, comp.threshold 0.0 -> -20.0, comp.ratio 2.0 -> 1.5, comp.attack 10.0 -> 30.0, comp.makeup +0.0 -> +1.5, comp.sc_hpf 60.0 -> 90.0, limiter.release 7.0 -> 12.0' \
 	"$XDG_STATE_HOME/lathe/lathe.log" && ok "and the log all seven" || fail "the log lacks the seven changes: $(grep 'load glue' "$XDG_STATE_HOME/lathe/lathe.log")"
 
 tm send-keys i
