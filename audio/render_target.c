@@ -7,8 +7,7 @@
  * drive is searched on the model, which costs milliseconds a trial
  * instead of a limiter pass over the file.  Then the real thing: the
  * render itself measures what it writes, and is kept when it lands within
- * ACCEPT_LU of the target (the promise is 0.1 LU); when the model was off
- * by more, that measurement corrects it (the model's error at that drive
+ * ACCEPT_LU of the target; when the model was off by more, that measurement corrects it (the model's error at that drive
  * carried over, then secants on the measurements) and the render runs
  * again, the missed one thrown away before it reached the output's name.
  * render_find_drive measures in the same way without writing, so both
@@ -34,7 +33,11 @@
 #include "status.h"
 
 /* Where a render is kept, and where the model's search stops. */
-#define ACCEPT_LU 0.05
+/* A render is kept within ACCEPT_LU, well inside the promised PROMISE_LU;
+ * the last try is held only to the promise, so a file whose loudness moves
+ * in steps with the drive still renders, never further off than promised. */
+#define ACCEPT_LU 0.02
+#define PROMISE_LU 0.1
 #define MODEL_LU 0.002
 #define MAX_RENDERS 4
 
@@ -303,10 +306,10 @@ double render_model_lufs(const char *in, const double v[P_COUNT], const struct r
 /* ---- the renders that check the model ---------------------------------- */
 
 /* One real pass at v's drive: a render into out that is kept only when it
- * lands within ACCEPT_LU (RENDER_MISSED otherwise), or without out a
+ * lands within tol (RENDER_MISSED otherwise), or without out a
  * measurement. */
 static int real_pass(const char *in, const char *out, const double v[P_COUNT], double target,
-		     struct job *j, struct render_check *chk, char *err, int errlen)
+		     double tol, struct job *j, struct render_check *chk, char *err, int errlen)
 {
 	struct render_opts p = job_opts(j);
 	struct source *src;
@@ -314,13 +317,13 @@ static int real_pass(const char *in, const char *out, const double v[P_COUNT], d
 	if (rc)
 		return rc;
 	struct feed f = { .src = src };
-	*chk = (struct render_check){ .target = target, .tol = ACCEPT_LU };
+	*chk = (struct render_check){ .target = target, .tol = tol };
 	if (out) {
 		rc = render_write(&f, source_rate(src), in, out, v, &p, chk, err, errlen);
 	} else {
 		rc = render_measure_feed(&f, source_rate(src), v, &chk->lufs, &chk->max_gr_db,
 					 &p, err, errlen);
-		if (rc == ST_OK && !(fabs(chk->lufs - target) <= ACCEPT_LU))
+		if (rc == ST_OK && !(fabs(chk->lufs - target) <= tol))
 			rc = RENDER_MISSED;
 	}
 	source_close(src);
@@ -365,7 +368,8 @@ static int target_run(const char *in, const char *out, double v[P_COUNT], double
 		job_progress(j, 1.0);
 		double lo = j->shown > s ? j->shown : s;
 		job_phase(j, r == 0 ? (out ? "writing" : "searching") : NULL, lo, lo + (1 - lo) * 0.9);
-		rc = real_pass(in, out, v, target, j, &chk, err, errlen);
+		rc = real_pass(in, out, v, target, r < MAX_RENDERS - 1 ? ACCEPT_LU : PROMISE_LU, j,
+			       &chk, err, errlen);
 		xs[r] = v[P_LIMITER_DRIVE];
 		ys[r] = chk.lufs;
 		if (rc != RENDER_MISSED)

@@ -21,12 +21,12 @@ near "$(json_get duration_s "$T/o.json")" 12 0.00001 || fail "render changed the
 tp=$(json_get true_peak_dbtp "$T/o.json")
 le "$tp" -1.0 && ok "true peak $tp <= -1" || fail "true peak $tp above ceiling -1"
 
-# --target lands within 0.1 LU and keeps the ceiling
+# --target lands within 0.02 LU (kept renders; the promise is 0.1) and keeps the ceiling
 for target in -14 -9 -20; do
 	expect_status 0 "render --target $target" "$LATHE" render -q --target $target "$T/mix.wav" -o "$T/t.wav"
 	"$LATHE" analyze --json "$T/t.wav" >"$T/t.json"
 	i=$(json_get integrated_lufs "$T/t.json"); tp=$(json_get true_peak_dbtp "$T/t.json")
-	near "$i" $target 0.1 && ok "target $target: $i LUFS" || fail "target $target: got $i LUFS"
+	near "$i" $target 0.0205 && ok "target $target: $i LUFS" || fail "target $target: got $i LUFS"
 	le "$tp" -1.0 || fail "target $target: true peak $tp above -1"
 done
 
