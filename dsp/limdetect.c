@@ -135,6 +135,40 @@ static void skip_bound(const struct os_coefs *oc, struct limdet *d)
 }
 
 
+/* out[s] = sum over k of c[k] x[s + k], k ascending from 0.0f: the same
+ * sums, rounding for rounding, as accumulating tap by tap into out[], but
+ * 16 outputs stay in registers across all the taps (two vectors) instead
+ * of a load and a store of out[] per tap.  Vector extensions, not a loop
+ * for the vectoriser: GCC kept a float a[16] in memory.  No contraction
+ * (-std=c11), so a multiply and an add round as the scalar tail's do. */
+typedef float v8f __attribute__((vector_size(32)));
+
+static inline __attribute__((always_inline)) void
+fir_sum(float *restrict out, const float *restrict x, const float *restrict c,
+        int ntaps, int n)
+{
+	int s = 0;
+	for (; s + 16 <= n; s += 16) {
+		v8f a = {0}, b = {0};
+		for (int k = 0; k < ntaps; k++) {
+			v8f xa, xb;
+			memcpy(&xa, x + s + k, sizeof xa);
+			memcpy(&xb, x + s + k + 8, sizeof xb);
+			const float ck = c[k];
+			a += ck * xa;
+			b += ck * xb;
+		}
+		memcpy(out + s, &a, sizeof a);
+		memcpy(out + s + 8, &b, sizeof b);
+	}
+	for (; s < n; s++) {
+		float a = 0.0f;
+		for (int k = 0; k < ntaps; k++)
+			a += c[k] * x[s + k];
+		out[s] = a;
+	}
+}
+
 /* One channel of a block of nc intervals.  X holds x from time
  * n0 - OS_H1 - 4 up to n0 + nc - 1; the block's intervals are
  * m = n0 - OS_DELAY + t.  Fills u[s] (the half-sample point after
@@ -146,15 +180,8 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
                         float *u, float *P2, float *P4, float *q, float *qe)
 {
 	const int nu = nc + UPRE;
-	for (int s = 0; s < nu; s++)
-		u[s] = 0.0f;
 	/* u[s] = sum c1[k] x[m - 3 + s - OS_K1 + 1 + k]: X index s + k */
-	for (int k = 0; k < OS_H1; k++) {
-		const float c = oc->c1[k];
-		const float *x = X + k;
-		for (int s = 0; s < nu; s++)
-			u[s] += c * x[s];
-	}
+	fir_sum(u, X, oc->c1, OS_H1, nu);
 	/* x[m + j] is X[OS_K1 + 2 + t + j]; u[m + j] is u[t + j + 3]. */
 	const float *xm = X + OS_K1 + 2;
 	const float b0 = oc->b[0], b1 = oc->b[1], b2 = oc->b[2], b3 = oc->b[3];
@@ -168,27 +195,13 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
 		P2[t] = b0 * (xx[0] + uu[0]) + b1 * (uu[-1] + xx[1]) +
 		        b2 * (xx[-1] + uu[1]) + b3 * (uu[-2] + xx[2]);
 	}
-	for (int t = 0; t < nc; t++)
-		q[t] = 0.0f;
-	const float *xn = xm - OS_NQ / 2 + 1;
-	for (int k = 0; k < OS_NQ; k++) {
-		const float c = oc->nq[k];
-		for (int t = 0; t < nc; t++)
-			q[t] += c * xn[t + k];
-	}
+	fir_sum(q, xm - OS_NQ / 2 + 1, oc->nq, OS_NQ, nc);
 	/* The meters' model: its three points inside each interval. */
 	for (int t = 0; t < nc; t++)
 		qe[t] = 0.0f;
 	for (int f = 0; f < 3; f++) {
 		float acc[CH];
-		for (int t = 0; t < nc; t++)
-			acc[t] = 0.0f;
-		const float *xe = xm - 5;
-		for (int i = 0; i < OS_EB; i++) {
-			const float c = oc->eb[f][i];
-			for (int t = 0; t < nc; t++)
-				acc[t] += c * xe[t + i];
-		}
+		fir_sum(acc, xm - 5, oc->eb[f], OS_EB, nc);
 		for (int t = 0; t < nc; t++) {
 			float a = fabsf(acc[t]);
 			qe[t] = a > qe[t] ? a : qe[t];
