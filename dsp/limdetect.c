@@ -148,7 +148,10 @@ fir_sum(float *restrict out, const float *restrict x, const float *restrict c,
         int ntaps, int n)
 {
 	int s = 0;
-	for (; s + 16 <= n; s += 16) {
+	/* The last block overlaps the one before when n is not a multiple
+	 * of 16: the outputs both write are the same sums. */
+	for (; s < n && n >= 16; s += 16) {
+		s = s + 16 <= n ? s : n - 16;
 		v8f a = {0}, b = {0};
 		for (int k = 0; k < ntaps; k++) {
 			v8f xa, xb;
