@@ -405,12 +405,15 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 			    path, key_line(sc, 0, album_keys, "bits"));
 
 	/* The album's own chain: preset, ceiling, set; tracks start from it. */
+	char apreset[256] = "";   /* its name, for the console to show */
 	if ((line = key_line(sc, 0, album_keys, "preset"))) {
+		snprintf(apreset, sizeof apreset, "%s", value_of(d, "album", "preset"));
 		rc = load_preset(value_of(d, "album", "preset"), dir, base, path, line, err, errlen);
 		if (rc)
 			return rc;
 	} else if (default_preset) {
 		char pp[4096];
+		snprintf(apreset, sizeof apreset, "%s", default_preset);
 		rc = preset_resolve(default_preset, pp, sizeof pp, err, errlen);
 		if (!rc)
 			rc = preset_load(pp, base, NULL, 0, NULL, 0, err, errlen);
@@ -433,6 +436,7 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 		t = &al->tracks[al->ntracks++];
 		t->line = sec->line;
 		memcpy(t->v, base, sizeof base);
+		snprintf(t->preset, sizeof t->preset, "%s", apreset);
 		/* Every [trackN] needs a file, before anything else is said. */
 		t->file_line = key_line(sc, sec->num, track_keys, "file");
 		if (!t->file_line)
@@ -442,6 +446,7 @@ static int album_values(struct album *al, const struct scan *sc, const struct in
 			if (!val || !*val)
 				return fail(err, errlen, "%s:%d: %s.preset has no value", path, line, sec->name);
 			params_defaults(t->v);
+			snprintf(t->preset, sizeof t->preset, "%s", val);
 			rc = load_preset(val, dir, t->v, path, line, err, errlen);
 			if (rc)
 				return rc;

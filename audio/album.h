@@ -68,6 +68,8 @@ struct album_track {
 	int file_line;      /* of its file key */
 	struct album_tags tags;
 	double gap_s, fade_in_s, fade_out_s;
+	char preset[256];   /* the preset as named (its own, else the album's,
+			     * else default_preset); "" = none */
 };
 
 struct album {

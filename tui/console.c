@@ -422,6 +422,17 @@ static int ends_with(const char *s, const char *tail)
 	return n > k && strcmp(s + n - k, tail) == 0;
 }
 
+/* A preset as the status line names it: "presets/glue.ini" is "glue". */
+static void preset_label(char *out, size_t size, const char *name)
+{
+	const char *base = strrchr(name, '/');
+
+	snprintf(out, size, "%s", base ? base + 1 : name);
+	char *dot = strstr(out, ".ini");
+	if (dot && !dot[4])
+		*dot = 0;
+}
+
 static void free_console(struct console *c)
 {
 	if (c->tracks)
@@ -559,13 +570,14 @@ int console_main(const struct cli *cli)
 		return st;
 	}
 	memcpy(c->saved_v, v, sizeof v);
-	if (cli->preset && !c->have_album) {
-		const char *base = strrchr(cli->preset, '/');
-		snprintf(c->mo.preset, sizeof c->mo.preset, "%s", base ? base + 1 : cli->preset);
-		char *dot = strstr(c->mo.preset, ".ini");
-		if (dot && !dot[4])
-			*dot = 0;
-	}
+	if (c->have_album)
+		for (int i = 0; i < c->ntracks; i++)
+			preset_label(c->tracks[i].preset, sizeof c->tracks[i].preset,
+				     c->album.tracks[i].preset);
+	else if (cli->preset)
+		preset_label(c->mo.preset, sizeof c->mo.preset, cli->preset);
+	if (c->have_album)
+		snprintf(c->mo.preset, sizeof c->mo.preset, "%s", c->tracks[0].preset);
 	for (int m = 0; m < MOD_COUNT; m++)
 		c->mod_param[m] = param_bypass(m) + 1 < param_end(m) ? param_bypass(m) + 1 : param_bypass(m);
 	c->mo.module = MOD_INPUT;
@@ -576,7 +588,7 @@ int console_main(const struct cli *cli)
 	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	engine_get_info(c->e, &c->mo.info);
 	c->tracks[0].dur_s = c->mo.info.duration_s;
-	for (int i = 1; i < c->ntracks; i++)
+	for (int i = 1; i < c->ntracks && !c->have_album; i++)
 		snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%s", c->mo.preset);
 	offer_restore(c);
 	master_show(c);
@@ -617,6 +629,16 @@ int console_main(const struct cli *cli)
 		c->now = now_s();
 		if (start_job(c, JOB_TARGET, NULL, cli->target) == 0)
 			c->job.target_todo = c->ntracks - 1;
+	} else if (c->have_album && c->album.has_target) {
+		/* The album file's target, as ':target LUFS all' would: the
+		 * render would land there, so what is heard does too. */
+		c->now = now_s();
+		if (start_job(c, JOB_TARGET, NULL, c->album.target) == 0) {
+			c->job.target_todo = c->ntracks - 1;
+			con_status(c, 0, "album target %.1f LUFS: searching the drive of %s in the background",
+				   c->album.target, c->ntracks > 1 ? "every track" : "the track");
+			c->status_hold = 1;
+		}
 	}
 	if (c->view)
 		sig = console_run(c);
