@@ -273,7 +273,7 @@ for sig in INT TERM HUP; do
 	for mode in plain target; do
 		TRIED=$((TRIED + 1))
 		case $mode in plain) set -- "$T/short.wav" ;; target) set -- --target -14 "$T/ten.wav" ;; esac
-		timeout -k 5 60 "$LATHE" render -q "$@" -o "$T/noreader.flac" 2>"$T/err" &
+		timeout -k 30 90 "$LATHE" render -q "$@" -o "$T/noreader.flac" 2>"$T/err" &
 		pid=$!
 		sleep 1
 		kill -$sig $pid 2>/dev/null
