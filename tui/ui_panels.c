@@ -125,6 +125,30 @@ static void ref_text(const struct ui_model *mo, char *buf, size_t size, enum rol
 		*r = R_PARAM_SEL;
 }
 
+/* The idle status line names the keys the loaded keymap really binds to
+ * help, the command line and quit (a rebound key shows as rebound; an
+ * unbound action is left out). */
+static void footer_hint(const struct keymap *k, char *buf, int size)
+{
+	static const struct { enum command cmd; const char *what; } hint[] = {
+		{ ACT_HELP, "help" }, { ACT_COMMAND, "command" }, { ACT_QUIT, "quit" },
+	};
+	int used = 0;
+
+	buf[0] = 0;
+	for (size_t i = 0; k && i < sizeof hint / sizeof hint[0]; i++) {
+		char key[16];
+		keymap_keys_for(k, hint[i].cmd, key, sizeof key, 1);
+		if (!key[0])
+			continue;
+		int w = snprintf(buf + used, (size_t)(size - used), "%s%s %s", used ? "  " : "", key,
+				 hint[i].what);
+		if (w < 0 || w >= size - used)
+			break;
+		used += w;
+	}
+}
+
 /* One line: the tracks (the current one highlighted), the album's
  * loudness, master or reference.  More rows: a line per track with its
  * loudness. */
@@ -303,8 +327,11 @@ void draw_status(struct view *v, const struct ui_model *mo)
 		putn(y, 0, v->w - rw, R_STATUS, "%s", mo->job);
 	else if (mo->nwarn)
 		putn(y, 0, v->w - rw, R_WARN, "%s", mo->warn[0].text);
-	else
-		putn(y, 0, v->w - rw, R_DIM, "? help  : command  q quit");
+	else {
+		char hint[96];
+		footer_hint(mo->keys, hint, sizeof hint);
+		putn(y, 0, v->w - rw, R_DIM, "%s", hint);
+	}
 	putn(y, v->w - rw, rw, mo->dirty ? R_VALUE : R_DIM, "%s", right);
 }
 
