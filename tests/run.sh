@@ -28,7 +28,11 @@ one() {
 	124|137) fail=$((fail + 1)); failed="$failed $name"
 	    echo "FAIL  $name: still running after ${limit}s, stopped"; tail -30 "$log/$name.out" ;;
 	*) fail=$((fail + 1)); failed="$failed $name"
-	   echo "FAIL  $name (exit $st)"; tail -30 "$log/$name.out" ;;
+	   echo "FAIL  $name (exit $st)"
+	   # The failing checks first: a long test's own FAIL lines can lie
+	   # above the tail.
+	   grep -E '^FAIL' "$log/$name.out" | head -20; echo "  (last lines:)"
+	   tail -30 "$log/$name.out" ;;
 	esac
 }
 
