@@ -52,6 +52,23 @@ void eng_unpark(struct engine *e)
 		sleep_ms(1);
 }
 
+void eng_next_free(struct eng_next *n)
+{
+	if (!n)
+		return;
+	reader_free(n->rd);
+	source_close(n->src);
+	free(n);
+}
+
+/* What was queued to follow, and what the last follow left: the audio
+ * thread is parked or gone. */
+static void drop_next(struct engine *e)
+{
+	eng_next_free(atomic_exchange(&e->next, NULL));
+	eng_next_free(atomic_exchange(&e->retired, NULL));
+}
+
 static void unload(struct engine *e)
 {
 	reader_free(e->rd);
@@ -150,7 +167,10 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 			sleep_ms(1);
 	}
 	eng_park(e);
+	drop_next(e);
 	unload(e);
+	atomic_store(&e->fade_in_s, 0.0);
+	atomic_store(&e->fade_out_s, 0.0);
 	/* A device lost mid-play gets one more chance with the next file. */
 	int lost = atomic_exchange(&e->lost, 0);
 	atomic_store(&e->failed, 0);
@@ -249,6 +269,7 @@ void engine_close(struct engine *e)
 		eng_wake(e);
 		pthread_join(e->thread, NULL);
 	}
+	drop_next(e);
 	unload(e);
 	ref_unload(e);
 	if (e->dev)
@@ -288,6 +309,79 @@ void engine_set_loop(struct engine *e, double a_s, double b_s)
 	atomic_store(&e->loop_b, b);
 	if (e->rd)
 		reader_set_loop(e->rd, a, b);
+}
+
+void engine_set_fades(struct engine *e, double in_s, double out_s)
+{
+	atomic_store(&e->fade_in_s, in_s > 0 ? in_s : 0.0);
+	atomic_store(&e->fade_out_s, out_s > 0 ? out_s : 0.0);
+}
+
+/* The file is opened and its decoder started here, on the control
+ * thread, so that when the loaded track ends the audio thread only swaps
+ * pointers.  A queued track of the same file only takes the new
+ * settings (no reopening). */
+int engine_queue_next(struct engine *e, const char *path, const struct engine_next *o,
+		      char *err, int errlen)
+{
+	struct eng_next *n = atomic_exchange(&e->next, NULL);
+
+	if (n && path && strcmp(n->path, path) == 0) {
+		/* Back from the audio thread's reach: change it and return it. */
+		memcpy(n->v, o->v, sizeof n->v);
+		n->gap = (int64_t)llround(fmax(o->gap_s, 0) * e->rate);
+		n->fade_in_s = o->fade_in_s;
+		n->fade_out_s = o->fade_out_s;
+		atomic_store(&e->next, n);
+		return ST_OK;
+	}
+	eng_next_free(n);
+	if (!path)
+		return ST_OK;
+	struct source *s;
+	int rc = source_open(&s, path, err, errlen);
+	if (rc != ST_OK)
+		return rc;
+	if ((unsigned)source_rate(s) != e->src_rate || !e->chain) {
+		snprintf(err, (size_t)errlen, "%s: at %d Hz, not the playing track's %u Hz: it cannot follow without a break",
+			 source_name(s), source_rate(s), e->src_rate);
+		source_close(s);
+		return ST_INPUT;
+	}
+	n = calloc(1, sizeof *n);
+	if (!n || !(n->rd = reader_new(s))) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", source_name(s));
+		free(n);
+		source_close(s);
+		return ST_INPUT;
+	}
+	n->src = s;
+	snprintf(n->path, sizeof n->path, "%s", path);
+	snprintf(n->name, sizeof n->name, "%s", source_name(s));
+	n->frames = source_frames(s);
+	memcpy(n->v, o->v, sizeof n->v);
+	for (int i = 0; i < P_COUNT; i++)
+		n->v[i] = param_clamp(i, n->v[i]);
+	n->gap = (int64_t)llround(fmax(o->gap_s, 0) * e->rate);
+	n->fade_in_s = o->fade_in_s;
+	n->fade_out_s = o->fade_out_s;
+	atomic_store(&e->next, n);
+	return ST_OK;
+}
+
+int engine_poll_next(struct engine *e)
+{
+	struct eng_next *r = atomic_exchange(&e->retired, NULL);
+
+	if (!r)
+		return 0;
+	/* The audio thread moved the new track in and left the old one here
+	 * (name aside, which stays the new one's). */
+	snprintf(e->source_name, sizeof e->source_name, "%s", r->name);
+	for (int i = 0; i < P_COUNT; i++)
+		e->pctl[i] = r->v[i];
+	eng_next_free(r);
+	return 1;
 }
 
 void engine_set_end(struct engine *e, double seconds)

@@ -96,6 +96,31 @@ int engine_transport(struct engine *e);
 /* Stop, with a fade, once this many seconds of audio have been played
  * from the start of the file; 0 turns it off. */
 void engine_set_end(struct engine *e, double seconds);
+
+/* Albums: the track that follows the loaded one when it ends, after gap_s
+ * seconds of digital silence, from its first sample with its own settings
+ * v and a fresh chain (as its render starts), all on the audio thread
+ * without waiting: the file is opened and its decoder started by this
+ * call, ahead of the end.  Only a file at the playing track's rate can
+ * follow (ST_INPUT otherwise, with a line in err).  Calling it again
+ * replaces what was queued (the same path keeps its decoder and takes
+ * the new settings); NULL path: nothing follows, the transport stops at
+ * the end as before.  A loop keeps the track from ending; engine_load
+ * drops what was queued. */
+struct engine_next {
+	double v[P_COUNT];
+	double gap_s, fade_in_s, fade_out_s;
+};
+int engine_queue_next(struct engine *e, const char *path, const struct engine_next *o,
+		      char *err, int errlen);
+/* Call often: 1 when the queued track has begun (its gap) since the last
+ * call; the engine's settings (engine_get_param), info and fades are then
+ * the new track's, and nothing is queued. */
+int engine_poll_next(struct engine *e);
+/* An album track's fades as its master has them (audio/fade.h: equal
+ * power, after the chain), heard while it plays; 0 0: none (the default
+ * after each load). */
+void engine_set_fades(struct engine *e, double in_s, double out_s);
 struct engine_stats {
 	uint64_t frames_written;  /* handed to the device since the load */
 	double first_sample_ms;   /* from the load to the first write; -1: none yet */

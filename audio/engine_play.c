@@ -18,6 +18,7 @@
 
 #include "device.h"
 #include "dsp/chain.h"
+#include "fade.h"
 #include "loudmeter.h"
 #include "dsp/monitor.h"
 #include "reader.h"
@@ -177,6 +178,7 @@ static void relocate(struct engine *e, int64_t frame, int ask_reader)
 	p->fresh = 1;
 	p->tail = -1;
 	p->ended = 0;
+	p->lead = 0;
 }
 
 /* Fresh chain state, as at the start of a render. */
@@ -359,6 +361,53 @@ static int64_t next_boundary(struct engine *e)
 	return lim;
 }
 
+/* The track has ended: an album's next track, queued by the control side
+ * with its decoder already filling, takes its place by a swap of
+ * pointers; the old one goes back through e->retired to be freed there.
+ * It starts as a render does (fresh chain at its settings, latency
+ * dropped), after its gap.  1: it follows; 0: nothing does; -1: wait,
+ * the last follow's leftovers are not collected yet. */
+static int follow(struct engine *e)
+{
+	struct play *p = &e->p;
+	struct eng_next *n;
+
+	if (p->error || !atomic_load_explicit(&e->next, memory_order_relaxed))
+		return 0;
+	if (atomic_load_explicit(&e->retired, memory_order_acquire))
+		return -1;
+	n = atomic_exchange_explicit(&e->next, NULL, memory_order_acq_rel);
+	if (!n)
+		return 0;
+	struct source *s = e->src;
+	struct reader *r = e->rd;
+	int64_t f = e->frames;
+	e->src = n->src;
+	e->rd = n->rd;
+	e->frames = n->frames;
+	n->src = s;
+	n->rd = r;
+	n->frames = f;
+	atomic_store_explicit(&e->loop_b, 0, memory_order_relaxed);
+	atomic_store_explicit(&e->loop_a, 0, memory_order_relaxed);
+	atomic_store_explicit(&e->fade_in_s, n->fade_in_s, memory_order_relaxed);
+	atomic_store_explicit(&e->fade_out_s, n->fade_out_s, memory_order_relaxed);
+	/* Its settings, also where sync_controls reads them. */
+	for (int i = 0; i < P_COUNT; i++) {
+		atomic_store_explicit(&e->pv[i], n->v[i], memory_order_relaxed);
+		chain_set(e->chain, i, n->v[i]);
+	}
+	p->gen = 0;   /* a new reader starts at frame 0 under generation 0 */
+	p->chunk_off = 0;
+	relocate(e, 0, 0);
+	restart_chain(e);
+	loudmeter_mark(e->lm);
+	p->max_tp = 0;
+	p->lead = n->gap;
+	atomic_store_explicit(&e->retired, n, memory_order_release);
+	return 1;
+}
+
 /* Up to k frames of input into bufL/R: the tail's zeros after the end,
  * else the reader's next frames, stopping at lim.  Returns how many; -1
  * to stop for this turn (with *starved set when the reader has nothing
@@ -370,6 +419,15 @@ static int take_input(struct engine *e, int k, int64_t lim, int *starved)
 
 	if (p->tail >= 0) {
 		if (p->tail == 0) {
+			int f = follow(e);
+			if (f > 0)
+				return 0;
+			if (f < 0) {
+				/* Silence meanwhile (audio_main), as after a seek. */
+				p->waiting = 1;
+				*starved = 1;
+				return -1;
+			}
 			p->ended = 1;
 			return -1;
 		}
@@ -443,6 +501,29 @@ static void apply_fade(struct play *p, float *o, int m)
 	p->fade = g;
 }
 
+/* An album track's fades on m output frames from output frame pos,
+ * the arithmetic of fade_apply (the render's) on the planar buffers. */
+static void album_fades(const struct engine *e, float *l, float *r, int64_t pos, int m)
+{
+	double in_s = atomic_load_explicit(&e->fade_in_s, memory_order_relaxed);
+	double out_s = atomic_load_explicit(&e->fade_out_s, memory_order_relaxed);
+	struct fade f;
+
+	if (!(in_s > 0) && !(out_s > 0))
+		return;
+	fade_init(&f, (int)e->rate, e->frames, in_s, out_s);
+	if (pos >= f.in && pos + m <= f.total - f.out)
+		return;
+	for (int i = 0; i < m; i++) {
+		int64_t q = pos + i;
+		if (q >= f.in && q < f.total - f.out)
+			continue;
+		double g = fade_gain(&f, q);
+		l[i] = (float)(l[i] * g);
+		r[i] = (float)(r[i] * g);
+	}
+}
+
 /* Make up to n output frames in e->out.  Returns how many; 0 with
  * *starved set when the reader has nothing yet. */
 static int produce(struct engine *e, int n, int *starved)
@@ -459,6 +540,16 @@ static int produce(struct engine *e, int n, int *starved)
 			if (got > 0)
 				break; /* write what is faded first */
 			finish_action(e);
+			continue;
+		}
+		if (p->lead > 0) {
+			/* An album's gap: digital silence, beside the chain. */
+			int k = p->lead < n - got ? (int)p->lead : n - got;
+			float *o = e->out + 2 * got;
+			memset(o, 0, (size_t)k * 2 * sizeof *o);
+			apply_fade(p, o, k);
+			p->lead -= k;
+			got += k;
 			continue;
 		}
 		int k = take_input(e, n - got, lim, starved);
@@ -483,6 +574,7 @@ static int produce(struct engine *e, int n, int *starved)
 		if (m == 0)
 			continue;
 		float *wl = e->bufL + s0, *wr = e->bufR + s0, *dl = e->dryL + s0, *dr = e->dryR + s0;
+		album_fades(e, wl, wr, p->out_pos, m);
 		for (int i = 0; i < m; i++) {
 			e->wet_i[2 * i] = wl[i];
 			e->wet_i[2 * i + 1] = wr[i];

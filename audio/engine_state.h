@@ -97,6 +97,21 @@ struct play {
 	int ref_target;     /* 1: reference heard */
 	float ref_x;        /* crossfade, 0 master .. 1 reference */
 	float gm, gr, gm_t, gr_t; /* match gains (linear) and their targets */
+	int64_t lead;       /* frames of an album gap still to write before in_pos */
+};
+
+/* An album's next track (engine_queue_next), handed from the control
+ * thread to the audio thread through e->next, and back through
+ * e->retired once it plays, then holding the track it replaced.  Whoever
+ * holds the pointer owns the struct. */
+struct eng_next {
+	char path[4096];
+	char name[256];           /* the track's: stays the new one's */
+	struct source *src;
+	struct reader *rd;        /* started at queueing: it fills ahead */
+	int64_t frames, gap;
+	double v[P_COUNT];
+	double fade_in_s, fade_out_s;
 };
 
 struct engine {
@@ -118,6 +133,8 @@ struct engine {
 	_Atomic double platform_target;
 	_Atomic double master_lufs;  /* the whole track's, from the control side; NAN: unknown */
 	_Atomic int64_t loop_a, loop_b, end_frame;
+	_Atomic double fade_in_s, fade_out_s; /* the album track's fades, heard as rendered */
+	_Atomic(struct eng_next *) next, retired;
 
 	/* Audio -> control. */
 	atomic_uint underruns;
@@ -139,13 +156,16 @@ struct engine {
 	int64_t load_ns, load_call_ns;
 
 	/* The loaded file and everything sized by it. */
+	/* src, rd and frames change on the audio thread when an album's next
+	 * track follows (engine_play.c, follow()); the control side reads rd
+	 * and frames meanwhile, so those two are atomic. */
 	struct source *src;
-	struct reader *rd;
+	_Atomic(struct reader *) rd;
 	struct chain *chain;
 	struct loudmeter *lm;
 	struct monitor_stage *mon_st;
 	unsigned rate;
-	int64_t frames;
+	_Atomic int64_t frames;
 	int lat, blk;
 	struct delay2 dry_dly;    /* the dry signal's, matching the chain's latency */
 	float *bufL, *bufR, *dryL, *dryR, *out, *wet_i, *dry_i;
@@ -210,6 +230,9 @@ void eng_wake(struct engine *e);
 void eng_tap_push(struct engine *e, const float *post, const float *pre,
 		  const float *refl, const float *refr, int m, int64_t pos);
 void eng_tap_free(struct engine *e);
+
+/* engine.c: frees a queued or retired next track. */
+void eng_next_free(struct eng_next *n);
 
 /* engine_play.c: the audio thread. */
 void *eng_audio_start(void *arg);

@@ -383,6 +383,7 @@ static int console_run(struct console *c)
 		}
 		poll_job(c);
 		master_tick(c);
+		album_tick(c);
 		if (c->mo.status[0] && !c->mo.status_error && !c->status_hold &&
 		    c->now - c->status_t > STATUS_S) {
 			c->mo.status[0] = 0;
@@ -588,6 +589,7 @@ int console_main(const struct cli *cli)
 	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
 	engine_get_info(c->e, &c->mo.info);
 	c->tracks[0].dur_s = c->mo.info.duration_s;
+	album_track_entered(c);
 	for (int i = 1; i < c->ntracks && !c->have_album; i++)
 		snprintf(c->tracks[i].preset, sizeof c->tracks[i].preset, "%s", c->mo.preset);
 	offer_restore(c);

@@ -165,6 +165,10 @@ struct console {
 	struct con_job job;
 	void **lower_st;              /* each lower panel view's state (ui_lower.h) */
 	struct con_master meas;
+	struct {                      /* the album's next track, queued in the engine */
+		int track;            /* -1: none; -2: it could not be (said once) */
+		unsigned gen;         /* of its settings when queued */
+	} fol;
 	struct {                      /* a render's figures, once measured */
 		int pending, track;
 		unsigned gen;
@@ -227,6 +231,10 @@ void load_preset(struct console *c, const char *name);
 void request_quit(struct console *c);
 void set_monitor(struct console *c, int mon);
 void switch_track(struct console *c, int i);
+void enter_track(struct console *c, int i, double old_pos);
+/* console_album.c: an album plays on from track to track. */
+void album_track_entered(struct console *c);  /* after a track came in */
+void album_tick(struct console *c);           /* every turn of the loop */
 void set_reference(struct console *c, int on);
 /* console.c: the loop, keys, start and end. */
 void next_lower_view(struct console *c);

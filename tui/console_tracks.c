@@ -44,13 +44,54 @@ void set_monitor(struct console *c, int mon)
 
 /* ---- tracks and the reference ---------------------------------------- */
 
+/* The console's side of a track change, once the engine has track i
+ * (loaded by switch_track, or followed on by itself in an album): the
+ * old track keeps its settings and where it was left (old_pos), the new
+ * one's come in. */
+void enter_track(struct console *c, int i, double old_pos)
+{
+	char err[ERRLEN];
+	struct track *t = &c->tracks[c->cur], *nt = &c->tracks[i];
+
+	memcpy(t->v, c->mo.v, sizeof t->v);
+	memcpy(t->saved_v, c->saved_v, sizeof t->saved_v);
+	snprintf(t->preset, sizeof t->preset, "%s", c->mo.preset);
+	t->pos_s = old_pos;
+	c->cur = i;
+	c->file = nt->path[0] ? nt->path : NULL;
+	memcpy(c->mo.v, nt->v, sizeof c->mo.v);
+	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
+	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
+	c->mo.track = i;
+	c->un.last_edit_id = -1;
+	c->mo.loop_a = c->mo.loop_b = 0;
+	engine_set_loop(c->e, 0, 0);
+	album_track_entered(c);
+	engine_get_info(c->e, &c->mo.info);
+	if (c->mo.ref_loaded && !c->mo.info.reference_usable && c->cli->reference) {
+		/* A track at another rate: convert the reference again. */
+		if (engine_load_reference(c->e, c->cli->reference, err, sizeof err) == ST_OK)
+			engine_get_info(c->e, &c->mo.info);
+		else
+			logmsg(c, "reference: %s", err);
+	}
+	nt->dur_s = c->mo.info.duration_s;
+	c->mo.have_meters = 0;
+	played_reset(c);
+	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
+	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
+	changed(c);
+	c->pending |= VP_ALL;
+	master_show(c);
+}
+
 /* Switch to track i: its own settings, at the same relative position.
  * The settings go to the engine first, so the old chain glides towards
  * them during the fade-out and the new one starts on them. */
 void switch_track(struct console *c, int i)
 {
 	char err[ERRLEN];
-	struct track *t = &c->tracks[c->cur], *nt;
+	struct track *nt;
 	int was = engine_transport(c->e);
 	double frac = 0, dur = c->mo.info.duration_s;
 
@@ -82,40 +123,11 @@ void switch_track(struct console *c, int i)
 		con_status(c, 1, "%s", err);
 		return;
 	}
-	/* Leave the old track. */
-	memcpy(t->v, c->mo.v, sizeof t->v);
-	memcpy(t->saved_v, c->saved_v, sizeof t->saved_v);
-	snprintf(t->preset, sizeof t->preset, "%s", c->mo.preset);
-	t->pos_s = con_position(c);
-	/* Take the new one. */
-	c->cur = i;
-	c->file = nt->path[0] ? nt->path : NULL;
-	memcpy(c->mo.v, nt->v, sizeof c->mo.v);
-	memcpy(c->saved_v, nt->saved_v, sizeof c->saved_v);
-	snprintf(c->mo.preset, sizeof c->mo.preset, "%s", nt->preset);
-	c->mo.track = i;
-	c->un.last_edit_id = -1;
-	c->mo.loop_a = c->mo.loop_b = 0;
-	engine_get_info(c->e, &c->mo.info);
-	if (c->mo.ref_loaded && !c->mo.info.reference_usable && c->cli->reference) {
-		/* A track at another rate: convert the reference again. */
-		if (engine_load_reference(c->e, c->cli->reference, err, sizeof err) == ST_OK)
-			engine_get_info(c->e, &c->mo.info);
-		else
-			logmsg(c, "reference: %s", err);
-	}
-	nt->dur_s = c->mo.info.duration_s;
+	enter_track(c, i, con_position(c));
 	if (frac > 0)
 		engine_seek(c->e, frac * nt->dur_s, 0);
 	if (was == TR_PLAYING)
 		engine_play(c->e);
-	c->mo.have_meters = 0;
-	played_reset(c);
-	c->mo.hold_tp[0] = c->mo.hold_tp[1] = -INFINITY;
-	c->mo.hold_gr[0] = c->mo.hold_gr[1] = 0;
-	changed(c);
-	c->pending |= VP_ALL;
-	master_show(c);
 	con_status(c, 0, "track %d/%d: %s%s", i + 1, c->ntracks, c->ut[i].name,
 	       c->mo.dirty ? " (its own tweaks)" : "");
 }

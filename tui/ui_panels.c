@@ -158,6 +158,9 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 	char rt[80], right[256], al[64], a[16];
 	enum role rr;
 
+	/* The playing track (an album plays on by itself) is marked. */
+	int playing = mo->have_meters && mo->m.transport == TR_PLAYING;
+
 	if (rows <= 0)
 		return;
 	ref_text(mo, rt, sizeof rt, &rr);
@@ -193,15 +196,18 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 				char item[80], nm[24], lu[16];
 				middle(nm, sizeof nm, mo->tracks[i].name, 16);
 				fmt_lufs(lu, sizeof lu, mo->tracks[i].lufs);
+				int mark = cur && playing;
 				snprintf(item, sizeof item, "%d %s%s %s%s", i + 1, nm,
 					 mo->tracks[i].dirty ? "*" : "", lu, mo->tracks[i].stale ? "~" : "");
 				int n = (int)strlen(item);
-				if (n > lw - x) {
+				if (n + mark > lw - x) {
 					/* No half names: what does not fit is marked. */
 					putn(y, x, lw - x, R_NORMAL, "%*s", lw - x, ">");
 					x = lw;
 					break;
 				}
+				if (mark)
+					put(y, x++, R_PARAM_SEL, G()->play);
 				putn(y, x, n, cur ? R_PARAM_SEL : R_LABEL, "%s", item);
 				x += n;
 				if (x < lw)
@@ -259,7 +265,12 @@ void draw_tracks(struct view *v, const struct ui_model *mo)
 		char l[16], lr[16];
 		fmt_lufs(l, sizeof l, t->lufs);
 		fmt_lufs(lr, sizeof lr, isfinite(t->lufs) ? t->lra : NAN);
-		putn(y + 1 + r, 0, 6, cur ? R_MODULE_SEL : R_LABEL, "%s%3d ", cur ? ">" : " ", i + 1);
+		if (cur && playing) {
+			put(y + 1 + r, 0, R_MODULE_SEL, G()->play);
+			putn(y + 1 + r, 1, 5, R_MODULE_SEL, "%3d ", i + 1);
+		} else {
+			putn(y + 1 + r, 0, 6, cur ? R_MODULE_SEL : R_LABEL, "%s%3d ", cur ? ">" : " ", i + 1);
+		}
 		putn(y + 1 + r, 6, w - 6 - 40 > 10 ? w - 46 : 10, cur ? R_PARAM_SEL : R_NORMAL, "%s",
 		     t->name);
 		if (w - 46 > 10)

@@ -9,6 +9,12 @@
  *   tapread levels RAW RATE WINDOW_S  RMS level (dB FS, both channels) of
  *                                     a raw interleaved stereo float32 file
  *                                     per window: one "T_S DB" line each.
+ *   tapread silences RAW MIN_FRAMES   runs of digital silence (both
+ *                                     channels exactly 0) of at least
+ *                                     MIN_FRAMES: one "START LENGTH" line
+ *                                     each, in frames.
+ *   tapread rms RAW FROM N            RMS level (dB FS) of frames FROM to
+ *                                     FROM + N - 1.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -80,12 +86,68 @@ static int levels(const char *path, double rate, double window)
 	return 0;
 }
 
+static int silences(const char *path, long min)
+{
+	FILE *f = fopen(path, "rb");
+	long k = 0, start = -1;
+	float fr[2];
+
+	if (!f) {
+		fprintf(stderr, "tapread: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	for (;; k++) {
+		int got = fread(fr, sizeof fr, 1, f) == 1;
+		int zero = got && fr[0] == 0.0f && fr[1] == 0.0f;
+		if (zero && start < 0)
+			start = k;
+		if (!zero && start >= 0) {
+			if (k - start >= min)
+				printf("%ld %ld\n", start, k - start);
+			start = -1;
+		}
+		if (!got)
+			break;
+	}
+	fclose(f);
+	return 0;
+}
+
+static int rms(const char *path, long from, long n)
+{
+	FILE *f = fopen(path, "rb");
+	float fr[2];
+	double sum = 0;
+	long k = 0;
+
+	if (!f || fseek(f, from * (long)sizeof fr, SEEK_SET) != 0) {
+		fprintf(stderr, "tapread: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (k < n && fread(fr, sizeof fr, 1, f) == 1) {
+		sum += (double)fr[0] * fr[0] + (double)fr[1] * fr[1];
+		k++;
+	}
+	fclose(f);
+	if (k < n) {
+		fprintf(stderr, "tapread: %s: %ld frames from %ld, not %ld\n", path, k, from, n);
+		return 1;
+	}
+	printf("%.2f\n", 10 * log10(sum / (2.0 * (double)n) + 1e-30));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "silences"))
+		return silences(argv[2], atol(argv[3]));
+	if (argc == 5 && !strcmp(argv[1], "rms"))
+		return rms(argv[2], atol(argv[3]), atol(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "pace"))
 		return pace(argv[2], argv[3], atof(argv[4]));
 	if (argc == 5 && !strcmp(argv[1], "levels"))
 		return levels(argv[2], atof(argv[3]), atof(argv[4]));
-	fprintf(stderr, "usage: tapread pace IN OUT BYTES_PER_S | tapread levels RAW RATE WINDOW_S\n");
+	fprintf(stderr, "usage: tapread pace IN OUT BYTES_PER_S | tapread levels RAW RATE WINDOW_S\n"
+			"       tapread silences RAW MIN_FRAMES | tapread rms RAW FROM N\n");
 	return 2;
 }
