@@ -158,16 +158,88 @@ static inline float flush(float v, float tiny)
  * where the states are flushed. */
 #define CB 64
 
+/* The passes, shared by comp_process and comp_process_bands so both do
+ * the same operations in the same order. */
+
+/* Linked power of the unfiltered input (the multiband's bands). */
+static inline __attribute__((always_inline)) void powers(const float *l, const float *r, float *b, int nb)
+{
+	for (int i = 0; i < nb; i++) {
+		float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
+		float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
+		float pl = sl * sl, pr = sr * sr;
+		b[i] = pl > pr ? pl : pr;
+	}
+}
+
+/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine reads its
+ * peak, then the wanted reduction from the curve: a[] mean squares in,
+ * b[] reductions out. */
+static inline __attribute__((always_inline)) void curve(const struct comp *m, const float *a, float *b, int nb)
+{
+	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
+	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
+
+	for (int i = 0; i < nb; i++) {
+		float ms_i = a[i] > 1e-20f ? a[i] : 1e-20f;
+		float lev = 3.01029996f * fast_log2(ms_i) + 3.01029996f;
+		float over = lev - thr, t = over + hk;
+		float soft = -slope * t * t * ik, hard = -slope * over;
+		float v = over < hk ? soft : hard;
+		b[i] = over <= -hk ? 0.0f : v;
+	}
+}
+
+/* The meter, the makeup and mix glides and the gain itself: a[] holds
+ * the smoothed reductions (overwritten), c[] is scratch. */
+static inline __attribute__((always_inline)) void apply(struct comp *m, float *l, float *r, float *a, float *c,
+                                                       int nb, float *grmax_, float *mk_, float *mix_)
+{
+	const float kpar = m->kpar, mk_t = m->mk_t, mix_t = m->mix_t;
+	float grmax = *grmax_, mk = *mk_, mix = *mix_;
+
+	for (int i = 0; i < nb; i++)
+		grmax = a[i] > grmax ? a[i] : grmax;
+	/* Makeup and mix glides (almost always settled). */
+	if (mk == mk_t && mix == mix_t) {
+		for (int i = 0; i < nb; i++)
+			c[i] = mix;
+		for (int i = 0; i < nb; i++)
+			a[i] = (mk - a[i]) * 0.166096404f;
+	} else {
+		for (int i = 0; i < nb; i++) {
+			if (mk != mk_t) {
+				mk += kpar * (mk_t - mk);
+				if (fabsf(mk_t - mk) < 1e-5f)
+					mk = mk_t;
+			}
+			if (mix != mix_t) {
+				mix += kpar * (mix_t - mix);
+				if (fabsf(mix_t - mix) < 1e-6f)
+					mix = mix_t;
+			}
+			/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
+			a[i] = (mk - a[i]) * 0.166096404f;
+			c[i] = mix;
+		}
+	}
+	for (int i = 0; i < nb; i++) {
+		float G = (1.0f - c[i]) + c[i] * fast_exp2(a[i]);
+		l[i] *= G;
+		r[i] *= G;
+	}
+	*grmax_ = grmax;
+	*mk_ = mk;
+	*mix_ = mix;
+}
+
 DSP_CLONES
 void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	struct bq_sec sc = bq_sec_load(&m->c, &m->z);
 	const int sc_on = m->sc_on;
-	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
+	const float krms = m->krms, katt = m->katt, krel = m->krel;
 	const float rrms = 1.0f - krms, ratt = 1.0f - katt, rrel = 1.0f - krel;
-	const float thr = m->thr, knee = m->knee, slope = 1.0f / m->ratio - 1.0f;
-	const float mk_t = m->mk_t, mix_t = m->mix_t;
-	const float hk = 0.5f * knee, ik = knee > 0.0f ? 1.0f / (2.0f * knee) : 0.0f;
 	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
 	unsigned pos = m->pos;
 	float a[CB], b[CB], c[CB];
@@ -200,27 +272,13 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 		} else {
 			/* no filter (the multiband's bands): the powers
 			 * vectorised, only the mean square in series */
-			for (int i = 0; i < nb; i++) {
-				float sl = fabsf(l[i]) <= 1e30f ? l[i] : 0.0f;
-				float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
-				float pl = sl * sl, pr = sr * sr;
-				b[i] = pl > pr ? pl : pr;
-			}
+			powers(l, r, b, nb);
 			for (int i = 0; i < nb; i++) {
 				ms = rrms * ms + krms * b[i];
 				a[i] = ms;
 			}
 		}
-		/* Level in dB (3.0103 * log2 is 10 log10), +3.01 dB so a sine
-		 * reads its peak, then the wanted reduction from the curve. */
-		for (int i = 0; i < nb; i++) {
-			float ms_i = a[i] > 1e-20f ? a[i] : 1e-20f;
-			float lev = 3.01029996f * fast_log2(ms_i) + 3.01029996f;
-			float over = lev - thr, t = over + hk;
-			float soft = -slope * t * t * ik, hard = -slope * over;
-			float v = over < hk ? soft : hard;
-			b[i] = over <= -hk ? 0.0f : v;
-		}
+		curve(m, a, b, nb);
 		/* Attack / release smoothing of the reduction. */
 		for (int i = 0; i < nb; i++) {
 			float tg = b[i];
@@ -228,36 +286,7 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			gr = tg > gr ? up : down;
 			a[i] = gr;
 		}
-		for (int i = 0; i < nb; i++)
-			grmax = a[i] > grmax ? a[i] : grmax;
-		/* Makeup and mix glides (almost always settled). */
-		if (mk == mk_t && mix == mix_t) {
-			for (int i = 0; i < nb; i++)
-				c[i] = mix;
-			for (int i = 0; i < nb; i++)
-				a[i] = (mk - a[i]) * 0.166096404f;
-		} else {
-			for (int i = 0; i < nb; i++) {
-				if (mk != mk_t) {
-					mk += kpar * (mk_t - mk);
-					if (fabsf(mk_t - mk) < 1e-5f)
-						mk = mk_t;
-				}
-				if (mix != mix_t) {
-					mix += kpar * (mix_t - mix);
-					if (fabsf(mix_t - mix) < 1e-6f)
-						mix = mix_t;
-				}
-				/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
-				a[i] = (mk - a[i]) * 0.166096404f;
-				c[i] = mix;
-			}
-		}
-		for (int i = 0; i < nb; i++) {
-			float G = (1.0f - c[i]) + c[i] * fast_exp2(a[i]);
-			l[i] *= G;
-			r[i] *= G;
-		}
+		apply(m, l, r, a, c, nb, &grmax, &mk, &mix);
 		i0 += nb;
 		pos = (pos + (unsigned)nb) % CB;
 	}
@@ -268,6 +297,99 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 	m->mix = mix;
 	m->grmax = grmax;
 	m->pos = pos;
+}
+
+/* Up to four compressors at once, one per vector lane, for the two
+ * recursions that bound the cost (the mean square and the ballistics):
+ * one chain of dependent operations for all the bands instead of one per
+ * band.  Each lane does exactly the scalar code's operations, so every
+ * sample is the one comp_process gives. */
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+static int joint_ok(struct comp *const *m, int nm)
+{
+	if (nm < 2 || nm > 4)
+		return 0;
+	for (int k = 0; k < nm; k++)
+		if (m[k]->sc_on || m[k]->pos != m[0]->pos || m[k]->krms != m[0]->krms)
+			return 0;
+	return 1;
+}
+
+DSP_CLONES
+static void process_joint(struct comp *const *m, float *const *L, float *const *R, int nm, int n)
+{
+	const float krms = m[0]->krms, rrms = 1.0f - krms;
+	v4f ms = { 0 }, gr = { 0 }, katt = { 0 }, krel = { 0 }, ratt, rrel;
+	float mk[4], mix[4], grmax[4];
+	unsigned pos = m[0]->pos;
+	float a[4][CB], b[4][CB], c[CB];
+
+	for (int k = 0; k < nm; k++) {
+		ms[k] = m[k]->ms;
+		gr[k] = m[k]->gr;
+		katt[k] = m[k]->katt;
+		krel[k] = m[k]->krel;
+		mk[k] = m[k]->mk;
+		mix[k] = m[k]->mix;
+		grmax[k] = m[k]->grmax;
+	}
+	ratt = 1.0f - katt;
+	rrel = 1.0f - krel;
+	memset(b, 0, sizeof b); /* unused lanes stay silent */
+	for (int i0 = 0; i0 < n;) {
+		int nb = (int)(CB - pos);
+		nb = n - i0 < nb ? n - i0 : nb;
+		if (pos == 0)
+			for (int k = 0; k < nm; k++) {
+				ms[k] = flush(ms[k], 1e-20f);
+				gr[k] = flush(gr[k], 1e-6f);
+			}
+		for (int k = 0; k < nm; k++)
+			powers(L[k] + i0, R[k] + i0, b[k], nb);
+		for (int i = 0; i < nb; i++) {
+			ms = rrms * ms + krms * (v4f){ b[0][i], b[1][i], b[2][i], b[3][i] };
+			a[0][i] = ms[0];
+			a[1][i] = ms[1];
+			a[2][i] = ms[2];
+			a[3][i] = ms[3];
+		}
+		for (int k = 0; k < nm; k++)
+			curve(m[k], a[k], b[k], nb);
+		for (int i = 0; i < nb; i++) {
+			v4f tg = { b[0][i], b[1][i], b[2][i], b[3][i] };
+			v4f up = ratt * gr + katt * tg, down = rrel * gr + krel * tg;
+			v4i sel = tg > gr;
+			gr = (v4f)((sel & (v4i)up) | (~sel & (v4i)down));
+			a[0][i] = gr[0];
+			a[1][i] = gr[1];
+			a[2][i] = gr[2];
+			a[3][i] = gr[3];
+		}
+		for (int k = 0; k < nm; k++)
+			apply(m[k], L[k] + i0, R[k] + i0, a[k], c, nb, &grmax[k], &mk[k], &mix[k]);
+		i0 += nb;
+		pos = (pos + (unsigned)nb) % CB;
+	}
+	for (int k = 0; k < nm; k++) {
+		m[k]->ms = ms[k];
+		m[k]->gr = gr[k];
+		m[k]->mk = mk[k];
+		m[k]->mix = mix[k];
+		m[k]->grmax = grmax[k];
+		m[k]->pos = pos;
+	}
+}
+
+void comp_process_bands(struct comp *const *m, float *const *L, float *const *R, int nm, int n)
+{
+	if (joint_ok(m, nm)) {
+		process_joint(m, L, R, nm, n);
+		return;
+	}
+	for (int k = 0; k < nm; k++)
+		comp_process(m[k], L[k], R[k], n);
 }
 
 float comp_read_gr(struct comp *m)

@@ -189,8 +189,12 @@ void mbcomp_process(struct mbcomp *m, float *L, float *R, int n)
 		int k = CHUNK - (int)m->pos;
 		k = n < k ? n : k;
 		split(m, L, R, k);
-		for (int b = 0; b < MB_BANDS; b++)
-			comp_process(m->band[b], m->bl[b], m->br[b], k);
+		float *bl[MB_BANDS], *br[MB_BANDS];
+		for (int b = 0; b < MB_BANDS; b++) {
+			bl[b] = m->bl[b];
+			br[b] = m->br[b];
+		}
+		comp_process_bands(m->band, bl, br, MB_BANDS, k);
 		if (m->solo >= 0) {
 			memcpy(L, m->bl[m->solo], (size_t)k * sizeof *L);
 			memcpy(R, m->br[m->solo], (size_t)k * sizeof *R);
