@@ -36,9 +36,11 @@ static int distance(const char *a, const char *b)
 const char *suggest_word(const char *typo, const char *const *words, int n)
 {
 	const char *best = NULL;
-	int bestd = 1 << 20, ties = 0;
 	size_t len = strlen(typo);
 	int limit = len <= 4 ? 1 : len <= 8 ? 2 : 3;
+	/* Only words within the limit count: a typo too long to measure is
+	 * "far" from every word, and no word is then the best. */
+	int bestd = limit + 1, ties = 0;
 
 	if (!len)
 		return NULL;
@@ -48,9 +50,9 @@ const char *suggest_word(const char *typo, const char *const *words, int n)
 			bestd = dd;
 			best = words[i];
 			ties = 0;
-		} else if (dd == bestd && strcmp(words[i], best) != 0) {
+		} else if (best && dd == bestd && strcmp(words[i], best) != 0) {
 			ties++;
 		}
 	}
-	return bestd > 0 && bestd <= limit && !ties ? best : NULL;
+	return best && bestd > 0 && !ties ? best : NULL;
 }

@@ -9,7 +9,7 @@
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_BUILD ?= build-fuzz
-FUZZ_NAMES = preset keymap album cli source session
+FUZZ_NAMES = preset keymap album cli source session cmdline
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE -g -O1 -I. -pthread $(FUZZ_SAN) \
 	$(shell $(PKG_CONFIG) --cflags ncursesw sndfile kissfft-float 2>/dev/null) -I$(dir $(INIPARSER_H))
@@ -23,6 +23,9 @@ FUZZ_SRC_album = dsp/params.c audio/preset.c audio/atomicfile.c audio/iniload.c 
 FUZZ_SRC_cli = $(wildcard dsp/*.c audio/*.c) tui/cli.c tui/suggest.c
 FUZZ_SRC_source = audio/source.c audio/resample.c
 FUZZ_SRC_session = dsp/params.c audio/session.c audio/atomicfile.c audio/iniload.c audio/paths.c
+# The ':' line runs the console's own commands: everything but main().
+FUZZ_SRC_cmdline = $(wildcard dsp/*.c audio/*.c) $(filter-out tui/main.c,$(wildcard tui/*.c))
+FUZZ_LIBS_cmdline = $(shell $(PKG_CONFIG) --libs ncursesw 2>/dev/null)
 
 # Extra flags per harness: the command-line parser prints its refusals;
 # audio seeds are bigger than text ones.
@@ -32,6 +35,7 @@ FUZZ_RUN_keymap = -max_len=4096
 FUZZ_RUN_album = -max_len=4096
 FUZZ_RUN_source = -max_len=65536
 FUZZ_RUN_session = -max_len=8192
+FUZZ_RUN_cmdline = -close_fd_mask=3 -max_len=2048
 
 # Seeds: text files written for the purpose, plus the project's own good and
 # bad files, plus small audio files of every format generated here.
@@ -41,6 +45,7 @@ FUZZ_SEEDS_album = tests/fuzz/seeds/album tests/data/album/bad
 FUZZ_SEEDS_cli = tests/fuzz/seeds/cli
 FUZZ_SEEDS_source = $(FUZZ_BUILD)/seeds/source
 FUZZ_SEEDS_session = tests/fuzz/seeds/session
+FUZZ_SEEDS_cmdline = tests/fuzz/seeds/cmdline
 
 FUZZ_BIN = $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
 
@@ -54,7 +59,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 define fuzz_link
 $(FUZZ_BUILD)/fuzz_$(1): tests/fuzz/fuzz_$(1).c tests/fuzz/fuzz_common.h $(FUZZ_SRC_$(1):%.c=$(FUZZ_BUILD)/obj/%.o)
 	@echo "  FUZZLD  $$@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $(FUZZ_SRC_$(1):%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_LIBS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $$@ $$< $(FUZZ_SRC_$(1):%.c=$(FUZZ_BUILD)/obj/%.o) $(FUZZ_LIBS) $(FUZZ_LIBS_$(1))
 endef
 $(foreach n,$(FUZZ_NAMES),$(eval $(call fuzz_link,$(n))))
 
@@ -76,7 +81,7 @@ define fuzz_run
 	$(Q)LSAN_OPTIONS=suppressions=$(CURDIR)/tests/fuzz/lsan.supp:print_suppressions=0 \
 	  $(FUZZ_BUILD)/fuzz_$(1) -max_total_time=$(2) -rss_limit_mb=2048 -timeout=10 \
 	  -print_final_stats=1 $(FUZZ_RUN_$(1)) \
-	  -artifact_prefix=$(FUZZ_BUILD)/artifacts/$(1)- \
+	  -artifact_prefix=$(CURDIR)/$(FUZZ_BUILD)/artifacts/$(1)- \
 	  $(FUZZ_BUILD)/corpus/$(1) $(wildcard $(FUZZ_SEEDS_$(1))) \
 	  >$(FUZZ_BUILD)/fuzz_$(1).log 2>&1 \
 	  || { tail -40 $(FUZZ_BUILD)/fuzz_$(1).log; echo "fuzz_$(1): FAILED (input in $(FUZZ_BUILD)/artifacts/)"; exit 1; }

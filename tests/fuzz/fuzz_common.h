@@ -35,6 +35,7 @@ static void fuzz_setup_dir(void)
 }
 
 /* path receives fuzz_dir/name; the input is written there whole. */
+__attribute__((unused))
 static void fuzz_write(char *path, size_t size, const char *name,
 		       const unsigned char *data, size_t n)
 {
@@ -58,6 +59,7 @@ static void fuzz_write(char *path, size_t size, const char *name,
 } while (0)
 
 /* err must be one line, terminated, and say something. */
+__attribute__((unused))
 static void fuzz_check_msg(const char *err, size_t size)
 {
 	size_t n = strnlen(err, size);

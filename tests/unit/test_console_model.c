@@ -307,6 +307,14 @@ static void typos_get_a_suggestion(void **state)
 	/* Two equally near: no guess rather than a wrong one. */
 	static const char *const two[] = { "sat", "set" };
 	assert_null(suggest_word("sit", two, 2));
+	/* A word longer than the distance table (65 letters and more) is
+	 * near nothing; it once compared every word against a NULL best. */
+	char longw[200];
+	memset(longw, '[', sizeof longw - 1);
+	longw[sizeof longw - 1] = 0;
+	assert_null(suggest_word(longw, words, n));
+	longw[70] = 0;
+	assert_null(suggest_word(longw, two, 2));
 }
 
 int main(void)
