@@ -50,6 +50,20 @@ struct run {
 	atomic_int next, done;
 };
 
+/* Track i's dither seed: from its place in the album, never from timing,
+ * so any --jobs (and the console's album render) gives the same samples. */
+static inline uint32_t album_seed(int i)
+{
+	return 0x51ED270Bu * (uint32_t)(i + 1);
+}
+
+/* A track's master in dir: its own output name, else the input's base
+ * name; the extension from the name when it is one we write, else the
+ * album's format, else the input's when we write it, else .wav.  -1 when
+ * the path does not fit (cmd_album.c). */
+int album_output_path(char *buf, size_t size, const char *dir, const char *in,
+		      const char *name, const char *format, int bits);
+
 /* Set by album_on_signal (SIGINT, SIGTERM, SIGHUP): every job stops. */
 extern atomic_int album_cancelled;
 void album_on_signal(int sig);

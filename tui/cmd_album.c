@@ -44,8 +44,8 @@ static int ends_with(const char *s, const char *suffix)
 /* The output name of a track: its own name, else the input's base name;
  * the extension from the name when it is one we write, else the album's
  * format, else the input's when we write it, else .wav. */
-static int output_path(char *buf, size_t size, const char *dir, const char *in,
-		       const char *name, const char *format, int bits)
+int album_output_path(char *buf, size_t size, const char *dir, const char *in,
+		      const char *name, const char *format, int bits)
 {
 	char base[4096], ext[16] = "";
 	const char *slash = strrchr(in, '/');
@@ -291,12 +291,12 @@ static int prepare(const struct cli *c, const struct album *al, struct run *r,
 		j->in = t->file;
 		/* From the track's place in the album, never from timing, so
 		 * any --jobs gives the same samples. */
-		j->seed = 0x51ED270Bu * (uint32_t)(i + 1);
+		j->seed = album_seed(i);
 		j->fade_in_s = t->fade_in_s;
 		j->fade_out_s = t->fade_out_s;
 		memcpy(j->v, t->v, sizeof j->v);
 		memcpy(j->v0, t->v, sizeof j->v0);
-		if (output_path(j->out, sizeof j->out, al->outdir, t->file, t->output, al->format, al->bits)) {
+		if (album_output_path(j->out, sizeof j->out, al->outdir, t->file, t->output, al->format, al->bits)) {
 			snprintf(err, (size_t)errlen, "%.400s: output path too long", t->file);
 			rc = ST_USAGE;
 		} else if (!render_format_for(j->out, al->bits)) {

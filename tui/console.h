@@ -35,7 +35,7 @@
 #define KEY_CODE_BACKSPACE 0407
 #define KEY_CODE_ENTER 0527
 
-enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET };
+enum job_kind { JOB_NONE, JOB_RENDER, JOB_TARGET, JOB_ALBUM };
 enum prompt_kind { PR_NONE, PR_QUIT, PR_RESTORE };
 
 struct track {
@@ -106,6 +106,7 @@ struct con_job {
 	int status;
 	char in[4200], out[4096], err[ERRLEN];
 	double v[P_COUNT], target, lufs, gr;
+	struct con_album_job *album;  /* JOB_ALBUM's tracks (console_album_render.c) */
 };
 
 /* The background measurement of the master (console_master.c): the
@@ -223,6 +224,14 @@ int start_job_track(struct console *c, int kind, const char *out, double target,
 void poll_job(struct console *c);
 /* 1: the job would not stop and still uses the console (see console_job.c). */
 int stop_job(struct console *c);
+
+/* console_album_render.c: ':render DIR' of a whole album. */
+int album_render_wanted(const struct console *c, const char *arg);
+int album_render_start(struct console *c, const char *dir);
+int album_render_run(struct console *c, char *err, int errlen);   /* job thread */
+void album_render_progress(struct console *c, char *buf, size_t size);
+void album_render_finish(struct console *c);
+void album_render_cancel(void);
 
 /* console_cmd.c: presets saved and loaded. */
 void save_preset(struct console *c, const char *name);

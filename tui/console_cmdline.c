@@ -136,10 +136,27 @@ static void cx_reset(struct console *c, char *arg)
 static void cx_render(struct console *c, char *arg)
 {
 	if (!arg) {
-		con_status(c, 1, "usage: render PATH (wav, flac or aiff)");
+		con_status(c, 1, c->have_album ? "usage: render PATH (this track: wav, flac or aiff) or render DIR (every track)" :
+			   "usage: render PATH (wav, flac or aiff)");
 		return;
 	}
-	start_job(c, JOB_RENDER, arg, 0);
+	if (album_render_wanted(c, arg))
+		album_render_start(c, arg);
+	else
+		start_job(c, JOB_RENDER, arg, 0);
+}
+
+static void cx_cancel(struct console *c, char *arg)
+{
+	(void)arg;
+	if (c->job.kind == JOB_NONE) {
+		con_status(c, 1, "nothing runs in the background");
+		return;
+	}
+	atomic_store(&c->job.cancel, 1);
+	if (c->job.kind == JOB_ALBUM)
+		album_render_cancel();
+	con_status(c, 0, "cancelling the background %s", c->job.kind == JOB_TARGET ? "search" : "render");
 }
 
 static void cx_target(struct console *c, char *arg)
@@ -159,7 +176,7 @@ static void cx_target(struct console *c, char *arg)
 		return;
 	}
 	if (c->job.kind != JOB_NONE) {
-		con_status(c, 1, "a %s is still running", c->job.kind == JOB_RENDER ? "render" : "target search");
+		con_status(c, 1, "a %s is still running", c->job.kind == JOB_TARGET ? "target search" : "render");
 		return;
 	}
 	/* What is heard moves once, to the result: the search measures the
@@ -315,7 +332,8 @@ static const struct cmd_entry cmds[] = {
 	{ "load", "e", "NAME|PATH", "load a preset", CPL_PRESET, NULL, cx_load },
 	{ "presets", NULL, "", "list the presets", CPL_NONE, NULL, cx_presets },
 	{ "reset", NULL, "", "every value to default", CPL_NONE, NULL, cx_reset },
-	{ "render", NULL, "PATH", "render offline", CPL_NONE, NULL, cx_render },
+	{ "render", NULL, "PATH|DIR", "render offline (DIR: the album)", CPL_NONE, NULL, cx_render },
+	{ "cancel", NULL, "", "stop the background job", CPL_NONE, NULL, cx_cancel },
 	{ "target", NULL, "LUFS [all]", "land on a loudness", CPL_WORDS, "-14 -16 -9 all", cx_target },
 	{ "bypass", NULL, "[MODULE]", "bypass a module", CPL_MODULE, NULL, cx_bypass },
 	{ "monitor", NULL, "MODE", "listen mono, side...", CPL_MONITOR, NULL, cx_monitor },

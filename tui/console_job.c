@@ -55,9 +55,11 @@ static void *job_main(void *arg)
 				 .cancel = &c->job.cancel };
 	int st = ST_OK;
 
-	if (!c->job.in[0])
+	if (!c->job.in[0] && c->job.kind != JOB_ALBUM)
 		st = con_demo_file(c->job.in, sizeof c->job.in, c->job.err, sizeof c->job.err);
-	if (st == ST_OK && c->job.kind == JOB_RENDER)
+	if (c->job.kind == JOB_ALBUM)
+		st = album_render_run(c, c->job.err, sizeof c->job.err);
+	else if (st == ST_OK && c->job.kind == JOB_RENDER)
 		st = render_file(c->job.in, c->job.out, c->job.v, &o, NULL,
 				 c->job.err, sizeof c->job.err);
 	else if (st == ST_OK)
@@ -76,7 +78,7 @@ int start_job(struct console *c, int kind, const char *out, double target)
 int start_job_track(struct console *c, int kind, const char *out, double target, int track)
 {
 	if (c->job.kind != JOB_NONE) {
-		con_status(c, 1, "a %s is still running", c->job.kind == JOB_RENDER ? "render" : "target search");
+		con_status(c, 1, "a %s is still running", c->job.kind == JOB_TARGET ? "target search" : "render");
 		return -1;
 	}
 	/* No render may write over any file the console has open. */
@@ -123,7 +125,9 @@ void poll_job(struct console *c)
 		const char *phase = atomic_load_explicit(&c->job.phase, memory_order_acquire);
 		if (!phase)
 			phase = "measuring";
-		if (c->job.kind == JOB_RENDER)
+		if (c->job.kind == JOB_ALBUM)
+			album_render_progress(c, buf, sizeof buf);
+		else if (c->job.kind == JOB_RENDER)
 			snprintf(buf, sizeof buf, "rendering %.120s  %3d%%", c->job.out, pm / 10);
 		else if (c->ntracks > 1)
 			snprintf(buf, sizeof buf, "target %.1f LUFS: %s track %d %3d%%",
@@ -141,7 +145,9 @@ void poll_job(struct console *c)
 	char which[32] = "";
 	if (c->ntracks > 1)
 		snprintf(which, sizeof which, " track %d", c->job.track + 1);
-	if (c->job.kind == JOB_RENDER) {
+	if (c->job.kind == JOB_ALBUM) {
+		album_render_finish(c);
+	} else if (c->job.kind == JOB_RENDER) {
 		const struct track *t = &c->tracks[c->job.track];
 		if (c->job.status == ST_OK && t->fig_gen == c->job.gen && isfinite(t->fig.integrated))
 			/* Its settings were measured whole: the render's figures. */
@@ -198,6 +204,8 @@ int stop_job(struct console *c)
 	if (c->job.kind == JOB_NONE)
 		return 0;
 	atomic_store(&c->job.cancel, 1);
+	if (c->job.kind == JOB_ALBUM)
+		album_render_cancel();
 	if (!wait_done(c, 1000)) {
 		struct stat st;
 		int fd = -1;
