@@ -158,6 +158,9 @@ static inline float flush(float v, float tiny)
  * where the states are flushed. */
 #define CB 64
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
 /* The passes, shared by comp_process and comp_process_bands so both do
  * the same operations in the same order. */
 
@@ -198,8 +201,21 @@ static inline __attribute__((always_inline)) void apply(struct comp *m, float *l
 	const float kpar = m->kpar, mk_t = m->mk_t, mix_t = m->mix_t;
 	float grmax = *grmax_, mk = *mk_, mix = *mix_;
 
-	for (int i = 0; i < nb; i++)
+	/* The meter's maximum over four partial maxima, so it runs in vectors
+	 * (one running maximum is a chain of dependent operations the
+	 * length of the block); the maximum is the same in any order. */
+	v4f g4 = { grmax, grmax, grmax, grmax };
+	int i4 = nb & ~3;
+	for (int i = 0; i < i4; i += 4) {
+		v4f x;
+		memcpy(&x, a + i, sizeof x);
+		v4i gt = x > g4;
+		g4 = (v4f)((gt & (v4i)x) | (~gt & (v4i)g4));
+	}
+	for (int i = i4; i < nb; i++)
 		grmax = a[i] > grmax ? a[i] : grmax;
+	for (int j = 0; j < 4; j++)
+		grmax = g4[j] > grmax ? g4[j] : grmax;
 	/* Makeup and mix glides (almost always settled). */
 	if (mk == mk_t && mix == mix_t) {
 		for (int i = 0; i < nb; i++)
@@ -304,8 +320,6 @@ void comp_process(struct comp *m, float *L, float *R, int n)
  * one chain of dependent operations for all the bands instead of one per
  * band.  Each lane does exactly the scalar code's operations, so every
  * sample is the one comp_process gives. */
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
 
 static int joint_ok(struct comp *const *m, int nm)
 {

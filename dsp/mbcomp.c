@@ -120,6 +120,46 @@ void mbcomp_read_gr(struct mbcomp *m, float gr[MB_BANDS])
 		gr[b] = comp_read_gr(m->band[b]);
 }
 
+/* Two sections side by side on four lanes (L, R of the first, L, R of
+ * the second): one 256-bit operation where two 128-bit ones were, each
+ * lane doing exactly bq_sec_step's operations, so the samples are the
+ * same.  Vectors go by pointer: a 32-byte vector passed by value has a
+ * different ABI with and without AVX. */
+typedef double v4d __attribute__((vector_size(32)));
+
+struct sec2 {
+	v4d b0, b1, b2, a1, a2, x1, x2, y1, y2;
+};
+
+static inline void sec2_load(struct sec2 *k, const struct bq *c0, const struct bq_df1 *s0,
+                             const struct bq *c1, const struct bq_df1 *s1)
+{
+#define J(a, b) { a[0], a[1], b[0], b[1] }
+	const struct bq_sec p = bq_sec_load(c0, s0), q = bq_sec_load(c1, s1);
+	*k = (struct sec2){ J(p.b0, q.b0), J(p.b1, q.b1), J(p.b2, q.b2), J(p.a1, q.a1), J(p.a2, q.a2),
+	                    J(p.x1, q.x1), J(p.x2, q.x2), J(p.y1, q.y1), J(p.y2, q.y2) };
+#undef J
+}
+
+static inline void sec2_store(const struct sec2 *k, struct bq_df1 *s0, struct bq_df1 *s1)
+{
+	*s0 = (struct bq_df1){ { k->x1[0], k->x1[1] }, { k->x2[0], k->x2[1] },
+	                       { k->y1[0], k->y1[1] }, { k->y2[0], k->y2[1] } };
+	*s1 = (struct bq_df1){ { k->x1[2], k->x1[3] }, { k->x2[2], k->x2[3] },
+	                       { k->y1[2], k->y1[3] }, { k->y2[2], k->y2[3] } };
+}
+
+/* bq_sec_step on both sections: *y = H *x. */
+static inline __attribute__((always_inline)) void sec2_step(struct sec2 *k, const v4d *x, v4d *y)
+{
+	v4d v = ((k->b0 * *x + k->b1 * k->x1) + (k->b2 * k->x2 - k->a2 * k->y2)) - k->a1 * k->y1;
+	k->x2 = k->x1;
+	k->x1 = *x;
+	k->y2 = k->y1;
+	k->y1 = v;
+	*y = v;
+}
+
 /* Seven sections where the bands' own products would take nine: with
  * LP^2 + HP^2 = AP at each crossover, low = AP(fh) (AP(fl) x - rest) and
  * high = AP(fh) rest - mid, rest = HP(fl)^2 x, mid = LP(fh)^2 rest (the
@@ -134,40 +174,54 @@ __attribute__((optimize("no-tree-slp-vectorize")))
 DSP_CLONES
 static void split(struct mbcomp *m, const float *L, const float *R, int n)
 {
-	struct bq_sec apl = bq_sec_load(&m->ap_l, &m->s_apl);
-	struct bq_sec r1 = bq_sec_load(&m->hp_l, &m->s_rest[0]), r2 = bq_sec_load(&m->hp_l, &m->s_rest[1]);
-	struct bq_sec al = bq_sec_load(&m->ap_h, &m->s_aph_low), ah = bq_sec_load(&m->ap_h, &m->s_aph_high);
-	struct bq_sec m1 = bq_sec_load(&m->lp_h, &m->s_mid[0]), m2 = bq_sec_load(&m->lp_h, &m->s_mid[1]);
+	/* Sections that take the same sample at the same step share a
+	 * 256-bit vector: (AP(fl), HP(fl)) on x, (LP(fh), AP(fh)) on rest,
+	 * then (AP(fh), LP(fh)) on the low band's difference and the mid
+	 * band's first half; the second HP(fl) runs alone. */
+	struct sec2 ar, mh, lm;
+	sec2_load(&ar, &m->ap_l, &m->s_apl, &m->hp_l, &m->s_rest[0]);
+	struct bq_sec r2 = bq_sec_load(&m->hp_l, &m->s_rest[1]);
+	sec2_load(&mh, &m->lp_h, &m->s_mid[0], &m->ap_h, &m->s_aph_high);
+	sec2_load(&lm, &m->ap_h, &m->s_aph_low, &m->lp_h, &m->s_mid[1]);
 
-	/* One loop, so the seven recursions overlap; each band is rounded to
-	 * float where it is a band (rest, and the two sides of each
-	 * difference), as the section-by-section passes did. */
+	/* Two loops of two steps each: the first makes the low band's
+	 * difference (into bl/br[0]) and rest (into bl/br[2]), the second
+	 * the bands.  Each band is rounded to float where it is a band
+	 * (rest, and the two sides of each difference), as the
+	 * section-by-section passes did.  One loop of all four steps was
+	 * slower: a sample's steps form a chain too long for the processor
+	 * to overlap enough samples of it. */
 	for (int i = 0; i < n; i++) {
 		/* NaN and inf fail the comparison and enter as silence. */
 		float l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 		float r = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		bq_v2d x = { l, r };
-		bq_v2d a = bq_sec_step(&apl, x), h = bq_sec_step(&r2, bq_sec_step(&r1, x));
-		float al_ = (float)a[0], ar_ = (float)a[1], hl = (float)h[0], hr = (float)h[1];
-		bq_v2d rest = { hl, hr };
-		bq_v2d lo = bq_sec_step(&al, (bq_v2d){ al_ - hl, ar_ - hr });
-		bq_v2d mi = bq_sec_step(&m2, bq_sec_step(&m1, rest));
-		bq_v2d hi = bq_sec_step(&ah, rest);
-		float ml = (float)mi[0], mr = (float)mi[1];
-		m->bl[0][i] = (float)lo[0];
-		m->br[0][i] = (float)lo[1];
+		v4d in = { l, r, l, r }, a_r1;
+		sec2_step(&ar, &in, &a_r1);
+		bq_v2d h = bq_sec_step(&r2, (bq_v2d){ a_r1[2], a_r1[3] });
+		float al_ = (float)a_r1[0], ar_ = (float)a_r1[1], hl = (float)h[0], hr = (float)h[1];
+		m->bl[0][i] = al_ - hl;
+		m->br[0][i] = ar_ - hr;
+		m->bl[2][i] = hl;
+		m->br[2][i] = hr;
+	}
+	for (int i = 0; i < n; i++) {
+		float hl = m->bl[2][i], hr = m->br[2][i];
+		v4d rest = { hl, hr, hl, hr }, m1_hi, lo_mi;
+		sec2_step(&mh, &rest, &m1_hi);
+		v4d dif = { m->bl[0][i], m->br[0][i], m1_hi[0], m1_hi[1] };
+		sec2_step(&lm, &dif, &lo_mi);
+		float ml = (float)lo_mi[2], mr = (float)lo_mi[3];
+		m->bl[0][i] = (float)lo_mi[0];
+		m->br[0][i] = (float)lo_mi[1];
 		m->bl[1][i] = ml;
 		m->br[1][i] = mr;
-		m->bl[2][i] = (float)hi[0] - ml;
-		m->br[2][i] = (float)hi[1] - mr;
+		m->bl[2][i] = (float)m1_hi[2] - ml;
+		m->br[2][i] = (float)m1_hi[3] - mr;
 	}
-	bq_sec_store(&apl, &m->s_apl);
-	bq_sec_store(&r1, &m->s_rest[0]);
+	sec2_store(&ar, &m->s_apl, &m->s_rest[0]);
 	bq_sec_store(&r2, &m->s_rest[1]);
-	bq_sec_store(&al, &m->s_aph_low);
-	bq_sec_store(&ah, &m->s_aph_high);
-	bq_sec_store(&m1, &m->s_mid[0]);
-	bq_sec_store(&m2, &m->s_mid[1]);
+	sec2_store(&mh, &m->s_mid[0], &m->s_aph_high);
+	sec2_store(&lm, &m->s_aph_low, &m->s_mid[1]);
 }
 
 static void sanitize(struct mbcomp *m)
