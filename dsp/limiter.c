@@ -21,7 +21,7 @@
  *         The release heads for the larger of the depth h asks for and
  *         the low-frequency floor l[n]: the depth the input's content
  *         below LF_HZ alone would need, held for LF_HOLD_MS and then
- *         released over LF_REL_MS (lf_hold).
+ *         released over LF_REL_MS (limenv.c).
  *         So a peak that rides on bass falls back at the (fast) release
  *         rate only as far as the bass needs, and the gain stays still
  *         through the bass's cycles; a transient without bass recovers
@@ -47,11 +47,8 @@
  *           written twice like dl
  *   pk      p by detection time; dq/qh/qt the deque of times for h;
  *           zrun the number of trailing zeros in pk
- *   eh, bh  d and first-box outputs by time; s1, s2 the box sums; quiet
- *           the number of trailing zeros in eh (sums known to be 0)
- *   d       the release recursion (depth)
- *   lz, lf  the low-pass state per channel; its larger magnitude by time
- *   lbk     the deepest floor asked per block of lbs samples, lnb blocks
+ *   env     the envelope: e, l and g above, their rings and sums
+ *           (dsp/limenv.c, its state described in limenv.h)
  * Per block of up to CH frames the work runs in passes: input, detection
  * (vectorised along time), h (scalar deque), d and the boxes (scalar
  * recursions), output (vectorised); each is the same per-sample
@@ -64,6 +61,7 @@
 #include "limiter.h"
 #include "clones.h"
 #include "limdetect.h"
+#include "limenv.h"
 
 /* Floating-point exceptions are never looked at; without this GCC keeps
  * the selects of the loops as branches instead of vector code (results
@@ -81,61 +79,22 @@
 #define BYPASS_MS 10.0
 #define CH LIMDET_CH
 #define DRIVE_MS 10.0
-/* Program-dependent hold (pass_gain).  A top is a depth within HOLD_TOL of
- * the held one (the crests of a steady tone differ by the detector's
- * jitter, far less than this); the hold covers HOLD_GAP times the last
- * spacing of tops (a tone's crests, or a slowly drifting note, arrive
- * inside it); tops closer than HOLD_GAPMIN_MS are one top (the flat crest
- * of the sliding maximum).  Chosen by measurement (notes/limiter.md). */
-#define HOLD_TOL 0.995f
-#define HOLD_GAP 1.15f
-#define HOLD_GAPMIN_MS 1.0
-/* Two tops are the same (a steady tone's crests) within HOLD_SIM: music's
- * successive peaks rarely are, and holding them costs loudness. */
-#define HOLD_SIM 0.999f
-/* The low-frequency floor (lf_hold): a one-pole low-pass at LF_HZ, the
- * depth its output needs held for LF_HOLD_MS (longer than a 40 Hz
- * half-cycle; kept per block of lbs samples in a ring of LF_RING), then
- * released with a time constant of LF_REL_MS.
- * Chosen by measurement on music at +6 and +12 dB of drive against the
- * release alone (notes/limiter.md). */
-#define LF_HZ 250.0
-#define LF_HOLD_MS 15.0
-#define LF_REL_MS 20.0
-#define LF_RING 128u
 
 struct limiter {
 	struct limdet det;
+	struct limenv env;
 	double rate;
-	int smax, lat, wold, wnew, S, B1, B2;
-	unsigned dsize, dmask, psize, pmask, qmask, emask;
-	float *dl[2], *drv, *pk, *eh, *bh;
+	int smax, lat, wold, wnew, S;
+	unsigned dsize, dmask, psize, pmask, qmask;
+	float *dl[2], *drv, *pk;
 	unsigned *dq, *dq2;
-	unsigned qh, qt, n, zrun, quiet;
-	double s1, s2;
-	float inv1, inv2;
-	float d, gmin, g;
+	unsigned qh, qt, n, zrun;
+	float gmin;
 	/* Block scratch: the input (sanitised), p, h and g of each frame. */
 	float xs[2][CH], pb[CH], hb[CH], gb[CH];
 
 	float drive_t, drive, kdrive;
 	float thr, thr_4;
-	float wrel;
-	/* Hold (pass_gain): hc counts down the hold after the depth was last
-	 * at its top, since counts from there; hold is the length in use
-	 * (HOLD_GAP times the last spacing of two tops, or none), at most
-	 * hmax (the hold parameter).  Tops closer than gapmin are one top. */
-	unsigned hc, since, hold, hmax, gapmin;
-	/* dtop the depth of the last top; intop while the depth is at it. */
-	float dtop;
-	int intop;
-	/* Low-frequency floor: lw the low-pass coefficient, lf by time (ring
-	 * of psize), lcur the current block's deepest floor, lheld the
-	 * deepest of the last lnb blocks', lfl the floor after its release
-	 * (lrr the release's factor per frame), tb the floor of each frame. */
-	float lz[2], lw, *lf, lcur, lheld, lfl, lrr;
-	float lbk[LF_RING], tb[CH];
-	unsigned lbs, lnb;
 	float byp_t, byp, byp_step;
 	double cur[P_COUNT];
 	int have;
@@ -168,27 +127,16 @@ struct limiter *limiter_new(double rate)
 	unsigned qsize = pow2_at_least((unsigned)(m->smax + 2 * EXT + 4));
 	m->qmask = qsize - 1;
 	unsigned esize = pow2_at_least((unsigned)(m->smax + 2));
-	m->emask = esize - 1;
 
 	m->dl[0] = calloc(2 * m->dsize, sizeof(float));
 	m->dl[1] = calloc(2 * m->dsize, sizeof(float));
 	m->drv = calloc(2 * m->dsize, sizeof(float));
 	m->pk = calloc(m->psize, sizeof(float));
-	m->eh = calloc(esize, sizeof(float));
-	m->bh = calloc(esize, sizeof(float));
 	m->dq = calloc(qsize, sizeof(unsigned));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
-	/* lf is read wnew back, within psize. */
-	m->lf = calloc(m->psize, sizeof(float));
-	m->lw = (float)(1.0 - exp(-2.0 * M_PI * LF_HZ / rate));
-	m->lrr = (float)exp(-1.0 / (LF_REL_MS * 1e-3 * rate));
-	m->lbs = 32;
-	while (lround(LF_HOLD_MS * 1e-3 * rate / m->lbs) > (long)LF_RING - 1)
-		m->lbs *= 2;
-	m->lnb = (unsigned)lround(LF_HOLD_MS * 1e-3 * rate / m->lbs);
-	m->lnb = m->lnb < 1 ? 1 : m->lnb;
-	if (!m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->eh || !m->bh ||
-	    !m->dq || !m->dq2 || !m->lf) {
+	/* The floor's lf is read wnew back, within psize. */
+	int env = limenv_init(&m->env, rate, esize, m->psize);
+	if (env < 0 || !m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->dq || !m->dq2) {
 		limiter_free(m);
 		return NULL;
 	}
@@ -207,22 +155,22 @@ void limiter_free(struct limiter *m)
 	free(m->dl[1]);
 	free(m->drv);
 	free(m->pk);
-	free(m->eh);
-	free(m->bh);
 	free(m->dq);
 	free(m->dq2);
-	free(m->lf);
+	limenv_free(&m->env);
 	free(m);
 }
 
 static void set_boxes(struct limiter *m, int S)
 {
+	struct limenv *e = &m->env;
 	m->S = S;
-	m->B1 = (S + 1) / 2;
-	m->B2 = S + 1 - m->B1;
-	m->inv1 = 1.0f / (float)m->B1;
-	m->inv2 = 1.0f / (float)m->B2;
+	e->B1 = (S + 1) / 2;
+	e->B2 = S + 1 - e->B1;
+	e->inv1 = 1.0f / (float)e->B1;
+	e->inv2 = 1.0f / (float)e->B2;
 	m->wnew = m->smax - S;
+	e->back = (unsigned)m->wnew;
 }
 
 /* The deque holds the window of the sample before n: times
@@ -245,6 +193,7 @@ static void rebuild_deque(struct limiter *m)
  * had always been in force (a release already under way is kept). */
 static void refit_history(struct limiter *m)
 {
+	struct limenv *en = &m->env;
 	unsigned n = m->n, S = (unsigned)m->S;
 	unsigned *q = m->dq2, qh = 0, qt = 0;
 	/* Sliding max of pk over [i - wold, i - wnew] for i = n - S .. n - 1. */
@@ -262,30 +211,30 @@ static void refit_history(struct limiter *m)
 		float h = m->pk[q[qh & m->qmask] & m->pmask];
 		if (h > m->thr) {
 			float t = (h - m->thr) / h;
-			float *e = &m->eh[i & m->emask];
+			float *e = &en->eh[i & en->emask];
 			if (t > *e)
 				*e = t;
 		}
 	}
-	if (m->d < m->eh[(n - 1) & m->emask])
-		m->d = m->eh[(n - 1) & m->emask];
-	m->quiet = 0;
-	while (m->quiet <= m->emask && m->eh[(n - 1 - m->quiet) & m->emask] == 0.0f)
-		m->quiet++;
+	if (en->d < en->eh[(n - 1) & en->emask])
+		en->d = en->eh[(n - 1) & en->emask];
+	en->quiet = 0;
+	while (en->quiet <= en->emask && en->eh[(n - 1 - en->quiet) & en->emask] == 0.0f)
+		en->quiet++;
 	double s = 0.0;
-	for (unsigned i = n - (unsigned)m->B1; i != n; i++)
-		s += m->eh[i & m->emask];
-	m->s1 = s;
+	for (unsigned i = n - (unsigned)en->B1; i != n; i++)
+		s += en->eh[i & en->emask];
+	en->s1 = s;
 	double s2 = 0.0;
-	for (unsigned i = n - (unsigned)m->B2; i != n; i++) {
+	for (unsigned i = n - (unsigned)en->B2; i != n; i++) {
 		double b = 0.0;
-		for (unsigned k = i + 1 - (unsigned)m->B1; k != i + 1; k++)
-			b += m->eh[k & m->emask];
-		float bf = (float)(b * m->inv1);
-		m->bh[i & m->emask] = bf;
+		for (unsigned k = i + 1 - (unsigned)en->B1; k != i + 1; k++)
+			b += en->eh[k & en->emask];
+		float bf = (float)(b * en->inv1);
+		en->bh[i & en->emask] = bf;
 		s2 += bf;
 	}
-	m->s2 = s2;
+	en->s2 = s2;
 	rebuild_deque(m);
 }
 
@@ -297,25 +246,8 @@ void limiter_reset(struct limiter *m)
 	m->drive = m->drive_t;
 	for (unsigned i = 0; i < 2 * m->dsize; i++)
 		m->drv[i] = m->drive;
-	for (unsigned i = 0; i <= m->emask; i++)
-		m->eh[i] = m->bh[i] = 0.0f;
-	m->s1 = 0.0;
-	m->s2 = 0.0;
-	m->d = 0.0f;
-	m->hc = 0;
-	m->since = m->hmax + 1;
-	m->hold = 0;
-	m->dtop = 0.0f;
-	m->intop = 0;
-	memset(m->lf, 0, m->psize * sizeof(float));
-	memset(m->lbk, 0, sizeof m->lbk);
-	m->lz[0] = m->lz[1] = 0.0f;
-
-	m->lcur = m->lheld = 0.0f;
-	m->lfl = 0.0f;
+	limenv_reset(&m->env);
 	m->zrun = m->psize;
-	m->quiet = m->emask + 1;
-	m->g = 1.0f;
 	m->gmin = 1.0f;
 	m->n = 0;
 	m->byp = m->byp_t;
@@ -334,10 +266,11 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 		float old = m->thr;
 		m->thr = (float)pow(10.0, (p[P_LIMITER_CEILING] - MARGIN_DB) / 20.0);
 		m->thr_4 = m->thr / (OS_SEC4 * OS_LOW);
+		m->env.thr = m->thr;
 		refit = !first && m->thr < old;
 	}
 	if (CHANGED(P_LIMITER_RELEASE))
-		m->wrel = (float)(1.0 - exp(-1.0 / (p[P_LIMITER_RELEASE] * 1e-3 * m->rate)));
+		limenv_set_release(&m->env, p[P_LIMITER_RELEASE], m->rate);
 	if (CHANGED(P_LIMITER_LOOKAHEAD)) {
 		long S = lround(p[P_LIMITER_LOOKAHEAD] * 1e-3 * m->rate);
 		if (S < 2)
@@ -351,14 +284,10 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 	}
 	if (CHANGED(P_LIMITER_BYPASS))
 		m->byp_t = p[P_LIMITER_BYPASS] >= 0.5 ? 1.0f : 0.0f;
-	if (CHANGED(P_LIMITER_HOLD)) {
-		m->hmax = (unsigned)lround(p[P_LIMITER_HOLD] * 1e-3 * m->rate);
-		if (m->hold > m->hmax)
-			m->hold = m->hmax;
-	}
+	if (CHANGED(P_LIMITER_HOLD))
+		limenv_set_hold(&m->env, p[P_LIMITER_HOLD], m->rate);
 #undef CHANGED
 	if (first) {
-		m->gapmin = (unsigned)lround(HOLD_GAPMIN_MS * 1e-3 * m->rate);
 		m->kdrive = (float)(1.0 - exp(-1.0 / (DRIVE_MS * 1e-3 * m->rate)));
 		m->byp_step = (float)(1.0 / (BYPASS_MS * 1e-3 * m->rate));
 	}
@@ -423,19 +352,7 @@ static void pass_input(struct limiter *m, const float *l, const float *r,
 	}
 	ring_write2(m->drv, dsize, w0, gb, nc);
 	m->drive = drive;
-	/* The driven input's low band, for the floor (lf_hold). */
-	float z0 = m->lz[0], z1 = m->lz[1];
-	const float lw = m->lw;
-	for (int i = 0; i < nc; i++) {
-		z0 += lw * (xs0[i] * gb[i] - z0);
-		z1 += lw * (xs1[i] * gb[i] - z1);
-		z0 = fabsf(z0) >= 1e-20f ? z0 : 0.0f;
-		z1 = fabsf(z1) >= 1e-20f ? z1 : 0.0f;
-		float a = fabsf(z0), b = fabsf(z1);
-		m->lf[(n0 + (unsigned)i) & m->pmask] = a > b ? a : b;
-	}
-	m->lz[0] = z0;
-	m->lz[1] = z1;
+	limenv_lowband(&m->env, xs0, xs1, gb, n0, nc);
 }
 
 /* Detection: p for the block's intervals into pk, and zrun. */
@@ -498,144 +415,6 @@ static int pass_hold(struct limiter *m, float *hb, unsigned n0, int nc)
 	return cool;
 }
 
-/* The low-frequency floor of each frame into tb: the depth the low band
- * of the input sample wnew frames back asks for (the newest one the boxes
- * can still prepare for; OS_DELAY ahead of the p entering h's window, so
- * the floor is in place by then), the deepest over the current block of
- * lbs frames and the lnb blocks before it, released over LF_REL_MS.  Blocks follow the absolute frame count, so any
- * partition gives the same floors.  Returns whether any floor is above 0. */
-static int lf_hold(struct limiter *m, float *tb, unsigned n0, int nc)
-{
-	const float thr = m->thr, *const lf = m->lf;
-	const unsigned pmask = m->pmask, lbs = m->lbs, lnb = m->lnb;
-	const unsigned back = (unsigned)m->wnew;
-	float cur = m->lcur, held = m->lheld, lfl = m->lfl;
-	const float lrr = m->lrr;
-	int any = 0;
-	for (int i = 0; i < nc; i++) {
-		unsigned ni = n0 + (unsigned)i;
-		float v = lf[(ni - back) & pmask];
-		float t = v > thr ? (v - thr) / v : 0.0f;
-		cur = t > cur ? t : cur;
-		float f = held > cur ? held : cur;
-		float fr = lfl * lrr;
-		f = f > fr ? f : fr;
-		f = f < 1e-7f ? 0.0f : f;
-		lfl = f;
-		tb[i] = f;
-		any |= f > 0.0f;
-		if ((ni & (lbs - 1)) == lbs - 1) {
-			unsigned k = ni / lbs;
-			m->lbk[k & (LF_RING - 1)] = cur;
-			cur = 0.0f;
-			held = 0.0f;
-			for (unsigned j = 0; j < lnb; j++) {
-				float b = m->lbk[(k - j) & (LF_RING - 1)];
-				held = b > held ? b : held;
-			}
-		}
-	}
-	m->lcur = cur;
-	m->lheld = held;
-	m->lfl = lfl;
-	return any;
-}
-
-/* Depth, release and the two boxes: the gain g of each sample into gb.
- * With d and both boxes at 0 and no h over the threshold, every step
- * below gives g = 1. */
-static void pass_gain(struct limiter *m, const float *hb, float *gb, int cool,
-                      unsigned n0, int nc)
-{
-	const unsigned emask = m->emask, qmax = emask + 1;
-	const unsigned B1 = (unsigned)m->B1, B2 = (unsigned)m->B2;
-	const float thr = m->thr, wrel = m->wrel, rrel = 1.0f - m->wrel;
-	const float inv1 = m->inv1, inv2 = m->inv2;
-	const unsigned hmax = m->hmax, gapmin = m->gapmin;
-	float *const eh = m->eh, *const bh = m->bh;
-	unsigned quiet = m->quiet, hc = m->hc, since = m->since, hold = m->hold;
-	double s1 = m->s1, s2 = m->s2;
-	float d = m->d, g = m->g, dtop = m->dtop;
-	int intop = m->intop;
-	const float *const tb = m->tb;
-	int floor_on = lf_hold(m, m->tb, n0, nc);
-	if (cool && !floor_on && d == 0.0f && quiet >= B1 + B2) {
-		for (int i = 0; i < nc; i++) {
-			unsigned ei = (n0 + (unsigned)i) & emask;
-			eh[ei] = bh[ei] = 0.0f;
-			gb[i] = 1.0f;
-		}
-		s1 = s2 = 0.0;
-		g = 1.0f;
-		quiet = quiet + (unsigned)nc < qmax ? quiet + (unsigned)nc : qmax;
-		since = since + (unsigned)nc < hmax + 1 ? since + (unsigned)nc : hmax + 1;
-		hc = 0;
-	} else {
-		for (int i = 0; i < nc; i++) {
-			unsigned ni = n0 + (unsigned)i, ei = ni & emask;
-			float h = hb[i];
-			float t = h > thr ? (h - thr) / h : 0.0f;
-			if (t > 0.0f && t >= d * HOLD_TOL) {
-				/* At the top again.  A top that follows the last
-				 * one within the longest hold, at the same depth,
-				 * is a steady tone's next crest: hold through the
-				 * next gap like it, so the gain does not move
-				 * inside the cycle.  Anything else (a top after a
-				 * longer gap, or at another depth) releases at
-				 * once, down to the low-frequency floor. */
-				if (since >= gapmin) {
-					unsigned hn = (unsigned)((float)since * HOLD_GAP);
-					hold = hn > hmax ? 0 : hn;
-				}
-				since = 0;
-				hc = hold;
-				d = t > d ? t : d;
-				intop = 1;
-			} else {
-				if (intop) {
-					/* Just past a top: held only when it
-					 * repeats the one before. */
-					intop = 0;
-					if (d < dtop * HOLD_SIM || dtop < d * HOLD_SIM)
-						hc = 0;
-					dtop = d;
-				}
-				since = since < hmax + 1 ? since + 1 : hmax + 1;
-				if (hc > 0) {
-					hc--;
-				} else {
-					float tt = t > tb[i] ? t : tb[i];
-					float dn = d * rrel + wrel * tt;
-					d = dn > tt ? dn : tt;
-				}
-			}
-			/* Below one float step of unity gain: exactly unity. */
-			d = d < 1e-7f ? 0.0f : d;
-			quiet = d != 0.0f ? 0 : quiet < qmax ? quiet + 1 : qmax;
-			s1 += d - eh[(ni - B1) & emask];
-			eh[ei] = d;
-			/* The sums of zeros are exactly 0: no rounding residue. */
-			s1 = quiet >= B1 ? 0.0 : s1;
-			float b1 = (float)(s1 * inv1);
-			s2 += b1 - bh[(ni - B2) & emask];
-			bh[ei] = b1;
-			s2 = quiet >= B1 + B2 ? 0.0 : s2;
-			g = (float)(1.0 - s2 * inv2);
-			gb[i] = g;
-		}
-	}
-	m->quiet = quiet;
-	m->hc = hc;
-	m->since = since;
-	m->hold = hold;
-	m->dtop = dtop;
-	m->intop = intop;
-	m->s1 = s1;
-	m->s2 = s2;
-	m->d = d;
-	m->g = g;
-}
-
 /* Output: the delayed, driven samples times g, the bypass crossfade, and
  * the lowest gain for the meter. */
 static void pass_output(struct limiter *m, const float *gb, float *l, float *r,
@@ -693,7 +472,7 @@ void limiter_process(struct limiter *m, float *L, float *R, int nf)
 		pass_input(m, L + i0, R + i0, n0, nc);
 		pass_detect(m, m->pb, n0, nc);
 		int cool = pass_hold(m, m->hb, n0, nc);
-		pass_gain(m, m->hb, m->gb, cool, n0, nc);
+		limenv_block(&m->env, m->hb, m->gb, cool, n0, nc);
 		pass_output(m, m->gb, L + i0, R + i0, n0, nc);
 		m->n = n0 + (unsigned)nc;
 	}
