@@ -1,6 +1,6 @@
-/* Offline render: source -> chain -> file, with the limiter's latency
- * compensated so output frame n lines up with input frame n and nothing of
- * the head or tail is lost. */
+/* Offline render: source -> chain (render_pipe.c) -> file, with the
+ * limiter's latency compensated so output frame n lines up with input
+ * frame n and nothing of the head or tail is lost. */
 #include "render_int.h"
 
 #include <errno.h>
@@ -16,7 +16,6 @@
 #include "sfout.h"
 #include "dsp/chain.h"
 #include "dsp/dither.h"
-#include "fade.h"
 #include "lufs.h"
 #include "source.h"
 #include "status.h"
@@ -68,104 +67,6 @@ static int meter_write(struct sink *k, const float *stereo, int n)
 {
 	struct meter_sink *m = (struct meter_sink *)k;
 	return lufs_add(m->m, stereo, (size_t)n);
-}
-
-static int64_t feed_read(struct feed *f, float *L, float *R, int64_t n)
-{
-	n = source_read(f->src, f->buf, n);
-	if (n < 0)
-		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
-	for (int64_t i = 0; i < n; i++) {
-		L[i] = f->buf[2 * i];
-		R[i] = f->buf[2 * i + 1];
-	}
-	return n;
-}
-
-/* Run a feed through a fresh chain into a sink, dropping the first latency frames and flushing
- * the lookahead with silence at the end.  Returns ST_OK, ST_INPUT (read
- * error), ST_OUTPUT (sink error) or -1 (cancelled). */
-int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
-	       const struct render_opts *o, double *max_gr, char *err, int errlen)
-{
-	int rc = ST_OK, lat, skip, tail;
-	int64_t total = source_frames(f->src), done = 0;
-	float *buf = malloc(BLOCK * 2 * sizeof *buf);
-	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
-	struct chain *c = chain_new(rate);
-	double last_progress = -1;
-	int64_t written = 0;
-	struct fade fades;
-
-	/* Output frame n is input frame n: the output is total frames long. */
-	fade_init(&fades, rate, total, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
-
-	f->buf = buf;
-	f->err = err;
-	f->errlen = errlen;
-	if (!buf || !L || !R || !c) {
-		snprintf(err, (size_t)errlen, "out of memory");
-		rc = ST_INPUT;
-		goto out;
-	}
-	chain_set_all(c, v);
-	chain_reset(c);
-	lat = skip = tail = chain_latency(c);
-	if (max_gr)
-		*max_gr = 0;
-	for (;;) {
-		int64_t n = feed_read(f, L, R, BLOCK);
-		if (n < 0) {
-			rc = ST_INPUT;
-			break;
-		}
-		if (n == 0) {
-			if (tail == 0)
-				break;
-			n = tail < BLOCK ? tail : BLOCK;
-			memset(L, 0, (size_t)n * sizeof *L);
-			memset(R, 0, (size_t)n * sizeof *R);
-			tail -= (int)n;
-		}
-		chain_process(c, L, R, (int)n);
-		if (max_gr) {
-			struct chain_meters m;
-			chain_read_meters(c, &m);
-			if (m.limiter_gr_db > *max_gr)
-				*max_gr = m.limiter_gr_db;
-		}
-		int first = skip < n ? skip : (int)n;
-		skip -= first;
-		for (int64_t i = first; i < n; i++) {
-			buf[2 * (i - first)] = L[i];
-			buf[2 * (i - first) + 1] = R[i];
-		}
-		if (fades.in || fades.out)
-			fade_apply(&fades, buf, written, (int)n - first);
-		written += n - first;
-		if (n > first && sink->write(sink, buf, (int)n - first) != 0) {
-			rc = ST_OUTPUT;
-			break;
-		}
-		done += n;
-		if (o && o->cancel && atomic_load(o->cancel)) {
-			rc = -1;
-			break;
-		}
-		if (o && o->progress && total > 0) {
-			double p = (double)done / ((double)total + lat);
-			if (p - last_progress >= 0.005 || p >= 1) {
-				o->progress(o->ctx, p > 1 ? 1 : p);
-				last_progress = p;
-			}
-		}
-	}
-out:
-	chain_free(c);
-	free(buf);
-	free(L);
-	free(R);
-	return rc;
 }
 
 static int same_file(const char *a, const char *b)

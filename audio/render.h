@@ -26,6 +26,11 @@ struct render_opts {
 	 * the chain and before dither (fade.h), in seconds; 0: none.  Every
 	 * pass applies them, so a loudness search measures the faded master. */
 	double fade_in_s, fade_out_s;
+	/* 1: the whole pass on the calling thread; 2: decoding and the
+	 * modules before the clipper on a thread of their own
+	 * (render_pipe.c); 0: 2 on a machine with more than one core.  The
+	 * samples are the same either way. */
+	int threads;
 };
 
 /* What a render measured on its output (only with a non-NULL result). */

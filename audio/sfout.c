@@ -1,15 +1,49 @@
 #include "sfout.h"
 
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#define SFOUT_BUF (1 << 20)
+
+/* A short write is an error here even when write(2) itself gave none
+ * (it returns 0 only for a zero count): libsndfile would carry on. */
+static int write_all(struct sfout *o, const char *p, size_t count)
+{
+	size_t done = 0;
+
+	while (done < count) {
+		ssize_t n = write(o->fd, p + done, count - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (!o->err)
+				o->err = n < 0 ? errno : EIO;
+			return -1;
+		}
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+/* What is collected goes to the file before anything that looks at or
+ * moves the file position. */
+static int flush(struct sfout *o)
+{
+	size_t n = o->len;
+
+	o->len = 0;
+	return n ? write_all(o, o->buf, n) : 0;
+}
 
 static sf_count_t vio_filelen(void *user)
 {
 	struct sfout *o = user;
 	struct stat st;
 
-	if (fstat(o->fd, &st) != 0) {
+	if (flush(o) || fstat(o->fd, &st) != 0) {
 		if (!o->err)
 			o->err = errno;
 		return -1;
@@ -20,7 +54,7 @@ static sf_count_t vio_filelen(void *user)
 static sf_count_t vio_seek(sf_count_t offset, int whence, void *user)
 {
 	struct sfout *o = user;
-	off_t r = lseek(o->fd, (off_t)offset, whence);
+	off_t r = flush(o) ? -1 : lseek(o->fd, (off_t)offset, whence);
 
 	if (r < 0 && !o->err)
 		o->err = errno;
@@ -32,6 +66,8 @@ static sf_count_t vio_read(void *ptr, sf_count_t count, void *user)
 	struct sfout *o = user;
 	sf_count_t done = 0;
 
+	if (flush(o))
+		return 0;
 	while (done < count) {
 		ssize_t n = read(o->fd, (char *)ptr + done, (size_t)(count - done));
 		if (n < 0 && errno == EINTR)
@@ -43,30 +79,45 @@ static sf_count_t vio_read(void *ptr, sf_count_t count, void *user)
 	return done;
 }
 
-/* A short write is an error here even when write(2) itself gave none
- * (it returns 0 only for a zero count): libsndfile would carry on. */
 static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user)
 {
 	struct sfout *o = user;
-	sf_count_t done = 0;
+	const char *p = ptr;
+	size_t left = (size_t)count;
 
 	if (o->err)
 		return 0;
-	while (done < count) {
-		ssize_t n = write(o->fd, (const char *)ptr + done, (size_t)(count - done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			o->err = n < 0 ? errno : EIO;
-			break;
+	if (!o->buf)
+		return write_all(o, p, left) ? 0 : count;
+	if (o->len == 0) {
+		off_t at = lseek(o->fd, 0, SEEK_CUR);
+		if (at < 0) {
+			o->err = errno;
+			return 0;
 		}
-		done += n;
+		o->at = at;
 	}
-	return done;
+	while (left) {
+		size_t k = o->cap - o->len < left ? o->cap - o->len : left;
+		memcpy(o->buf + o->len, p, k);
+		o->len += k;
+		p += k;
+		left -= k;
+		if (o->len == o->cap) {
+			o->at += (long long)o->cap;
+			if (flush(o))
+				return 0;
+		}
+	}
+	return count;
 }
 
 static sf_count_t vio_tell(void *user)
 {
+	struct sfout *o = user;
+
+	if (o->len)
+		return (sf_count_t)(o->at + (long long)o->len);
 	return vio_seek(0, SEEK_CUR, user);
 }
 
@@ -74,11 +125,26 @@ static SF_VIRTUAL_IO vio = { vio_filelen, vio_seek, vio_read, vio_write, vio_tel
 
 SNDFILE *sfout_open(struct sfout *o, int fd, int direct, SF_INFO *info)
 {
+	SNDFILE *sf;
+
 	o->fd = fd;
 	o->err = 0;
+	o->len = 0;
+	o->at = 0;
+	o->buf = NULL;
+	o->cap = 0;
 	if (direct)
 		return sf_open_fd(fd, SFM_WRITE, info, SF_FALSE);
-	return sf_open_virtual(&vio, SFM_WRITE, info, o);
+	/* Without the buffer the file is written as it comes: slower, the
+	 * same bytes. */
+	o->buf = malloc(SFOUT_BUF);
+	o->cap = o->buf ? SFOUT_BUF : 0;
+	sf = sf_open_virtual(&vio, SFM_WRITE, info, o);
+	if (!sf) {
+		free(o->buf);
+		o->buf = NULL;
+	}
+	return sf;
 }
 
 int sfout_close(struct sfout *o, SNDFILE *sf)
@@ -87,9 +153,16 @@ int sfout_close(struct sfout *o, SNDFILE *sf)
 
 	errno = 0;
 	rc = sf_close(sf);
+	/* sf_close's last words (the header's sizes) may still be here. */
+	int e = errno;
+	if (o->buf) {
+		flush(o);
+		free(o->buf);
+		o->buf = NULL;
+	}
 	if (o->err)
 		return o->err;
 	if (rc != 0)
-		return errno ? errno : EIO;
+		return e ? e : EIO;
 	return 0;
 }

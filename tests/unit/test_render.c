@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <sndfile.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -288,6 +289,86 @@ static void test_dither_deterministic(void **state)
 	free(xf);
 }
 
+static unsigned char *slurp(const char *path, long *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	*len = ftell(f);
+	rewind(f);
+	unsigned char *b = malloc((size_t)*len + 1);
+	assert_non_null(b);
+	assert_int_equal((long)fread(b, 1, (size_t)*len, f), *len);
+	fclose(f);
+	return b;
+}
+
+struct cancel_at {
+	atomic_int flag;
+	double at;
+};
+
+static void cancel_progress(void *ctx, double f)
+{
+	struct cancel_at *c = ctx;
+	if (f >= c->at)
+		atomic_store(&c->flag, 1);
+}
+
+/* The render's two threads (decode and the modules before the clipper |
+ * the rest and the encoder) give the bytes of the one-thread pass, for
+ * every output kind and with the parts that keep state across blocks
+ * (clipper, dynamic EQ, multiband, fades, dither) engaged; a cancel in
+ * the middle stops both threads and leaves nothing. */
+static void test_threads_same_bytes(void **state)
+{
+	(void)state;
+	static const struct { const char *ext; int bits; const char *set; } cases[] = {
+		{ "wav", 24, "" }, { "wav", 16, "clip" }, { "flac", 24, "dyn" },
+		{ "aiff", 32, "mb" }, { "wav", 32, "fades" },
+	};
+	char err[ERRLEN], a[300], b[300];
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		double v[P_COUNT];
+		params_defaults(v);
+		struct render_opts o = { .bits = cases[k].bits, .dither_seed = 3 };
+		v[P_LIMITER_DRIVE] = 6;
+		if (!strcmp(cases[k].set, "clip")) {
+			v[P_CLIP_BYPASS] = 0;
+			v[P_CLIP_DRIVE] = 3;
+		} else if (!strcmp(cases[k].set, "dyn")) {
+			v[P_EQ_MID1_DYN_RANGE] = -6;
+			v[P_EQ_MID1_DYN_THRESHOLD] = -30;
+		} else if (!strcmp(cases[k].set, "mb")) {
+			v[P_MBCOMP_BYPASS] = 0;
+			v[P_MBCOMP_LOW_THRESHOLD] = -30;
+		} else if (!strcmp(cases[k].set, "fades")) {
+			o.fade_in_s = 0.5;
+			o.fade_out_s = 1.5;
+		}
+		snprintf(a, sizeof a, "%s/t1.%s", dir, cases[k].ext);
+		snprintf(b, sizeof b, "%s/t2.%s", dir, cases[k].ext);
+		o.threads = 1;
+		assert_int_equal(render_file(in_path, a, v, &o, NULL, err, sizeof err), ST_OK);
+		o.threads = 2;
+		assert_int_equal(render_file(in_path, b, v, &o, NULL, err, sizeof err), ST_OK);
+		long la, lb;
+		unsigned char *xa = slurp(a, &la), *xb = slurp(b, &lb);
+		assert_true(la > 200000); /* the whole 6 s, not a header */
+		assert_int_equal(la, lb);
+		assert_memory_equal(xa, xb, (size_t)la);
+		free(xa);
+		free(xb);
+	}
+	double v[P_COUNT];
+	params_defaults(v);
+	struct cancel_at c = { .at = 0.3 };
+	struct render_opts o = { .threads = 2, .cancel = &c.flag, .progress = cancel_progress, .ctx = &c };
+	snprintf(a, sizeof a, "%s/cancelled.wav", dir);
+	assert_int_equal(render_file(in_path, a, v, &o, NULL, err, sizeof err), -1);
+	assert_int_equal(access(a, F_OK), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +377,7 @@ int main(void)
 		cmocka_unit_test(test_model_close),
 		cmocka_unit_test(test_latency_compensated),
 		cmocka_unit_test(test_dither_deterministic),
+		cmocka_unit_test(test_threads_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

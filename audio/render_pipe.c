@@ -1,0 +1,265 @@
+/* The offline pass through the chain (render_run), on two threads when the
+ * machine has two cores: a worker decodes and runs the modules before the
+ * clipper (chain_process_pre), the caller's thread runs the clipper, the
+ * limiter and what follows (chain_process_post), the fades, dither and the
+ * encoder (the sink).  They hand fixed blocks of BLOCK frames over through
+ * a bounded queue of NBLK blocks.
+ *
+ * Why the samples cannot depend on the thread count: with settings at
+ * rest the two halves of the chain keep disjoint state, each half sees
+ * every block whole and in order, and the serial path runs exactly the
+ * same two steps per block one after the other (chain.h: pre over a
+ * stretch then post over it is chain_process).  Timing only decides who
+ * waits.  Everything the caller sees (progress, the sink, the meters, the
+ * cancel flag) stays on the caller's thread. */
+#include "render_int.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dsp/chain.h"
+#include "fade.h"
+#include "source.h"
+#include "status.h"
+
+/* Four blocks in flight (190 ms at 44.1 kHz, 128 kB): enough to ride out
+ * the other thread being descheduled for a moment, small enough to stay
+ * in cache. */
+#define NBLK 4
+
+struct blk {
+	float L[BLOCK], R[BLOCK];
+	int n;    /* frames in the block */
+	int end;  /* 1: no more audio; -1: the read failed */
+};
+
+/* The producer's half: everything before chain_process_post. */
+struct front {
+	struct feed *f;
+	struct chain *c;
+	int tail;   /* frames of silence still to push through the latency */
+};
+
+struct pipe {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	unsigned put, got;  /* blocks produced and consumed, under mu */
+	int stop;           /* the consumer has finished early, under mu */
+	struct front fr;
+	struct blk b[NBLK];
+};
+
+static int feed_read(struct feed *f, float *L, float *R, int n)
+{
+	int64_t got = source_read(f->src, f->buf, n);
+
+	if (got < 0) {
+		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
+		return -1;
+	}
+	for (int64_t i = 0; i < got; i++) {
+		L[i] = f->buf[2 * i];
+		R[i] = f->buf[2 * i + 1];
+	}
+	return (int)got;
+}
+
+/* The next block: read (or the silence that flushes the lookahead at the
+ * end) and the modules before the clipper. */
+static void front_step(struct front *fr, struct blk *b)
+{
+	int n = feed_read(fr->f, b->L, b->R, BLOCK);
+
+	b->end = 0;
+	if (n < 0) {
+		b->n = 0;
+		b->end = -1;
+		return;
+	}
+	if (n == 0) {
+		if (fr->tail == 0) {
+			b->n = 0;
+			b->end = 1;
+			return;
+		}
+		n = fr->tail < BLOCK ? fr->tail : BLOCK;
+		memset(b->L, 0, (size_t)n * sizeof *b->L);
+		memset(b->R, 0, (size_t)n * sizeof *b->R);
+		fr->tail -= n;
+	}
+	b->n = n;
+	chain_process_pre(fr->c, b->L, b->R, n);
+}
+
+static void *front_thread(void *arg)
+{
+	struct pipe *p = arg;
+
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->put - p->got == NBLK && !p->stop)
+			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->stop)
+			break;
+		struct blk *b = &p->b[p->put % NBLK];
+		/* The slot is ours until put moves past it: work unlocked. */
+		pthread_mutex_unlock(&p->mu);
+		front_step(&p->fr, b);
+		pthread_mutex_lock(&p->mu);
+		p->put++;
+		pthread_cond_broadcast(&p->cv);
+		if (b->end)
+			break;
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static struct blk *next_block(struct pipe *p, int threaded)
+{
+	struct blk *b = &p->b[p->got % NBLK];
+
+	if (!threaded) {
+		front_step(&p->fr, b);
+		return b;
+	}
+	pthread_mutex_lock(&p->mu);
+	while (p->put == p->got)
+		pthread_cond_wait(&p->cv, &p->mu);
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+static void done_block(struct pipe *p, int threaded)
+{
+	if (!threaded) {
+		p->got++;
+		return;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->got++;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* LATHE_THREADS=1 in the environment asks the same as threads = 1: how
+ * the bench and the tests compare the two ways on the command line. */
+static int want_threads(const struct render_opts *o)
+{
+	const char *env = getenv("LATHE_THREADS");
+
+	if ((o && o->threads == 1) || (env && !strcmp(env, "1")))
+		return 0;
+	return (o && o->threads >= 2) || sysconf(_SC_NPROCESSORS_ONLN) > 1;
+}
+
+/* Run a feed through a fresh chain into a sink, dropping the first latency
+ * frames and flushing the lookahead with silence at the end.  Returns
+ * ST_OK, ST_INPUT (read error), ST_OUTPUT (sink error) or -1 (cancelled). */
+int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
+	       const struct render_opts *o, double *max_gr, char *err, int errlen)
+{
+	int rc = ST_OK, lat, skip, threaded = 0;
+	int64_t total = source_frames(f->src), done = 0, written = 0;
+	float *buf = malloc(BLOCK * 2 * sizeof *buf), *out = malloc(BLOCK * 2 * sizeof *out);
+	struct pipe *p = calloc(1, sizeof *p);
+	struct chain *c = chain_new(rate);
+	char *ferr = malloc((size_t)errlen);
+	double last_progress = -1;
+	pthread_t th;
+	struct fade fades;
+
+	if (max_gr)
+		*max_gr = 0;
+	/* Output frame n is input frame n: the output is total frames long. */
+	fade_init(&fades, rate, total, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
+	if (!buf || !out || !p || !c || !ferr) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		rc = ST_INPUT;
+		goto out;
+	}
+	/* The worker writes a read error here, the caller's err stays the
+	 * caller's until the worker has been joined. */
+	ferr[0] = 0;
+	f->buf = buf;
+	f->err = ferr;
+	f->errlen = errlen;
+	chain_set_all(c, v);
+	chain_reset(c);
+	lat = skip = chain_latency(c);
+	p->fr = (struct front){ f, c, lat };
+	if (want_threads(o) && pthread_mutex_init(&p->mu, NULL) == 0) {
+		if (pthread_cond_init(&p->cv, NULL) != 0)
+			pthread_mutex_destroy(&p->mu);
+		else if (pthread_create(&th, NULL, front_thread, p) == 0)
+			threaded = 1;
+		else {
+			pthread_cond_destroy(&p->cv);
+			pthread_mutex_destroy(&p->mu);
+		}
+	}
+	for (;;) {
+		struct blk *b = next_block(p, threaded);
+		if (b->end) {
+			rc = b->end < 0 ? ST_INPUT : ST_OK;
+			break;
+		}
+		int n = b->n;
+		chain_process_post(c, b->L, b->R, n);
+		int first = skip < n ? skip : n;
+		skip -= first;
+		for (int i = first; i < n; i++) {
+			out[2 * (i - first)] = b->L[i];
+			out[2 * (i - first) + 1] = b->R[i];
+		}
+		done_block(p, threaded);
+		if (fades.in || fades.out)
+			fade_apply(&fades, out, written, n - first);
+		written += n - first;
+		if (n > first && sink->write(sink, out, n - first) != 0) {
+			rc = ST_OUTPUT;
+			break;
+		}
+		done += n;
+		if (o && o->cancel && atomic_load(o->cancel)) {
+			rc = -1;
+			break;
+		}
+		if (o && o->progress && total > 0) {
+			double fr = (double)done / ((double)total + lat);
+			if (fr - last_progress >= 0.005 || fr >= 1) {
+				o->progress(o->ctx, fr > 1 ? 1 : fr);
+				last_progress = fr;
+			}
+		}
+	}
+	if (threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(th, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+	/* The limiter's reading is its deepest gain since the last read (the
+	 * reset): read once here, where the worker is done with the
+	 * modules the same call reads. */
+	if (max_gr) {
+		struct chain_meters m;
+		chain_read_meters(c, &m);
+		*max_gr = m.limiter_gr_db;
+	}
+	if (rc == ST_INPUT)
+		snprintf(err, (size_t)errlen, "%s", ferr);
+out:
+	chain_free(c);
+	free(p);
+	free(ferr);
+	free(buf);
+	free(out);
+	return rc;
+}
