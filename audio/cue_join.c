@@ -13,6 +13,7 @@
 
 #include "atomicfile.h"
 #include "render.h"
+#include "source.h"
 #include "sfout.h"
 #include "status.h"
 #include "tags.h"
@@ -26,12 +27,18 @@ static int masters_info(const char *const *masters, struct cue_track *t, int n, 
 	*rate = 0;
 	for (int i = 0; i < n; i++) {
 		SF_INFO info = { 0 };
-		SNDFILE *sf = sf_open(masters[i], SFM_READ, &info);
+		int fd = source_open_fd(masters[i], err, errlen);
+		SNDFILE *sf = fd < 0 ? NULL : sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
 		if (!sf) {
-			snprintf(err, (size_t)errlen, "%s: cannot read back the master: %s", masters[i], sf_strerror(NULL));
+			if (fd >= 0) {
+				close(fd);
+				snprintf(err, (size_t)errlen, "%s: cannot read back the master: %s", masters[i],
+					 sf_strerror(NULL));
+			}
 			return ST_OUTPUT;
 		}
 		sf_close(sf);
+		close(fd);
 		if (info.channels != 2 || (*rate && info.samplerate != *rate)) {
 			snprintf(err, (size_t)errlen, "%s: at %d Hz, track 1 at %d Hz: one continuous file needs one rate (--rate HZ)",
 				 masters[i], info.samplerate, *rate);
@@ -59,9 +66,15 @@ static int append(SNDFILE *out, int is_float, const char *master, int64_t silenc
 			return ST_OUTPUT;
 		silence -= k;
 	}
-	in = sf_open(master, SFM_READ, &info);
+	/* Through a descriptor, as every input: a master's path may be longer
+	 * than libsndfile's own open takes. */
+	int fd = source_open_fd(master, err, errlen);
+	in = fd < 0 ? NULL : sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
 	if (!in) {
-		snprintf(err, (size_t)errlen, "%s: cannot read back the master: %s", master, sf_strerror(NULL));
+		if (fd >= 0) {
+			close(fd);
+			snprintf(err, (size_t)errlen, "%s: cannot read back the master: %s", master, sf_strerror(NULL));
+		}
 		return ST_INPUT;
 	}
 	/* Integers carry 16- and 24-bit samples exactly (left-justified);
@@ -69,9 +82,11 @@ static int append(SNDFILE *out, int is_float, const char *master, int64_t silenc
 	while ((got = is_float ? sf_readf_float(in, fbuf, JOIN_BLOCK) : sf_readf_int(in, ibuf, JOIN_BLOCK)) > 0)
 		if ((is_float ? sf_writef_float(out, fbuf, got) : sf_writef_int(out, ibuf, got)) != got) {
 			sf_close(in);
+			close(fd);
 			return ST_OUTPUT;
 		}
 	sf_close(in);
+	close(fd);
 	return ST_OK;
 }
 

@@ -4,11 +4,13 @@
 #include "resample.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sndfile.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "status.h"
 
@@ -18,6 +20,7 @@
 
 struct source {
 	SNDFILE *sf;         /* NULL for memory and converted sources */
+	int fd;              /* sf's descriptor (libsndfile does not own it); -1: none */
 	float *mem;          /* interleaved stereo, memory sources */
 	float *mono;         /* scratch for dual-mono expansion */
 	int64_t frames, pos;
@@ -48,40 +51,62 @@ static int fail(char *err, int errlen, const char *path, const char *what)
 	return ST_INPUT;
 }
 
-int source_open(struct source **out, const char *path, char *err, int errlen)
+int source_open_fd(const char *path, char *err, int errlen)
 {
 	struct stat st;
+	int fd, fl;
+
+	if (stat(path, &st) != 0)
+		return fail(err, errlen, path, strerror(errno)), -1;
+	if (S_ISDIR(st.st_mode))
+		return fail(err, errlen, path, "is a directory, not an audio file"), -1;
+	/* A FIFO with no writer would block the open for ever, and a pipe or
+	 * a device cannot seek, which playback and two-pass renders need;
+	 * a device is not even opened (opening some has effects). */
+	if (!S_ISREG(st.st_mode))
+		return fail(err, errlen, path, "is not a regular file (a pipe or a device)"), -1;
+	/* Non-blocking and checked again on the descriptor: the name may have
+	 * been swapped for a FIFO since the stat. */
+	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0)
+		return fail(err, errlen, path, strerror(errno)), -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		close(fd);
+		return fail(err, errlen, path, "is not a regular file (a pipe or a device)"), -1;
+	}
+	return fd;
+}
+
+int source_open(struct source **out, const char *path, char *err, int errlen)
+{
 	SF_INFO info = { 0 };
 	SNDFILE *sf;
 	struct source *s;
 	char why[300];
+	int fd;
 
 	*out = NULL;
-	if (stat(path, &st) != 0)
-		return fail(err, errlen, path, strerror(errno));
-	if (S_ISDIR(st.st_mode))
-		return fail(err, errlen, path, "is a directory, not an audio file");
-	/* A FIFO with no writer would block sf_open for ever, and a pipe or
-	 * a device cannot seek, which playback and two-pass renders need. */
-	if (!S_ISREG(st.st_mode))
-		return fail(err, errlen, path, "is not a regular file (a pipe or a device)");
-	sf = sf_open(path, SFM_READ, &info);
+	/* Through a descriptor: libsndfile's own open refuses paths longer
+	 * than about 1,000 bytes, and outputs may be longer than that. */
+	fd = source_open_fd(path, err, errlen);
+	if (fd < 0)
+		return ST_INPUT;
+	sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
 	if (!sf) {
-		/* libsndfile reports a missing permission as a format error. */
-		FILE *f = fopen(path, "rb");
-		if (!f)
-			return fail(err, errlen, path, strerror(errno));
-		fclose(f);
+		close(fd);
 		snprintf(why, sizeof why, "not a readable audio file (%s)", sf_strerror(NULL));
 		return fail(err, errlen, path, why);
 	}
 	if (info.channels < 1 || info.channels > 2) {
 		sf_close(sf);
+		close(fd);
 		snprintf(why, sizeof why, "has %d channels; lathe masters mono or stereo files", info.channels);
 		return fail(err, errlen, path, why);
 	}
 	if (info.samplerate < MIN_RATE || info.samplerate > MAX_RATE) {
 		sf_close(sf);
+		close(fd);
 		snprintf(why, sizeof why, "sample rate %d Hz is outside %d to %d Hz",
 			 info.samplerate, MIN_RATE, MAX_RATE);
 		return fail(err, errlen, path, why);
@@ -89,6 +114,7 @@ int source_open(struct source **out, const char *path, char *err, int errlen)
 	/* Shorter than 10 ms is not a mix: refuse rather than master a click. */
 	if (info.frames < info.samplerate / 100) {
 		sf_close(sf);
+		close(fd);
 		snprintf(why, sizeof why, "holds only %lld frames of audio (at least %d needed)",
 			 (long long)info.frames, info.samplerate / 100);
 		return fail(err, errlen, path, why);
@@ -97,9 +123,11 @@ int source_open(struct source **out, const char *path, char *err, int errlen)
 	if (!s || (info.channels == 1 && !(s->mono = malloc(MONO_CHUNK * sizeof *s->mono)))) {
 		free(s);
 		sf_close(sf);
+		close(fd);
 		return fail(err, errlen, path, "out of memory");
 	}
 	s->sf = sf;
+	s->fd = fd;
 	s->frames = info.frames;
 	s->rate = info.samplerate;
 	s->channels = info.channels;
@@ -189,8 +217,10 @@ void source_close(struct source *s)
 {
 	if (!s)
 		return;
-	if (s->sf)
+	if (s->sf) {
 		sf_close(s->sf);
+		close(s->fd);
+	}
 	free(s->mem);
 	free(s->mono);
 	source_close(s->in);

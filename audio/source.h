@@ -7,6 +7,11 @@
 struct source;
 /* Returns ST_OK, or ST_INPUT with a one-line message in err. */
 int source_open(struct source **out, const char *path, char *err, int errlen);
+/* The descriptor every audio input is opened through (for sf_open_fd:
+ * libsndfile's sf_open refuses paths over about 1,000 bytes): a regular
+ * file, opened read-only without blocking on a FIFO, in blocking mode.
+ * -1 with a one-line message in err. */
+int source_open_fd(const char *path, char *err, int errlen);
 /* Takes ownership of a malloc'd interleaved stereo buffer. */
 struct source *source_from_memory(float *stereo, int64_t frames, int rate,
 				  const char *name);
