@@ -1,6 +1,5 @@
 #include "sweep.h"
 
-#include <ebur128.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -11,186 +10,256 @@
 #include "dsp/chain.h"
 #include "source.h"
 #include "status.h"
+#include "sweep_meter.h"
 
 #define READ_BLOCK 4096
+#define NSLOT 3          /* blocks of the limiter's input: the one before, this round's, the next */
+#define ROUND_BLOCKS 100 /* 10 ms blocks per round: a second of audio */
+#define MAX_THREADS 16
 
-/* The pre-limiter signal of the whole track, shared read-only by the steps. */
-struct pre {
-	float *L, *R;
-	int64_t frames;
-	int rate;
+/* One step's own chain (the limiter and what follows, at its drive) and
+ * meter, carried from round to round. */
+struct step_run {
+	struct chain *c;
+	struct smeter *m;
+	int64_t emitted;     /* output frames measured (output frame e is input frame e) */
+	int skip;            /* latency frames still to drop at the head */
+	double gr_sum;
+	int64_t blocks;
 };
 
-struct job {
-	const struct pre *pre;
-	const double *v;
+struct run {
+	const struct sweep_opts *o;
+	struct source *src;
+	struct chain *pre;   /* the modules before the limiter, run once */
+	float *rbuf;
+	float *L[NSLOT], *R[NSLOT];
+	int nf[NSLOT];       /* frames of the block in each slot */
+	int rate, blk, B;    /* 10 ms block, round length (frames) */
+	int64_t hint;        /* the source's length, for progress */
+	int eof;
 	struct sweep *out;
-	atomic_int *cancel;
-	atomic_int next;
-	atomic_int failed;
+	struct step_run *st;
+	/* The rounds: written by one thread between the two barriers. */
+	long round;          /* the block the steps run on in this round */
+	int produce, ntasks, done;
+	atomic_int next, failed;
+	pthread_barrier_t bar;
+	pthread_mutex_t mu;  /* with cv and go: the threads start together */
+	pthread_cond_t cv;
+	int go;
+	char rerr[ERRLEN];   /* a read error, from the producer */
 };
 
-static double db_pow(double p)
+/* Block b of the limiter's input into its slot: read, then the modules
+ * before the limiter.  Fewer than B frames: the track ends there. */
+static void produce(struct run *r, long b)
 {
-	return p > 0 ? 10 * log10(p) : -INFINITY;
+	int slot = (int)(b % NSLOT), n = 0;
+	float *L = r->L[slot], *R = r->R[slot];
+
+	while (n < r->B) {
+		int want = r->B - n < READ_BLOCK ? r->B - n : READ_BLOCK;
+		int64_t got = source_read(r->src, r->rbuf, want);
+		if (got < 0 || source_error(r->src)[0]) {
+			snprintf(r->rerr, sizeof r->rerr, "%s", source_error(r->src));
+			atomic_store(&r->failed, ST_INPUT);
+			break;
+		}
+		if (got == 0)
+			break;
+		for (int64_t i = 0; i < got; i++) {
+			L[n + i] = r->rbuf[2 * i];
+			R[n + i] = r->rbuf[2 * i + 1];
+		}
+		n += (int)got;
+	}
+	chain_process_pre(r->pre, L, R, n);
+	r->nf[slot] = n;
+	if (n < r->B)
+		r->eof = 1;
 }
 
-/* One step: the limiter and what follows over the cached signal, with the
- * lookahead's latency dropped at the head and flushed at the tail, as a
- * render does. */
-static int run_step(const struct pre *p, const double v0[P_COUNT], double drive,
-		    atomic_int *cancel, struct sweep_step *s)
+/* The limiter's input frames e .. e + n - 1 (this round's slot or the
+ * one before): in place when one slot holds them all, else copied into
+ * xL, xR. */
+static void input_at(const struct run *r, int64_t e, int n, const float **pl, const float **pr,
+		     float *xL, float *xR)
 {
-	double v[P_COUNT];
-	int blk = p->rate / 100;  /* 10 ms: the GR reading's resolution */
-	float *L = malloc((size_t)blk * sizeof *L), *R = malloc((size_t)blk * sizeof *R);
-	float *out = malloc((size_t)blk * 2 * sizeof *out);
-	struct chain *c = chain_new(p->rate);
-	ebur128_state *st = ebur128_init(2, (unsigned long)p->rate,
-					 EBUR128_MODE_I | EBUR128_MODE_LRA | EBUR128_MODE_HISTOGRAM);
-	double sxy = 0, sxx = 0, syy = 0, gr_sum = 0, tp = 0;
-	int64_t pos = 0, emitted = 0, blocks = 0;
-	int rc = ST_OK, skip;
-
-	if (!L || !R || !out || !c || !st) {
-		rc = ST_INPUT;
-		goto done;
+	int s0 = (int)((e / r->B) % NSLOT), o0 = (int)(e % r->B);
+	if (o0 + n <= r->B) {
+		*pl = r->L[s0] + o0;
+		*pr = r->R[s0] + o0;
+		return;
 	}
-	memcpy(v, v0, sizeof v);
-	v[P_LIMITER_DRIVE] = drive;
-	chain_set_all(c, v);
-	chain_reset(c);
-	chain_enable_meters(c, 1);
-	skip = chain_latency(c);
-	while (emitted < p->frames) {
-		int n = blk, first;
-		if (pos < p->frames) {
-			if (n > p->frames - pos)
-				n = (int)(p->frames - pos);
-			memcpy(L, p->L + pos, (size_t)n * sizeof *L);
-			memcpy(R, p->R + pos, (size_t)n * sizeof *R);
-		} else {
+	*pl = xL;
+	*pr = xR;
+	while (n > 0) {
+		int slot = (int)((e / r->B) % NSLOT), off = (int)(e % r->B);
+		int k = r->B - off < n ? r->B - off : n;
+		memcpy(xL, r->L[slot] + off, (size_t)k * sizeof *xL);
+		memcpy(xR, r->R[slot] + off, (size_t)k * sizeof *xR);
+		xL += k;
+		xR += k;
+		e += k;
+		n -= k;
+	}
+}
+
+/* A step over this round's block, in 10 ms blocks (the GR reading's
+ * resolution) counted from the track's start; in the last round the
+ * lookahead is flushed with silence until the output is as long as the
+ * input, as a render does. */
+static void step_round(struct run *r, struct step_run *s)
+{
+	int slot = (int)(r->round % NSLOT), nr = r->nf[slot], off = 0;
+	int64_t total = r->round * (int64_t)r->B + nr;
+	int last = nr < r->B;
+	float L[SMETER_MAX_N], R[SMETER_MAX_N], xL[SMETER_MAX_N], xR[SMETER_MAX_N];
+
+	for (;;) {
+		int n = r->blk;
+		if (off < nr) {
+			n = nr - off < n ? nr - off : n;
+			memcpy(L, r->L[slot] + off, (size_t)n * sizeof *L);
+			memcpy(R, r->R[slot] + off, (size_t)n * sizeof *R);
+			off += n;
+		} else if (last && s->emitted < total) {
 			memset(L, 0, (size_t)n * sizeof *L);
 			memset(R, 0, (size_t)n * sizeof *R);
+		} else {
+			break;
 		}
-		pos += n;
-		chain_process_post(c, L, R, n);
+		chain_process_post(s->c, L, R, n);
 		struct chain_meters m;
-		chain_read_meters(c, &m);
-		gr_sum += m.limiter_gr_db;
-		blocks++;
-		for (int ch = 0; ch < 2; ch++)
-			if (m.true_peak[ch] > tp)
-				tp = m.true_peak[ch];
-		first = skip < n ? skip : n;
-		skip -= first;
-		int k = 0;
-		for (int i = first; i < n && emitted < p->frames; i++, k++, emitted++) {
-			/* Output frame `emitted` lines up with input frame `emitted`. */
-			double xl = p->L[emitted], xr = p->R[emitted];
-			sxy += xl * L[i] + xr * R[i];
-			sxx += xl * xl + xr * xr;
-			syy += (double)L[i] * L[i] + (double)R[i] * R[i];
-			out[2 * k] = L[i];
-			out[2 * k + 1] = R[i];
-		}
-		if (k && ebur128_add_frames_float(st, out, (size_t)k) != EBUR128_SUCCESS) {
-			rc = ST_INPUT;
-			goto done;
-		}
-		if (cancel && atomic_load(cancel)) {
-			rc = -1;
-			goto done;
-		}
+		chain_read_meters(s->c, &m);
+		s->gr_sum += m.limiter_gr_db;
+		s->blocks++;
+		int first = s->skip < n ? s->skip : n, k = n - first;
+		s->skip -= first;
+		if (last && k > total - s->emitted)
+			k = (int)(total - s->emitted);
+		const float *pl, *pr;
+		input_at(r, s->emitted, k, &pl, &pr, xL, xR);
+		smeter_add(s->m, L + first, R + first, pl, pr, k);
+		s->emitted += k;
 	}
-	s->drive_db = drive;
-	ebur128_loudness_global(st, &s->integrated_lufs);
-	if (ebur128_loudness_range(st, &s->lra_lu) != EBUR128_SUCCESS)
-		s->lra_lu = 0;
-	s->true_peak_dbtp = tp > 0 ? 20 * log10(tp) : -INFINITY;
-	s->plr_db = s->true_peak_dbtp - s->integrated_lufs;
-	s->gr_mean_db = blocks ? gr_sum / (double)blocks : 0;
-	/* What is left of y after the best scaled copy of x: sum y^2 - (sum xy)^2 / sum x^2. */
-	double res = sxx > 0 ? syy - sxy * sxy / sxx : syy;
-	s->residual_db = syy > 0 ? db_pow((res > 0 ? res : 0) / syy) : -INFINITY;
-	if (s->residual_db < -200)
-		s->residual_db = -200;
-done:
-	if (st)
-		ebur128_destroy(&st);
-	chain_free(c);
-	free(L);
-	free(R);
-	free(out);
-	return rc;
 }
 
+/* Between the rounds' barriers, on one thread: the next round or the end. */
+static void next_round(struct run *r)
+{
+	atomic_int *cancel = r->o->cancel;
+
+	if (atomic_load(&r->failed) || (cancel && atomic_load(cancel)) ||
+	    r->nf[r->round % NSLOT] < r->B) {
+		r->done = 1;
+		return;
+	}
+	r->round++;
+	r->produce = !r->eof;
+	r->ntasks = r->out->n + r->produce;
+	atomic_store(&r->next, 0);
+	if (r->o->progress && r->hint > 0) {
+		double d = (double)(r->round * (int64_t)r->B) / (double)r->hint;
+		r->o->progress(r->o->ctx, d < 1 ? d : 1);
+	}
+}
+
+/* Every thread: take the round's tasks (the next block's production
+ * first, then the steps) until none is left, meet, move on.  Each step
+ * runs its rounds in order whichever thread takes it, so the figures do
+ * not depend on the number of threads. */
 static void *worker(void *arg)
 {
-	struct job *j = arg;
-	int i;
+	struct run *r = arg;
 
-	while ((i = atomic_fetch_add(&j->next, 1)) < j->out->n && !atomic_load(&j->failed)) {
-		int rc = run_step(j->pre, j->v, j->out->steps[i].drive_db, j->cancel, &j->out->steps[i]);
-		if (rc)
-			atomic_store(&j->failed, rc);
+	for (;;) {
+		int t;
+		while ((t = atomic_fetch_add(&r->next, 1)) < r->ntasks) {
+			if (atomic_load(&r->failed))
+				continue;
+			if (r->produce && t == 0)
+				produce(r, r->round + 1);
+			else
+				step_round(r, &r->st[t - r->produce]);
+		}
+		if (pthread_barrier_wait(&r->bar) == PTHREAD_BARRIER_SERIAL_THREAD)
+			next_round(r);
+		pthread_barrier_wait(&r->bar);
+		if (r->done)
+			return NULL;
 	}
-	return NULL;
 }
 
-/* The modules before the limiter, once, over the whole track. */
-static int load_pre(const char *in, const double v[P_COUNT], int rate, struct pre *p,
-		    atomic_int *cancel, char *err, int errlen)
+/* Chains, meters and buffers of a run: ST_OK, or ST_INPUT (out of memory). */
+static int run_alloc(struct run *r, const double v0[P_COUNT])
 {
-	struct source *src;
-	struct chain *c = NULL;
-	float *buf = NULL;
-	int64_t n = 0, got = 0;
-	int rc = source_open(&src, in, err, errlen);
+	double v[P_COUNT];
 
-	/* At the rate the render writes, converted the way it converts:
-	 * the ceiling and the stop point then hold for that master. */
-	if (rc == ST_OK && rate && rate != source_rate(src))
-		rc = source_convert(src, rate, &src, err, errlen);
-	if (rc)
-		return rc;
-	p->frames = source_frames(src);
-	p->rate = source_rate(src);
-	p->L = malloc((size_t)(p->frames > 0 ? p->frames : 1) * sizeof *p->L);
-	p->R = malloc((size_t)(p->frames > 0 ? p->frames : 1) * sizeof *p->R);
-	c = chain_new(p->rate);
-	buf = malloc(READ_BLOCK * 2 * sizeof *buf);
-	if (!p->L || !p->R || !c || !buf) {
-		snprintf(err, (size_t)errlen, "%s: out of memory (the sweep keeps the track in memory)", in);
-		rc = ST_INPUT;
-		goto out;
+	r->pre = chain_new(r->rate);
+	r->rbuf = malloc(READ_BLOCK * 2 * sizeof *r->rbuf);
+	r->st = calloc((size_t)r->out->n, sizeof *r->st);
+	if (!r->pre || !r->rbuf || !r->st)
+		return ST_INPUT;
+	for (int i = 0; i < NSLOT; i++) {
+		r->L[i] = malloc((size_t)r->B * sizeof *r->L[i]);
+		r->R[i] = malloc((size_t)r->B * sizeof *r->R[i]);
+		if (!r->L[i] || !r->R[i])
+			return ST_INPUT;
 	}
-	chain_set_all(c, v);
-	chain_reset(c);
-	while (n < p->frames && (got = source_read(src, buf, READ_BLOCK)) > 0) {
-		if (got > p->frames - n)
-			got = p->frames - n;
-		for (int64_t i = 0; i < got; i++) {
-			p->L[n + i] = buf[2 * i];
-			p->R[n + i] = buf[2 * i + 1];
+	chain_set_all(r->pre, v0);
+	chain_reset(r->pre);
+	memcpy(v, v0, sizeof v);
+	for (int i = 0; i < r->out->n; i++) {
+		struct step_run *s = &r->st[i];
+		s->c = chain_new(r->rate);
+		s->m = smeter_new(r->rate);
+		if (!s->c || !s->m)
+			return ST_INPUT;
+		v[P_LIMITER_DRIVE] = r->out->steps[i].drive_db;
+		chain_set_all(s->c, v);
+		chain_reset(s->c);
+		s->skip = chain_latency(s->c);
+	}
+	return ST_OK;
+}
+
+static void run_free(struct run *r)
+{
+	if (r->st)
+		for (int i = 0; i < r->out->n; i++) {
+			chain_free(r->st[i].c);
+			smeter_free(r->st[i].m);
 		}
-		chain_process_pre(c, p->L + n, p->R + n, (int)got);
-		n += got;
-		if (cancel && atomic_load(cancel)) {
-			rc = -1;
-			goto out;
-		}
+	free(r->st);
+	for (int i = 0; i < NSLOT; i++) {
+		free(r->L[i]);
+		free(r->R[i]);
 	}
-	if (got < 0 || source_error(src)[0]) {
-		snprintf(err, (size_t)errlen, "%s", source_error(src));
-		rc = ST_INPUT;
+	chain_free(r->pre);
+	free(r->rbuf);
+	if (r->src)
+		source_close(r->src);
+}
+
+/* Each step's figures from its meter. */
+static void collect(struct run *r)
+{
+	for (int i = 0; i < r->out->n; i++) {
+		struct sweep_step *t = &r->out->steps[i];
+		struct step_run *s = &r->st[i];
+		struct smeter_result m;
+		smeter_result(s->m, &m);
+		t->integrated_lufs = m.integrated_lufs;
+		t->lra_lu = m.lra_lu;
+		t->true_peak_dbtp = m.true_peak_dbtp;
+		t->plr_db = t->true_peak_dbtp - t->integrated_lufs;
+		t->residual_db = m.residual_db;
+		t->gr_mean_db = s->blocks ? s->gr_sum / (double)s->blocks : 0;
 	}
-	p->frames = n;
-out:
-	chain_free(c);
-	free(buf);
-	source_close(src);
-	return rc;
+	r->out->seconds = (double)r->st[0].emitted / r->rate;
+	r->out->rate = r->rate;
 }
 
 int sweep_stop(const struct sweep_step *s, int n)
@@ -206,59 +275,112 @@ int sweep_stop(const struct sweep_step *s, int n)
 	return stop;
 }
 
-int sweep_run(const char *in, const double v[P_COUNT], int rate, double max_db, double step_db,
-	      int jobs, atomic_int *cancel, struct sweep *out, char *err, int errlen)
+/* A started thread waits here until the barrier is made for the threads
+ * that could be started. */
+static void *thread_main(void *arg)
+{
+	struct run *r = arg;
+
+	pthread_mutex_lock(&r->mu);
+	while (!r->go)
+		pthread_cond_wait(&r->cv, &r->mu);
+	pthread_mutex_unlock(&r->mu);
+	return worker(r);
+}
+
+/* The rounds, on up to jobs threads (this one among them). */
+static int run_rounds(struct run *r, int jobs)
+{
+	pthread_t th[MAX_THREADS];
+	int started = 0;
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (jobs <= 0)
+		jobs = cores > 0 ? (int)cores : 1;
+	if (jobs > MAX_THREADS)
+		jobs = MAX_THREADS;
+	if (jobs > r->out->n + 1)
+		jobs = r->out->n + 1;
+	r->produce = !r->eof;
+	r->ntasks = r->out->n + r->produce;
+	pthread_mutex_init(&r->mu, NULL);
+	pthread_cond_init(&r->cv, NULL);
+	for (; started < jobs - 1; started++)
+		if (pthread_create(&th[started], NULL, thread_main, r) != 0)
+			break;
+	pthread_barrier_init(&r->bar, NULL, (unsigned)started + 1);
+	pthread_mutex_lock(&r->mu);
+	r->go = 1;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+	worker(r);
+	for (int t = 0; t < started; t++)
+		pthread_join(th[t], NULL);
+	pthread_barrier_destroy(&r->bar);
+	pthread_cond_destroy(&r->cv);
+	pthread_mutex_destroy(&r->mu);
+	return atomic_load(&r->failed);
+}
+
+int sweep_run(const char *in, const double v[P_COUNT], const struct sweep_opts *o,
+	      struct sweep *out, char *err, int errlen)
 {
 	const struct param_desc *d = &param_table[P_LIMITER_DRIVE];
-	struct pre p = { 0 };
-	pthread_t th[16];
-	int rc, started = 0;
+	struct run r = { .o = o, .out = out };
+	double max_db = o->max_db > d->max ? d->max : o->max_db;
+	int rc;
 
 	memset(out, 0, sizeof *out);
-	if (max_db > d->max)
-		max_db = d->max;
-	out->n = (int)floor(max_db / step_db + 1e-9) + 1;
+	out->n = (int)floor(max_db / o->step_db + 1e-9) + 1;
 	out->steps = calloc((size_t)out->n, sizeof *out->steps);
 	if (!out->steps) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
 		return ST_INPUT;
 	}
 	for (int i = 0; i < out->n; i++)
-		out->steps[i].drive_db = i * step_db;
-	rc = load_pre(in, v, rate, &p, cancel, err, errlen);
-	if (rc == ST_OK && p.frames == 0) {
-		snprintf(err, (size_t)errlen, "%s: has no audio to sweep", in);
-		rc = ST_INPUT;
+		out->steps[i].drive_db = i * o->step_db;
+	rc = source_open(&r.src, in, err, errlen);
+	/* At the rate the render writes, converted the way it converts:
+	 * the ceiling and the stop point then hold for that master. */
+	if (rc == ST_OK && o->rate && o->rate != source_rate(r.src))
+		rc = source_convert(r.src, o->rate, &r.src, err, errlen);
+	if (rc) {
+		sweep_free(out);
+		return rc;
 	}
-	if (rc == ST_OK) {
-		struct job j = { .pre = &p, .v = v, .out = out, .cancel = cancel };
-		long cores = sysconf(_SC_NPROCESSORS_ONLN);
-		if (jobs <= 0)
-			jobs = cores > 0 ? (int)cores : 1;
-		if (jobs > 16)
-			jobs = 16;
-		if (jobs > out->n)
-			jobs = out->n;
-		for (int t = 1; t < jobs; t++)
-			if (pthread_create(&th[started], NULL, worker, &j) == 0)
-				started++;
-		worker(&j);
-		for (int t = 0; t < started; t++)
-			pthread_join(th[t], NULL);
-		rc = atomic_load(&j.failed);
+	r.rate = source_rate(r.src);
+	r.hint = source_frames(r.src);
+	r.blk = r.rate / 100;
+	r.B = r.blk * ROUND_BLOCKS;
+	if (r.blk < 1 || r.blk > SMETER_MAX_N) {
+		snprintf(err, (size_t)errlen, "%s: %d Hz is outside the rates the sweep measures", in, r.rate);
+		rc = ST_INPUT;
+	} else if (run_alloc(&r, v) != ST_OK) {
+		snprintf(err, (size_t)errlen, "%s: out of memory", in);
+		rc = ST_INPUT;
+	} else {
+		produce(&r, 0);
+		rc = atomic_load(&r.failed);
+		if (rc == ST_OK && r.nf[0] == 0) {
+			snprintf(r.rerr, sizeof r.rerr, "%s: has no audio to sweep", in);
+			rc = ST_INPUT;
+		}
+		if (rc == ST_OK)
+			rc = run_rounds(&r, o->jobs);
+		if (rc == ST_OK && o->cancel && atomic_load(o->cancel))
+			rc = -1;
 		if (rc == ST_INPUT)
-			snprintf(err, (size_t)errlen, "%s: out of memory", in);
+			snprintf(err, (size_t)errlen, "%s", r.rerr);
 		else if (rc == -1)
 			snprintf(err, (size_t)errlen, "%s: sweep interrupted", in);
 	}
+	if (rc == ST_OK)
+		collect(&r);
+	run_free(&r);
 	if (rc == ST_OK && !isfinite(out->steps[0].integrated_lufs)) {
 		snprintf(err, (size_t)errlen, "%s: is silent; there is no loudness to sweep", in);
 		rc = ST_INPUT;
 	}
-	out->seconds = p.rate ? (double)p.frames / p.rate : 0;
-	out->rate = p.rate;
-	free(p.L);
-	free(p.R);
 	if (rc) {
 		sweep_free(out);
 		return rc;

@@ -2,10 +2,12 @@
  * from 0 dB up, measured at each step, and the drive past which more drive
  * stops paying (the rule is stated in the README, with its figures).
  *
- * The modules before the limiter run once over the whole track, into
- * memory; every step reruns only the limiter and what follows it
- * (chain_process_post), as render --target does, so a step's figures are
- * those of `lathe render --set limiter.drive=D` to the sample. */
+ * One pass over the file: it is decoded and run through the modules
+ * before the limiter once, a second at a time, and every step's own
+ * limiter and what follows it (chain_process_post) run over that second
+ * in lockstep, so a step's samples are those of `lathe render --set
+ * limiter.drive=D`.  Memory is a few seconds of audio plus each step's
+ * chain and meter, whatever the length: nothing of the track is kept. */
 #ifndef LATHE_SWEEP_H
 #define LATHE_SWEEP_H
 #include <stdatomic.h>
@@ -32,12 +34,25 @@ struct sweep {
 #define SWEEP_MIN_GAIN_LU_PER_DB 0.5
 #define SWEEP_MAX_RESIDUAL_DB (-12.0)
 
-/* Steps 0, step, 2*step ... up to max_db (drive range permitting), on
- * threads (up to jobs, 0: cores).  rate: the track converted to it first,
- * as render --rate does (0: the file's own rate).  ST_OK; ST_INPUT for an unreadable or
- * silent input, -1 when cancel was set.  Free with sweep_free. */
-int sweep_run(const char *in, const double v[P_COUNT], int rate, double max_db, double step_db,
-	      int jobs, atomic_int *cancel, struct sweep *out, char *err, int errlen);
+/* How far the sweep is, 0..1 of the track; called from one of the
+ * sweep's threads (never two at once), about once per second of audio.
+ * It may set the cancel flag; it must not call into the sweep. */
+typedef void (*sweep_progress_fn)(void *ctx, double done);
+
+struct sweep_opts {
+	int rate;              /* the track converted to it first, as render --rate does; 0: its own */
+	double max_db, step_db; /* steps 0, step, 2*step ... up to max_db (the drive's range permitting) */
+	int jobs;              /* threads: 0, the cores (at most 16); the figures never depend on it */
+	atomic_int *cancel;    /* may be NULL; set from any thread: sweep_run returns -1 soon after */
+	sweep_progress_fn progress; /* may be NULL */
+	void *ctx;
+};
+
+/* ST_OK; ST_INPUT for an unreadable or silent input (or out of memory),
+ * -1 when cancelled; err then holds one line naming in.  Free out with
+ * sweep_free (only after ST_OK). */
+int sweep_run(const char *in, const double v[P_COUNT], const struct sweep_opts *o,
+	      struct sweep *out, char *err, int errlen);
 void sweep_free(struct sweep *s);
 
 /* The index of the last step worth taking: walking up from 0 dB, the

@@ -141,5 +141,20 @@ ALL="$SETS --set eq.mid1_mode=2 --set eq.mid1_gain=-1.5 --set eq.mid3_dyn_range=
 REPEAT=3; run lathe_everything "$LATHE" render -q $ALL "$T/in.wav" -o "$T/lathe-all.wav"; REPEAT=1
 [ -f "$T/ffmpeg_chain" ] && ratio lathe_everything ffmpeg_chain "everything engaged vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)"
 
+# --- delivery: lathe sweep (19 steps, 0..18 dB) of the 5-minute file
+# against what it replaces, 19 plain renders at those drives (analyze of
+# each is extra).  Goal: under 5 s wall on an idle 2-core machine; cpu
+# time and peak memory (which must not grow with the file: nothing of the
+# track is kept) are the figures that hold on a shared one.
+REPEAT=2; run sweep "$LATHE" sweep -q "$T/in.wav"
+run sweep_1thread "$LATHE" sweep -q --jobs 1 "$T/in.wav"; REPEAT=1
+cat >"$T/renders19.sh" <<R19
+#!/bin/sh
+for d in \$(seq 0 18); do "$LATHE" render -q --bits 32f --set limiter.drive=\$d "$T/in.wav" -o "$T/d.wav" || exit 1; done
+R19
+run renders19 sh "$T/renders19.sh"
+ratio sweep renders19 "sweep (19 steps) vs 19 plain renders at its drives"
+ratio sweep_1thread renders19 "sweep --jobs 1 vs 19 plain renders"
+
 # --- limiter: side by side with x42-dpl and the LSP limiter (its own script).
 sh "$ROOT/tests/bench_limiter.sh"

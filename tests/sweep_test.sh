@@ -1,8 +1,8 @@
 #!/bin/sh
 # lathe sweep: each step's figures are those of a render at that drive
-# (analyze of the render within 0.05 LU, true peak within 0.2 dB), the
-# stop rule is applied as the README states it, and --target stop renders
-# at the stop drive.
+# (analyze of the render: loudness, true peak, PLR and LRA within 0.05),
+# they do not depend on the number of threads, the stop rule is applied
+# as the README states it, and --target stop renders at the stop drive.
 . "$(dirname "$0")/lib.sh"
 
 "$SIGGEN" --seconds 15 music "$T/m.wav" || exit 1
@@ -17,13 +17,19 @@ step_get() { grep "\"drive_db\": $1," "$T/s.json" | sed -n "s/.*\"$2\": *\\([^,}
 for d in 0 6 12; do
 	"$LATHE" render -q --bits 32f --set limiter.drive=$d "$T/m.wav" -o "$T/r$d.wav" || fail "render at $d"
 	"$LATHE" analyze --json "$T/r$d.wav" >"$T/a$d.json"
-	for k in integrated_lufs:0.05 true_peak_dbtp:0.2 plr_db:0.2 lra_lu:0.2; do
+	for k in integrated_lufs:0.05 true_peak_dbtp:0.05 plr_db:0.05 lra_lu:0.05; do
 		key=${k%%:*}; tol=${k#*:}
 		want=$(json_get "$key" "$T/a$d.json"); got=$(step_get "$d.00" "$key")
 		if near "$got" "$want" "$tol"; then ok "drive $d: sweep $key $got, render $want (within $tol)"
 		else fail "drive $d: sweep $key $got, render $want (more than $tol apart)"; fi
 	done
 done
+
+# One thread or three: the same figures, digit for digit.
+expect_status 0 "sweep --jobs 1" "$LATHE" sweep --json --jobs 1 --max 12 --step 3 "$T/m.wav"
+cmp -s "$T/out" "$T/s.json" && ok "--jobs 1 gives the figures of the default threads" || fail "--jobs 1 differs: $(diff "$T/out" "$T/s.json" | head -4)"
+expect_status 0 "sweep --jobs 3" "$LATHE" sweep --json --jobs 3 --max 12 --step 3 "$T/m.wav"
+cmp -s "$T/out" "$T/s.json" && ok "--jobs 3 gives the same figures" || fail "--jobs 3 differs: $(diff "$T/out" "$T/s.json" | head -4)"
 
 # Loudness rises with drive; distortion and gain reduction do too.
 l0=$(step_get 0.00 integrated_lufs); l12=$(step_get 12.00 integrated_lufs)
@@ -68,7 +74,7 @@ cp "$T/out" "$T/s48.json"
 want=$(json_get integrated_lufs "$T/a48.json"); wtp=$(json_get true_peak_dbtp "$T/a48.json")
 got=$(grep '"drive_db": 12.00,' "$T/s48.json" | sed -n 's/.*"integrated_lufs": *\([^,}]*\).*/\1/p')
 gtp=$(grep '"drive_db": 12.00,' "$T/s48.json" | sed -n 's/.*"true_peak_dbtp": *\([^,}]*\).*/\1/p')
-near "$got" "$want" 0.05 && near "$gtp" "$wtp" 0.2 && ok "sweep --rate 48000 at +12: $got LUFS $gtp dBTP, the 48 kHz render $want $wtp" \
+near "$got" "$want" 0.05 && near "$gtp" "$wtp" 0.05 && ok "sweep --rate 48000 at +12: $got LUFS $gtp dBTP, the 48 kHz render $want $wtp" \
 	|| fail "sweep --rate 48000 at +12: $got LUFS $gtp dBTP, the 48 kHz render $want $wtp"
 stop48=$(json_get stop_drive_db "$T/s48.json")
 "$LATHE" render -q --bits 32f --rate 48000 --target stop --max 12 --step 6 "$T/m.wav" -o "$T/stop48.wav" || fail "render --target stop --rate"

@@ -132,7 +132,9 @@ static int render_plain(const struct cli *c, const char *in, const char *out,
 	}
 	if (c->target_stop) {
 		struct sweep sw;
-		rc = sweep_run(in, v, c->rate, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &sw, err, sizeof err);
+		struct sweep_opts so = { .rate = c->rate, .max_db = c->sweep_max, .step_db = c->sweep_step,
+					 .jobs = c->jobs, .cancel = &cancelled };
+		rc = sweep_run(in, v, &so, &sw, err, sizeof err);
 		if (rc)
 			goto fail;
 		v[P_LIMITER_DRIVE] = sw.stop_drive_db;

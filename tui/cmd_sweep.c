@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audio/json.h"
 #include "audio/status.h"
@@ -16,6 +17,14 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	atomic_store(&cancelled, 1);
+}
+
+/* On a terminal: how far the sweep is. */
+static void show_progress(void *ctx, double done)
+{
+	(void)ctx;
+	fprintf(stderr, "\rsweeping: %3.0f%%", 100 * done);
+	fflush(stderr);
 }
 
 static void print_json(const char *in, const struct sweep *s)
@@ -85,8 +94,13 @@ int sweep_main(const struct cli *c)
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	rc = sweep_run(c->files[0], v, c->rate, c->sweep_max, c->sweep_step, c->jobs, &cancelled, &s,
-		       err, sizeof err);
+	struct sweep_opts o = { .rate = c->rate, .max_db = c->sweep_max, .step_db = c->sweep_step,
+				.jobs = c->jobs, .cancel = &cancelled };
+	if (!c->quiet && isatty(2))
+		o.progress = show_progress;
+	rc = sweep_run(c->files[0], v, &o, &s, err, sizeof err);
+	if (o.progress)
+		fprintf(stderr, "\r%40s\r", "");
 	if (rc) {
 		fprintf(stderr, "lathe: %s\n", err);
 		return rc == -1 ? 130 : rc;
