@@ -23,6 +23,26 @@ struct feed {
 	int errlen;
 };
 
+/* A feed read and run through the modules before the clipper
+ * (chain_process_pre) in blocks of BLOCK frames, on a thread of its own
+ * unless o says otherwise (render_pipe.c), then tail frames of silence.
+ * pipe_next gives the next block (waiting for it), pipe_done hands it
+ * back; the caller runs the rest of the chain on its own thread.  The
+ * blocks are the same whatever the thread. */
+struct blk {
+	float L[BLOCK], R[BLOCK];
+	int n;    /* frames in the block */
+	int end;  /* 1: no more audio; -1: the read failed (message at close) */
+};
+struct pipe;
+struct chain;
+/* NULL when out of memory; f->err and f->errlen: where a read error goes. */
+struct pipe *pipe_open(struct feed *f, struct chain *c, int tail, const struct render_opts *o);
+struct blk *pipe_next(struct pipe *p);
+void pipe_done(struct pipe *p);
+/* Stops the worker; -1 when a read failed (the message now in f->err). */
+int pipe_close(struct pipe *p);
+
 /* A feed through a fresh chain into a sink, latency compensated; ST_OK,
  * ST_INPUT, ST_OUTPUT or -1 (cancelled). */
 int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,

@@ -30,12 +30,6 @@
  * in cache. */
 #define NBLK 4
 
-struct blk {
-	float L[BLOCK], R[BLOCK];
-	int n;    /* frames in the block */
-	int end;  /* 1: no more audio; -1: the read failed */
-};
-
 /* The producer's half: everything before chain_process_post. */
 struct front {
 	struct feed *f;
@@ -46,8 +40,12 @@ struct front {
 struct pipe {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
+	pthread_t th;
+	int threaded;
 	unsigned put, got;  /* blocks produced and consumed, under mu */
 	int stop;           /* the consumer has finished early, under mu */
+	struct feed f;      /* the caller's, with the worker's own buffers */
+	char *err;          /* the caller's message buffer */
 	struct front fr;
 	struct blk b[NBLK];
 };
@@ -118,11 +116,11 @@ static void *front_thread(void *arg)
 	return NULL;
 }
 
-static struct blk *next_block(struct pipe *p, int threaded)
+struct blk *pipe_next(struct pipe *p)
 {
 	struct blk *b = &p->b[p->got % NBLK];
 
-	if (!threaded) {
+	if (!p->threaded) {
 		front_step(&p->fr, b);
 		return b;
 	}
@@ -133,9 +131,9 @@ static struct blk *next_block(struct pipe *p, int threaded)
 	return b;
 }
 
-static void done_block(struct pipe *p, int threaded)
+void pipe_done(struct pipe *p)
 {
-	if (!threaded) {
+	if (!p->threaded) {
 		p->got++;
 		return;
 	}
@@ -156,53 +154,96 @@ static int want_threads(const struct render_opts *o)
 	return (o && o->threads >= 2) || sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
+struct pipe *pipe_open(struct feed *f, struct chain *c, int tail, const struct render_opts *o)
+{
+	struct pipe *p = calloc(1, sizeof *p);
+	float *buf = malloc(BLOCK * 2 * sizeof *buf);
+	char *ferr = malloc((size_t)f->errlen);
+
+	if (!p || !buf || !ferr) {
+		free(p);
+		free(buf);
+		free(ferr);
+		return NULL;
+	}
+	/* The worker writes a read error here, the caller's err stays the
+	 * caller's until the worker has been joined. */
+	ferr[0] = 0;
+	p->err = f->err;
+	p->f = *f;
+	p->f.buf = buf;
+	p->f.err = ferr;
+	p->fr = (struct front){ &p->f, c, tail };
+	if (want_threads(o) && pthread_mutex_init(&p->mu, NULL) == 0) {
+		if (pthread_cond_init(&p->cv, NULL) != 0)
+			pthread_mutex_destroy(&p->mu);
+		else if (pthread_create(&p->th, NULL, front_thread, p) == 0)
+			p->threaded = 1;
+		else {
+			pthread_cond_destroy(&p->cv);
+			pthread_mutex_destroy(&p->mu);
+		}
+	}
+	return p;
+}
+
+int pipe_close(struct pipe *p)
+{
+	int failed;
+
+	if (!p)
+		return 0;
+	if (p->threaded) {
+		pthread_mutex_lock(&p->mu);
+		p->stop = 1;
+		pthread_cond_broadcast(&p->cv);
+		pthread_mutex_unlock(&p->mu);
+		pthread_join(p->th, NULL);
+		pthread_cond_destroy(&p->cv);
+		pthread_mutex_destroy(&p->mu);
+	}
+	failed = p->f.err[0] != 0;
+	if (failed)
+		snprintf(p->err, (size_t)p->f.errlen, "%s", p->f.err);
+	free(p->f.buf);
+	free(p->f.err);
+	free(p);
+	return failed ? -1 : 0;
+}
+
 /* Run a feed through a fresh chain into a sink, dropping the first latency
  * frames and flushing the lookahead with silence at the end.  Returns
  * ST_OK, ST_INPUT (read error), ST_OUTPUT (sink error) or -1 (cancelled). */
 int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *sink,
 	       const struct render_opts *o, double *max_gr, char *err, int errlen)
 {
-	int rc = ST_OK, lat, skip, threaded = 0;
+	int rc = ST_OK, lat, skip;
 	int64_t total = source_frames(f->src), done = 0, written = 0;
-	float *buf = malloc(BLOCK * 2 * sizeof *buf), *out = malloc(BLOCK * 2 * sizeof *out);
-	struct pipe *p = calloc(1, sizeof *p);
+	float *out = malloc(BLOCK * 2 * sizeof *out);
 	struct chain *c = chain_new(rate);
-	char *ferr = malloc((size_t)errlen);
+	struct pipe *p = NULL;
 	double last_progress = -1;
-	pthread_t th;
 	struct fade fades;
 
 	if (max_gr)
 		*max_gr = 0;
 	/* Output frame n is input frame n: the output is total frames long. */
 	fade_init(&fades, rate, total, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
-	if (!buf || !out || !p || !c || !ferr) {
-		snprintf(err, (size_t)errlen, "out of memory");
-		rc = ST_INPUT;
-		goto out;
+	if (c) {
+		chain_set_all(c, v);
+		chain_reset(c);
 	}
-	/* The worker writes a read error here, the caller's err stays the
-	 * caller's until the worker has been joined. */
-	ferr[0] = 0;
-	f->buf = buf;
-	f->err = ferr;
+	lat = skip = c ? chain_latency(c) : 0;
+	f->err = err;
 	f->errlen = errlen;
-	chain_set_all(c, v);
-	chain_reset(c);
-	lat = skip = chain_latency(c);
-	p->fr = (struct front){ f, c, lat };
-	if (want_threads(o) && pthread_mutex_init(&p->mu, NULL) == 0) {
-		if (pthread_cond_init(&p->cv, NULL) != 0)
-			pthread_mutex_destroy(&p->mu);
-		else if (pthread_create(&th, NULL, front_thread, p) == 0)
-			threaded = 1;
-		else {
-			pthread_cond_destroy(&p->cv);
-			pthread_mutex_destroy(&p->mu);
-		}
+	if (!out || !c || !(p = pipe_open(f, c, lat, o))) {
+		snprintf(err, (size_t)errlen, "out of memory");
+		free(out);
+		chain_free(c);
+		return ST_INPUT;
 	}
 	for (;;) {
-		struct blk *b = next_block(p, threaded);
+		struct blk *b = pipe_next(p);
 		if (b->end) {
 			rc = b->end < 0 ? ST_INPUT : ST_OK;
 			break;
@@ -215,7 +256,7 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			out[2 * (i - first)] = b->L[i];
 			out[2 * (i - first) + 1] = b->R[i];
 		}
-		done_block(p, threaded);
+		pipe_done(p);
 		if (fades.in || fades.out)
 			fade_apply(&fades, out, written, n - first);
 		written += n - first;
@@ -236,30 +277,16 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			}
 		}
 	}
-	if (threaded) {
-		pthread_mutex_lock(&p->mu);
-		p->stop = 1;
-		pthread_cond_broadcast(&p->cv);
-		pthread_mutex_unlock(&p->mu);
-		pthread_join(th, NULL);
-		pthread_cond_destroy(&p->cv);
-		pthread_mutex_destroy(&p->mu);
-	}
+	pipe_close(p);
 	/* The limiter's reading is its deepest gain since the last read (the
-	 * reset): read once here, where the worker is done with the
-	 * modules the same call reads. */
+	 * reset): read once here, where the worker is done with the modules
+	 * the same call reads. */
 	if (max_gr) {
 		struct chain_meters m;
 		chain_read_meters(c, &m);
 		*max_gr = m.limiter_gr_db;
 	}
-	if (rc == ST_INPUT)
-		snprintf(err, (size_t)errlen, "%s", ferr);
-out:
 	chain_free(c);
-	free(p);
-	free(ferr);
-	free(buf);
 	free(out);
 	return rc;
 }

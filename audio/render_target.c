@@ -194,12 +194,12 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 	int rc = render_open_input(&src, in, o, err, errlen);
 	if (rc)
 		return rc;
-	int64_t frames = source_frames(src), n = 0, got = 0;
+	int64_t frames = source_frames(src), n = 0;
 	k->rate = source_rate(src);
 	k->m = rmodel_new(k->rate, frames);
 	struct chain *c = chain_new(k->rate);
 	struct clip *cl = NULL;
-	float *buf = malloc(BLOCK * 2 * sizeof *buf);
+	struct pipe *p = NULL;
 	float *L = malloc(BLOCK * sizeof *L), *R = malloc(BLOCK * sizeof *R);
 	int skip = 0;
 	if (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5) {
@@ -212,27 +212,32 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 			skip = clip_latency(cl);
 		}
 	}
-	if (!k->m || !c || !buf || !L || !R || (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5 && !cl)) {
+	if (c) {
+		chain_set_all(c, v);
+		chain_reset(c);
+	}
+	struct feed f = { .src = src, .err = err, .errlen = errlen };
+	if (!k->m || !c || !L || !R || (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5 && !cl) ||
+	    !(p = pipe_open(&f, c, 0, o))) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
 		rc = ST_INPUT;
 		goto out;
 	}
-	chain_set_all(c, v);
-	chain_reset(c);
 	/* The drive moves the limiter's input to the target, less what the
 	 * output gain takes. */
 	double og = v[P_OUTPUT_BYPASS] >= 0.5 ? 0.0 : param_clamp(P_OUTPUT_GAIN, v[P_OUTPUT_GAIN]);
 	if (!isnan(target))
 		rmodel_focus(k->m, param_clamp(P_LIMITER_CEILING, v[P_LIMITER_CEILING]), target - og);
-	while (n < frames && (got = source_read(src, buf, BLOCK)) > 0) {
-		if (got > frames - n)
-			got = frames - n;
-		for (int64_t i = 0; i < got; i++) {
-			L[i] = buf[2 * i];
-			R[i] = buf[2 * i + 1];
-		}
-		chain_process_pre(c, L, R, (int)got);
-		if (model_add(k, cl, &skip, L, R, (int)got) != 0) {
+	/* Decoding and the modules before the clipper on the pipe's worker,
+	 * the clipper and the model here. */
+	while (n < frames) {
+		struct blk *b = pipe_next(p);
+		if (b->end)
+			break;
+		int got = b->n < frames - n ? b->n : (int)(frames - n);
+		int bad = model_add(k, cl, &skip, b->L, b->R, got);
+		pipe_done(p);
+		if (bad) {
 			snprintf(err, (size_t)errlen, "%s: out of memory", in);
 			rc = ST_INPUT;
 			goto out;
@@ -245,11 +250,12 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 			goto out;
 		}
 	}
-	if (got < 0 || source_error(src)[0]) {
-		snprintf(err, (size_t)errlen, "%s", source_error(src));
+	if (pipe_close(p)) {
+		p = NULL;
 		rc = ST_INPUT;
 		goto out;
 	}
+	p = NULL;
 	/* The clipper's last frames, pushed out by silence as in a render. */
 	for (int left = cl ? clip_latency(cl) : 0; left > 0;) {
 		int m = left < BLOCK ? left : BLOCK;
@@ -270,9 +276,9 @@ out:
 		rmodel_free(k->m);
 		k->m = NULL;
 	}
+	pipe_close(p);
 	clip_free(cl);
 	chain_free(c);
-	free(buf);
 	free(L);
 	free(R);
 	source_close(src);
