@@ -92,7 +92,14 @@ static int push(struct lufs_meter *m, double e)
 	return 0;
 }
 
-int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
+/* The K filter over frames (channel c of frame j at X[c][j * stride]),
+ * handing the energy of every complete run of frames to emit; the one loop
+ * behind lufs_add (interleaved, 100 ms blocks) and lufs_energies (planar,
+ * any run).  Inlined into each, so the stride and emit are constants
+ * there.  -1 as soon as emit fails. */
+static inline __attribute__((always_inline)) int
+kweight(struct lufs_meter *m, const float *XL, const float *XR, size_t stride, size_t frames,
+	unsigned run, int (*emit)(void *ctx, double e), void *ctx)
 {
 	const v2d b0 = { m->b[0], m->b[0] }, b1 = { m->b[1], m->b[1] }, b2 = { m->b[2], m->b[2] },
 		  b3 = { m->b[3], m->b[3] }, b4 = { m->b[4], m->b[4] };
@@ -103,12 +110,12 @@ int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
 	size_t i = 0;
 
 	while (i < frames) {
-		size_t k = m->hop - m->fill;
+		size_t k = run - m->fill;
 		if (k > frames - i)
 			k = frames - i;
 		v2d acc = { 0, 0 };
 		for (size_t j = i; j < i + k; j++) {
-			v2d x0 = { stereo[2 * j], stereo[2 * j + 1] };
+			v2d x0 = { XL[j * stride], XR[j * stride] };
 			/* The last output's term last: the recursion's
 			 * latency is then one multiply and one subtract. */
 			v2d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
@@ -120,8 +127,8 @@ int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
 		m->acc += acc[0] + acc[1];
 		m->fill += (unsigned)k;
 		i += k;
-		if (m->fill == m->hop) {
-			if (push(m, m->acc) != 0)
+		if (m->fill == run) {
+			if (emit(ctx, m->acc) != 0)
 				return -1;
 			m->acc = 0;
 			m->fill = 0;
@@ -136,6 +143,16 @@ int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
 	m->x[0] = x1; m->x[1] = x2; m->x[2] = x3; m->x[3] = x4;
 	m->y[0] = y1; m->y[1] = y2; m->y[2] = y3; m->y[3] = y4;
 	return 0;
+}
+
+static int emit_push(void *ctx, double e)
+{
+	return push(ctx, e);
+}
+
+int lufs_add(struct lufs_meter *m, const float *stereo, size_t frames)
+{
+	return kweight(m, stereo, stereo + 1, 2, frames, m->hop, emit_push, m);
 }
 
 double lufs_gated(const double *e, size_t n, unsigned hop)
@@ -178,46 +195,22 @@ unsigned lufs_hop(const struct lufs_meter *m)
 	return m->hop;
 }
 
+struct runs {
+	double *out;
+	size_t n;
+};
+
+static int emit_store(void *ctx, double e)
+{
+	struct runs *r = ctx;
+	r->out[r->n++] = e;
+	return 0;
+}
+
 size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_t frames,
 		     unsigned run, double *out)
 {
-	const v2d b0 = { m->b[0], m->b[0] }, b1 = { m->b[1], m->b[1] }, b2 = { m->b[2], m->b[2] },
-		  b3 = { m->b[3], m->b[3] }, b4 = { m->b[4], m->b[4] };
-	const v2d a1 = { m->a[1], m->a[1] }, a2 = { m->a[2], m->a[2] },
-		  a3 = { m->a[3], m->a[3] }, a4 = { m->a[4], m->a[4] };
-	v2d x1 = m->x[0], x2 = m->x[1], x3 = m->x[2], x4 = m->x[3];
-	v2d y1 = m->y[0], y2 = m->y[1], y3 = m->y[2], y4 = m->y[3];
-	size_t i = 0, nout = 0;
-
-	while (i < frames) {
-		size_t k = run - m->fill;
-		if (k > frames - i)
-			k = frames - i;
-		v2d acc = { 0, 0 };
-		for (size_t j = i; j < i + k; j++) {
-			v2d x0 = { L[j], R[j] };
-			/* The last output's term last: the recursion's
-			 * latency is then one multiply and one subtract. */
-			v2d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
-				 - a4 * y4 - a3 * y3 - a2 * y2 - a1 * y1;
-			x4 = x3; x3 = x2; x2 = x1; x1 = x0;
-			y4 = y3; y3 = y2; y2 = y1; y1 = y0;
-			acc += y0 * y0;
-		}
-		m->acc += acc[0] + acc[1];
-		m->fill += (unsigned)k;
-		i += k;
-		if (m->fill == run) {
-			out[nout++] = m->acc;
-			m->acc = 0;
-			m->fill = 0;
-			for (int c = 0; c < 2; c++)
-				if (fabs(y1[c]) + fabs(y2[c]) + fabs(y3[c]) + fabs(y4[c]) < 1e-30 &&
-				    fabs(x1[c]) + fabs(x2[c]) + fabs(x3[c]) + fabs(x4[c]) < 1e-30)
-					x1[c] = x2[c] = x3[c] = x4[c] = y1[c] = y2[c] = y3[c] = y4[c] = 0;
-		}
-	}
-	m->x[0] = x1; m->x[1] = x2; m->x[2] = x3; m->x[3] = x4;
-	m->y[0] = y1; m->y[1] = y2; m->y[2] = y3; m->y[3] = y4;
-	return nout;
+	struct runs r = { out, 0 };
+	kweight(m, L, R, 1, frames, run, emit_store, &r);
+	return r.n;
 }
