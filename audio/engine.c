@@ -140,6 +140,7 @@ int engine_open(struct engine **out, const struct engine_opts *o,
 	for (int i = 0; i < P_COUNT; i++)
 		atomic_init(&e->pv[i], e->pctl[i]);
 	atomic_init(&e->pdirty, 1);
+	atomic_init(&e->mb_solo, -1);
 	atomic_init(&e->platform_target, -14.0);
 	atomic_init(&e->master_lufs, NAN);
 	atomic_init(&e->ref_lufs, NAN);
@@ -410,6 +411,12 @@ double engine_get_param(const struct engine *e, int id)
 void engine_set_ab(struct engine *e, int bypassed)
 {
 	atomic_store_explicit(&e->ab, !!bypassed, memory_order_relaxed);
+}
+
+void engine_set_mbcomp_solo(struct engine *e, int band)
+{
+	atomic_store_explicit(&e->mb_solo, band >= 0 && band < MB_BANDS ? band : -1,
+			      memory_order_relaxed);
 }
 
 void engine_set_monitor(struct engine *e, enum monitor m)

@@ -80,6 +80,10 @@ void engine_set_param(struct engine *e, int id, double v);
 double engine_get_param(const struct engine *e, int id); /* last value set */
 void engine_set_ab(struct engine *e, int bypassed);  /* gain-matched bypass */
 void engine_set_monitor(struct engine *e, enum monitor m);
+/* Listening aid: hear only the multiband's band 0 (low), 1 (mid) or 2
+ * (high) while it is engaged; -1 all.  Not a parameter: never saved,
+ * never rendered. */
+void engine_set_mbcomp_solo(struct engine *e, int band);
 void engine_set_platform_target(struct engine *e, double lufs);
 /* The master's integrated loudness over the whole track with the current
  * settings (the console measures it in the background): the reference

@@ -134,6 +134,7 @@ static void sync_controls(struct engine *e)
 		loudmeter_mark(e->lm);
 	}
 	e->p.ref_target = atomic_load_explicit(&e->ref_on, memory_order_relaxed);
+	chain_set_mbcomp_solo(e->chain, atomic_load_explicit(&e->mb_solo, memory_order_relaxed));
 	monitor_set_ab(e->mon_st, atomic_load_explicit(&e->ab, memory_order_relaxed));
 	monitor_set_mode(e->mon_st, (enum monitor)atomic_load_explicit(&e->mon, memory_order_relaxed));
 }

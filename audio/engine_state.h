@@ -130,6 +130,7 @@ struct engine {
 	double pctl[P_COUNT];     /* control thread's copy, for engine_get_param */
 	atomic_int pdirty;
 	atomic_int ab, mon;
+	atomic_int mb_solo;       /* the multiband band heard alone; -1: all */
 	_Atomic double platform_target;
 	_Atomic double master_lufs;  /* the whole track's, from the control side; NAN: unknown */
 	_Atomic int64_t loop_a, loop_b, end_frame;

@@ -53,7 +53,8 @@
 	X(COPY_ALL,         "copy_all",         "settings to all tracks") \
 	X(REFERENCE,        "reference",        "master / reference") \
 	X(VIEW_NEXT,        "view_next",        "next lower panel view") \
-	X(PLAYED_RESET,     "played_reset",     "played loudness afresh")
+	X(PLAYED_RESET,     "played_reset",     "played loudness afresh") \
+	X(SOLO_BAND,        "solo_band",        "solo a multiband band")
 
 enum command {
 #define X(e, n, h) ACT_##e,

@@ -582,6 +582,7 @@ int console_main(const struct cli *cli)
 	for (int m = 0; m < MOD_COUNT; m++)
 		c->mod_param[m] = param_bypass(m) + 1 < param_end(m) ? param_bypass(m) + 1 : param_bypass(m);
 	c->mo.module = MOD_INPUT;
+	c->mo.mb_solo = -1;
 	c->mo.param = c->mod_param[MOD_INPUT];
 	c->mo.keys = &c->keys;
 	cmdline_help_lines(&c->mo.cmd_help, &c->mo.ncmd_help);

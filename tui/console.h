@@ -239,6 +239,8 @@ void load_preset(struct console *c, const char *name);
 /* console_tracks.c: quit, the monitor, tracks, the reference. */
 void request_quit(struct console *c);
 void set_monitor(struct console *c, int mon);
+void set_solo(struct console *c, int band);     /* -1: none */
+int solo_band_named(const char *name);         /* low mid high: 0..2, off: -1, else -2 */
 void switch_track(struct console *c, int i);
 void enter_track(struct console *c, int i, double old_pos);
 /* console_album.c: an album plays on from track to track. */

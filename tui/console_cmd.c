@@ -127,6 +127,16 @@ void run_command(struct console *c, enum command cmd)
 	case ACT_REFERENCE: set_reference(c, !c->mo.ref_on); break;
 	case ACT_COPY_ALL: copy_settings(c, -1); break;
 	case ACT_VIEW_NEXT: next_lower_view(c); break;
+	case ACT_SOLO_BAND: {
+		int b = -1, row;
+		if (c->mo.module == MOD_MBCOMP && grid_pos(c->mo.param, &b, &row) == 0 && b >= 0)
+			set_solo(c, c->mo.mb_solo == b ? -1 : b);
+		else if (c->mo.mb_solo >= 0)
+			set_solo(c, -1);
+		else
+			con_status(c, 1, "solo: select a band of the multiband (mbcomp), then o");
+		break;
+	}
 	case ACT_PLAYED_RESET:
 		played_reset(c);
 		con_status(c, 0, "played loudness: counting afresh from here (I stays the whole track's)");

@@ -146,6 +146,16 @@ static void cx_render(struct console *c, char *arg)
 		start_job(c, JOB_RENDER, arg, 0);
 }
 
+static void cx_solo(struct console *c, char *arg)
+{
+	int b = arg ? solo_band_named(arg) : -2;
+
+	if (b == -2)
+		con_status(c, 1, "usage: solo low|mid|high|off (a multiband band alone, for listening)");
+	else
+		set_solo(c, b);
+}
+
 static void cx_cancel(struct console *c, char *arg)
 {
 	(void)arg;
@@ -337,6 +347,7 @@ static const struct cmd_entry cmds[] = {
 	{ "target", NULL, "LUFS [all]", "land on a loudness", CPL_WORDS, "-14 -16 -9 all", cx_target },
 	{ "bypass", NULL, "[MODULE]", "bypass a module", CPL_MODULE, NULL, cx_bypass },
 	{ "monitor", NULL, "MODE", "listen mono, side...", CPL_MONITOR, NULL, cx_monitor },
+	{ "solo", NULL, "low|mid|high|off", "hear one multiband band", CPL_WORDS, "low mid high off", cx_solo },
 	{ "seek", NULL, "M:SS", "go to a time", CPL_NONE, NULL, cx_seek },
 	{ "spectrum", NULL, "pre|post|fast|slow", "spectrum view: input or output, bar speed", CPL_WORDS,
 	  "pre post fast slow", cx_spectrum },

@@ -42,6 +42,30 @@ void set_monitor(struct console *c, int mon)
 		con_status(c, 0, "monitor: %s%s", monitor_names[mon], mon ? " (listening only, not rendered)" : "");
 }
 
+static const char *const band_names[MB_BANDS] = { "low", "mid", "high" };
+
+/* A multiband band alone, for listening (never rendered or saved). */
+void set_solo(struct console *c, int band)
+{
+	c->mo.mb_solo = band >= 0 && band < MB_BANDS ? band : -1;
+	engine_set_mbcomp_solo(c->e, c->mo.mb_solo);
+	c->pending |= VP_STRIPS | VP_STATUS;
+	if (c->mo.mb_solo < 0)
+		con_status(c, 0, "solo off: every band of the multiband");
+	else
+		con_status(c, 0, "solo %s band of the multiband%s (listening only, not rendered)",
+			   band_names[band], c->mo.v[param_bypass(MOD_MBCOMP)] >= 0.5 ?
+			   ": it is bypassed, b engages it" : "");
+}
+
+int solo_band_named(const char *name)
+{
+	for (int b = 0; b < MB_BANDS; b++)
+		if (!strcmp(name, band_names[b]))
+			return b;
+	return !strcmp(name, "off") ? -1 : -2;
+}
+
 /* ---- tracks and the reference ---------------------------------------- */
 
 /* The console's side of a track change, once the engine has track i

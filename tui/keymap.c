@@ -141,6 +141,7 @@ static const struct { const char *key; enum command cmd; } builtin[] = {
 	{ "w", ACT_SAVE },
 	{ "n", ACT_TRACK_NEXT }, { "p", ACT_TRACK_PREV }, { "S-c", ACT_COPY_ALL },
 	{ "r", ACT_REFERENCE }, { "v", ACT_VIEW_NEXT }, { "i", ACT_PLAYED_RESET },
+	{ "o", ACT_SOLO_BAND },
 };
 
 void keymap_defaults(struct keymap *k)

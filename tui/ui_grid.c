@@ -66,6 +66,12 @@ static void grid_names(const struct view *v, const struct ui_model *mo, int mod,
 		char name[16];
 		int x = x0 + b * colw, id = g.first + b * g.size;
 		grid_band_name(id, name, sizeof name);
+		if (mod == MOD_MBCOMP && mo->mb_solo == b) {
+			/* Heard alone: said over its column, collapsed or not. */
+			char s[sizeof name];
+			snprintf(s, sizeof s, "SOLO %.8s", name);
+			memcpy(name, s, sizeof name);
+		}
 		if (with_row >= 0) {
 			/* Collapsed: "low +1.5dB", the row that says most. */
 			char val[32], text[64];

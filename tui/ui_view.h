@@ -54,6 +54,7 @@ struct ui_model {
 	int have_meters;
 	double loop_a, loop_b;     /* b <= a: no loop */
 	int ab, monitor;
+	int mb_solo;        /* the multiband band soloed for listening; -1: none */
 	char preset[64];           /* "" none */
 	int dirty;                 /* tweaks not saved in a preset */
 
