@@ -189,9 +189,9 @@ test-san: deps-test
 	  DSP_CFLAGS= LDFLAGS="-fsanitize=address,undefined" tests
 	$(Q)BUILD=build-san SAN=1 tests/run.sh
 
-# The engine's UI/audio/reader exchange under ThreadSanitizer, in
+# The engine's UI/audio/reader exchange and the sweep's rounds under ThreadSanitizer, in
 # build-tsan (tests/tsan_engine.sh runs it in the suite).
-TSAN_TESTS = test_engine
+TSAN_TESTS = test_engine test_sweep
 tsan:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-tsan \
 	  CFLAGS="-O1 -g -fsanitize=thread -fno-omit-frame-pointer" DSP_CFLAGS= \
