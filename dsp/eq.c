@@ -104,7 +104,9 @@ struct eq {
 	unsigned pos; /* frames since reset modulo CHUNK: states are checked there */
 	float krms;
 	double wstep; /* mode fade per sample */
+	int msdom;    /* every band's state is M/S: some band is mid or side */
 	struct band b[BANDS];
+	bq_v2d wa[BANDS][CHUNK]; /* a mid/side band's lane weights per frame */
 };
 
 static const struct bq_df1 df1_zero = { { 0, 0 }, { 0, 0 }, { 0, 0 }, { 0, 0 } };
@@ -177,6 +179,9 @@ void eq_reset(struct eq *m)
 		b->w[1] = b->wt[1];
 		b->ms = !(b->w[0] == 1.0 && b->w[1] == 1.0);
 	}
+	m->msdom = 0;
+	for (int i = 0; i < BANDS; i++)
+		m->msdom |= m->b[i].ms;
 	m->pos = 0;
 }
 
@@ -243,16 +248,29 @@ static void set_dynamic(struct eq *m, int i, const double *v, double f, double q
 		bq_bandpass(&b->d, m->rate, f, q);
 }
 
-static void set_mode(struct band *b, double mode)
+/* The general path runs every band in one domain: M/S as soon as one
+ * band is mid or side (a stereo band's response is the same on M and S:
+ * it is linear), L/R otherwise.  The states follow the domain. */
+static void set_domain(struct eq *m, int ms)
+{
+	if (m->msdom == ms)
+		return;
+	for (int i = 0; i < BANDS; i++) {
+		struct bq_df1 *st[3] = { &m->b[i].s[0], &m->b[i].s[1], &m->b[i].ds };
+		for (int k = 0; k < 3; k++)
+			(ms ? to_ms : to_lr)(st[k]);
+	}
+	m->msdom = ms;
+}
+
+static void set_mode(struct eq *m, struct band *b, double mode)
 {
 	int md = mode >= 1.5 ? EQ_SIDE : mode >= 0.5 ? EQ_MID : EQ_STEREO;
 
 	b->wt[0] = md == EQ_SIDE ? 0.0 : 1.0;
 	b->wt[1] = md == EQ_MID ? 0.0 : 1.0;
 	if (!b->ms && (b->wt[0] != 1.0 || b->wt[1] != 1.0)) {
-		to_ms(&b->s[0]);
-		to_ms(&b->s[1]);
-		to_ms(&b->ds);
+		set_domain(m, 1);
 		b->ms = 1;
 	}
 }
@@ -278,7 +296,7 @@ void eq_set(struct eq *m, const double p[P_COUNT])
 			f = 0.454 * m->rate;
 		if (!(q >= 0.05))
 			q = 0.05;
-		set_mode(b, v[EQB_MODE]);
+		set_mode(m, b, v[EQB_MODE]);
 		/* Bilinear, a few libm calls: cheap enough for any glide. */
 		set_dynamic(m, i, v, f, q);
 		/* Values that clamp the same need no new design. */
@@ -361,123 +379,172 @@ static inline float dyn_target(const struct band *b, float lev)
 	return b->range < 0 ? -red : red;
 }
 
-/* One band of the general path over n <= CHUNK frames of double lanes.
- * In passes, as the compressor does: the recursions (the sections, the
- * detector's mean square, the gain's ballistics) run scalar, the logs,
- * the curve and the exponentials vectorised over the chunk in between.
- * Each sample's value is the same whatever the chunk. */
-static inline __attribute__((always_inline)) void run_band(struct eq *m, struct band *b, bq_v2d *x, int n,
-                                                           unsigned ph)
+/* The general path (any band mid/side or dynamic), over n <= CHUNK
+ * frames of double lanes x, in the domain of m->msdom.  The bands' work
+ * is a list of steps in band order: a band's static sections, then its
+ * dynamic part.  Consecutive static sections run in one loop, as the
+ * cascade does, so their recursions overlap; at most GMAX of them, since
+ * a chain of steps per sample longer than that leaves the processor too
+ * few samples in flight.  A dynamic part runs in a loop of its own. */
+#define GMAX 3
+
+/* One static section of the list: its band's input is kept at the
+ * band's first section and the band's weights wa applied after its last
+ * (wa NULL: a stereo band, no weighting). */
+struct sop {
+	struct bq_sec k;
+	struct bq_df1 *s;
+	int first;
+	const bq_v2d *wa;
+};
+
+static inline __attribute__((always_inline)) void run_static(struct sop *o, const int ns, bq_v2d *x, int n)
 {
-	struct bq_sec k = bq_sec_load(&b->c[0], &b->s[0]), kd = bq_sec_load(&b->d, &b->ds);
-	const int stat = b->g != 0, dyn = is_dynamic(b), ms = b->ms;
+	struct bq_sec k[GMAX];
+
+	for (int j = 0; j < ns; j++)
+		k[j] = o[j].k;
+	for (int i = 0; i < n; i++) {
+		bq_v2d v = x[i], u = v;
+		for (int j = 0; j < ns; j++) {
+			if (o[j].first)
+				u = v;
+			v = bq_sec_step(&k[j], v);
+			if (o[j].wa)
+				v = u + o[j].wa[i] * (v - u);
+		}
+		x[i] = v;
+	}
+	for (int j = 0; j < ns; j++)
+		bq_sec_store(&k[j], o[j].s);
+}
+
+static inline __attribute__((always_inline)) void flush_static(struct sop *o, int *ns, bq_v2d *x, int n)
+{
+	switch (*ns) {
+	case 1: run_static(o, 1, x, n); break;
+	case 2: run_static(o, 2, x, n); break;
+	case 3: run_static(o, 3, x, n); break;
+	default: break;
+	}
+	*ns = 0;
+}
+
+/* A band's dynamic part: y = x + (G - 1) D x, its control path every
+ * DYN_DEC frames of absolute position (ph counts to it): the band's
+ * power summed in between, its mean into the mean square, the curve,
+ * the ballistics and the exponential there, and the gain ramped linearly
+ * to the new value over the next DYN_DEC frames.  Per sample only the
+ * band's filter, a sum and the ramp remain.  wa: the band's weights (mid
+ * or side), or NULL; msdom: x is M/S, so a stereo band's detector takes
+ * the L/R powers. */
+static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct band *b, const bq_v2d *wa,
+                                                          const int msdom, bq_v2d *x, int n, unsigned ph)
+{
+	struct bq_sec kd = bq_sec_load(&b->d, &b->ds);
 	const float krms = m->krms, katt = b->katt, krel = b->krel;
-	float lev_ms = b->lev_ms, off = b->off;
+	float lev_ms = b->lev_ms, off = b->off, acc = b->acc;
+	double g1 = b->g1, gs = b->g1_step;
+
+	for (int i = 0; i < n; i++) {
+		bq_v2d dx = bq_sec_step(&kd, x[i]), p;
+		if (wa)
+			p = dx * dx * wa[i];
+		else if (msdom) {
+			bq_v2d lr = { dx[0] + dx[1], dx[0] - dx[1] };
+			p = lr * lr;
+		} else
+			p = dx * dx;
+		acc += (float)(p[0] > p[1] ? p[0] : p[1]);
+		g1 += gs;
+		bq_v2d g = { g1, g1 };
+		if (wa)
+			g = g * wa[i];
+		x[i] = x[i] + g * dx;
+		if (++ph < DYN_DEC)
+			continue;
+		ph = 0;
+		lev_ms += krms * (acc * (1.0f / DYN_DEC) - lev_ms);
+		acc = 0;
+		float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
+		float tg = dyn_target(b, lev), kk = fabsf(tg) > fabsf(off) ? katt : krel;
+		off += kk * (tg - off);
+		/* 10^(dB/20) = 2^(dB log2(10) / 20) */
+		gs = ((double)fast_exp2(off * 0.166096404f) - 1.0 - g1) * (1.0 / DYN_DEC);
+	}
+	bq_sec_store(&kd, &b->ds);
+	b->acc = acc;
+	b->g1 = g1;
+	b->g1_step = gs;
+	b->lev_ms = lev_ms;
+	b->off = off;
+}
+
+/* A mid/side band's lane weights for this chunk: constant, or its mode
+ * fade (linear, stopping on the target; ternaries, not fmin/fmax: those
+ * are libm calls here). */
+static inline void weights(struct eq *m, struct band *b, bq_v2d *wa, int n)
+{
 	double w0 = b->w[0], w1 = b->w[1];
 	const double wt0 = b->wt[0], wt1 = b->wt[1], ws = m->wstep;
-	bq_v2d wa[CHUNK];
 
 	if (w0 == wt0 && w1 == wt1) {
 		for (int i = 0; i < n; i++)
 			wa[i] = (bq_v2d){ w0, w1 };
-	} else {
-		for (int i = 0; i < n; i++) {
-			wa[i] = (bq_v2d){ w0, w1 };
-			/* Mode fades: linear, stopping on the target (ternaries,
-			 * not fmin/fmax: those are libm calls here). */
-			w0 = w0 < wt0 ? (w0 + ws < wt0 ? w0 + ws : wt0) : (w0 - ws > wt0 ? w0 - ws : wt0);
-			w1 = w1 < wt1 ? (w1 + ws < wt1 ? w1 + ws : wt1) : (w1 - ws > wt1 ? w1 - ws : wt1);
-		}
+		return;
+	}
+	for (int i = 0; i < n; i++) {
+		wa[i] = (bq_v2d){ w0, w1 };
+		w0 = w0 < wt0 ? (w0 + ws < wt0 ? w0 + ws : wt0) : (w0 - ws > wt0 ? w0 - ws : wt0);
+		w1 = w1 < wt1 ? (w1 + ws < wt1 ? w1 + ws : wt1) : (w1 - ws > wt1 ? w1 - ws : wt1);
 	}
 	b->w[0] = w0;
 	b->w[1] = w1;
-	if (!stat && !dyn)
-		return; /* nothing to weight: only the fade moved */
-	if (ms)
-		for (int i = 0; i < n; i++)
-			x[i] = (bq_v2d){ 0.5 * (x[i][0] + x[i][1]), 0.5 * (x[i][0] - x[i][1]) };
-	if (stat && b->ns == 2) {
-		struct bq_sec k2 = bq_sec_load(&b->c[1], &b->s[1]);
-		for (int i = 0; i < n; i++) {
-			bq_v2d v = x[i], y = bq_sec_step(&k2, bq_sec_step(&k, v));
-			x[i] = ms ? v + wa[i] * (y - v) : y;
-		}
-		bq_sec_store(&k, &b->s[0]);
-		bq_sec_store(&k2, &b->s[1]);
-	} else if (stat) {
-		for (int i = 0; i < n; i++) {
-			bq_v2d v = x[i], y = bq_sec_step(&k, v);
-			x[i] = ms ? v + wa[i] * (y - v) : y;
-		}
-		bq_sec_store(&k, &b->s[0]);
-	}
-	if (dyn) {
-		/* The control path runs every DYN_DEC frames of absolute
-		 * position (ph counts to it): the band's power summed in
-		 * between, its mean into the mean square, the curve, the
-		 * ballistics and the exponential there, and the gain ramped
-		 * linearly to the new value over the next DYN_DEC frames.  Per
-		 * sample only the band's filter, a sum and the ramp remain. */
-		float acc = b->acc;
-		double g1 = b->g1, gs = b->g1_step;
-		for (int i = 0; i < n; i++) {
-			bq_v2d dx = bq_sec_step(&kd, x[i]);
-			bq_v2d p = dx * dx;
-			if (ms)
-				p = p * wa[i];
-			acc += (float)(p[0] > p[1] ? p[0] : p[1]);
-			g1 += gs;
-			bq_v2d g = { g1, g1 };
-			if (ms)
-				g = g * wa[i];
-			x[i] = x[i] + g * dx;
-			if (++ph < DYN_DEC)
-				continue;
-			ph = 0;
-			lev_ms += krms * (acc * (1.0f / DYN_DEC) - lev_ms);
-			acc = 0;
-			float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
-			float tg = dyn_target(b, lev), kk = fabsf(tg) > fabsf(off) ? katt : krel;
-			off += kk * (tg - off);
-			/* 10^(dB/20) = 2^(dB log2(10) / 20) */
-			gs = ((double)fast_exp2(off * 0.166096404f) - 1.0 - g1) * (1.0 / DYN_DEC);
-		}
-		bq_sec_store(&kd, &b->ds);
-		b->acc = acc;
-		b->g1 = g1;
-		b->g1_step = gs;
-		b->lev_ms = lev_ms;
-		b->off = off;
-	}
-	if (ms)
-		for (int i = 0; i < n; i++)
-			x[i] = (bq_v2d){ x[i][0] + x[i][1], x[i][0] - x[i][1] };
 }
 
-static int band_active(const struct band *b)
-{
-	return b->g != 0 || is_dynamic(b) || (b->ms && (b->w[0] != b->wt[0] || b->w[1] != b->wt[1]));
-}
-
-/* Any band in M/S or dynamic: every band per sample, in order. */
 DSP_CLONES
 static void run_general(struct eq *m, float *L, float *R, int n)
 {
+	const int msdom = m->msdom;
+	const unsigned ph = m->pos % DYN_DEC;
+	struct sop o[GMAX];
+	int ns = 0;
 	bq_v2d x[CHUNK];
 
 	for (int i = 0; i < n; i++) {
 		/* NaN and inf fail the comparison and enter as silence. */
 		float l = fabsf(L[i]) <= FLT_MAX ? L[i] : 0.0f;
 		float r = fabsf(R[i]) <= FLT_MAX ? R[i] : 0.0f;
-		x[i] = (bq_v2d){ l, r };
+		x[i] = msdom ? (bq_v2d){ 0.5 * ((double)l + r), 0.5 * ((double)l - r) } : (bq_v2d){ l, r };
 	}
-	for (int j = 0; j < BANDS; j++)
-		if (band_active(&m->b[j]) || m->b[j].ms)
-			run_band(m, &m->b[j], x, n, m->pos % DYN_DEC);
-
+	for (int j = 0; j < BANDS; j++) {
+		struct band *b = &m->b[j];
+		const bq_v2d *wa = NULL;
+		if (b->ms) {
+			weights(m, b, m->wa[j], n);
+			wa = m->wa[j];
+		}
+		for (int k = 0; b->g != 0 && k < b->ns; k++) {
+			if (ns == GMAX)
+				flush_static(o, &ns, x, n);
+			o[ns++] = (struct sop){ bq_sec_load(&b->c[k], &b->s[k]), &b->s[k], k == 0,
+			                        k == b->ns - 1 ? wa : NULL };
+		}
+		if (is_dynamic(b)) {
+			flush_static(o, &ns, x, n);
+			if (wa)
+				run_dyn(m, b, wa, 0, x, n, ph);
+			else if (msdom)
+				run_dyn(m, b, NULL, 1, x, n, ph);
+			else
+				run_dyn(m, b, NULL, 0, x, n, ph);
+		}
+	}
+	flush_static(o, &ns, x, n);
 	for (int i = 0; i < n; i++) {
-		L[i] = (float)x[i][0];
-		R[i] = (float)x[i][1];
+		bq_v2d v = msdom ? (bq_v2d){ x[i][0] + x[i][1], x[i][0] - x[i][1] } : x[i];
+		L[i] = (float)v[0];
+		R[i] = (float)v[1];
 	}
 }
 
@@ -496,10 +563,8 @@ static void sanitize(struct eq *m)
 			b->acc = 0;
 		}
 		if (b->ms && b->w[0] == 1.0 && b->w[1] == 1.0 && b->wt[0] == 1.0 && b->wt[1] == 1.0) {
-			/* Stereo again: the plain L/R path. */
-			to_lr(&b->s[0]);
-			to_lr(&b->s[1]);
-			to_lr(&b->ds);
+			/* Stereo again: no weights (and, with no band
+			 * left in M/S, back to L/R below). */
 			b->ms = 0;
 		}
 		bq_df1_sanitize(&b->s[0]);
@@ -512,6 +577,10 @@ static void sanitize(struct eq *m)
 			b->g1 = b->g1_step = 0;
 		}
 	}
+	int ms = 0;
+	for (int j = 0; j < BANDS; j++)
+		ms |= m->b[j].ms;
+	set_domain(m, ms);
 }
 
 void eq_process(struct eq *m, float *L, float *R, int n)

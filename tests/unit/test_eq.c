@@ -824,6 +824,50 @@ static void run_settled(void *ctx, float *L, float *R, int n, int block)
 	eq_free(m);
 }
 
+/* A stereo band sounds the same while another band's mode takes the
+ * whole EQ into M/S and back: against the same band alone (which never
+ * leaves L/R), the difference stays at float resolution all along, the
+ * switches included (the states are converted, not dropped). */
+static void test_domain_switch(void **state)
+{
+	enum { N = 40000 };
+	static float L[N], R[N], L2[N], R2[N];
+	double p[P_COUNT];
+	(void)state;
+
+	struct eq *a = eq_with(44100, 2, 300, 9, 0.8, EQ_STEREO, 0, -20);
+	struct eq *b = eq_with(44100, 2, 300, 9, 0.8, EQ_STEREO, 0, -20);
+	params_defaults(p);
+	p[P_EQ_MID2_FREQ] = 300;
+	p[P_EQ_MID2_GAIN] = 9;
+	p[P_EQ_MID2_Q] = 0.8;
+	lcg_noise(L, N, 21);
+	lcg_noise(R, N, 22);
+	memcpy(L2, L, sizeof L);
+	memcpy(R2, R, sizeof R);
+	double worst = 0, peak = 0;
+	for (int pos = 0, k; pos < N; pos += k) {
+		k = N - pos < 100 ? N - pos : 100;
+		if (pos == 5000 || pos == 20000) {
+			/* a flat band goes side-only (a to M/S) and back (to L/R
+			 * once its fade is over) */
+			p[P_EQ_HIGH_MODE] = pos == 5000 ? EQ_SIDE : EQ_STEREO;
+			eq_set(a, p);
+		}
+		eq_process(a, L + pos, R + pos, k);
+		eq_process(b, L2 + pos, R2 + pos, k);
+	}
+	for (int i = 0; i < N; i++) {
+		worst = fmax(worst, fmax(fabs(L[i] - L2[i]), fabs(R[i] - R2[i])));
+		peak = fmax(peak, fabs(L2[i]));
+	}
+	print_message("  stereo band through M/S and back: largest difference %.2e (peak %.2f)\n", worst, peak);
+	assert_true(peak > 0.5);
+	assert_true(worst < 1e-6 * peak);
+	eq_free(a);
+	eq_free(b);
+}
+
 static void test_dyn_ms_blocks_and_nan(void **state)
 {
 	enum { N = 30000 };
@@ -868,6 +912,7 @@ int main(void)
 		cmocka_unit_test(test_design_dense),
 		cmocka_unit_test(test_block_size_independence),
 		cmocka_unit_test(test_bad_input),
+		cmocka_unit_test(test_domain_switch),
 		cmocka_unit_test(test_flat_is_identity),
 		cmocka_unit_test(test_stability_extreme_rates),
 		cmocka_unit_test(test_top_of_band),
