@@ -171,13 +171,58 @@ double param_clamp(int id, double v)
 	return v;
 }
 
+/* The round values a coarse step of a log parameter lands on, per decade:
+ * frequencies on ISO 266's third-octave preferred numbers (20, 25, 31.5,
+ * 40 ... 1k, 1.25k, 1.6k: the centres of every graphic EQ and of the
+ * spectrum view's bands, a third of an octave apart, about the size of a
+ * coarse step, which was 0.43 octave); times on 1-2-5 (5, 10, 20, 50 ms:
+ * a coarse step was x2.6, the series goes x2 and x2.5); ratios and Q on
+ * 1, 1.5, 2, 3, 4, 6, 8 (the ratios a compressor's dial is marked with,
+ * x1.33 to x1.5 where a coarse step was x1.63, so a 4:1 is two presses
+ * from 2:1). */
+static const double grid_hz[] = { 1, 1.25, 1.6, 2, 2.5, 3.15, 4, 5, 6.3, 8 };
+static const double grid_ms[] = { 1, 2, 5 };
+static const double grid_x[] = { 1, 1.5, 2, 3, 4, 6, 8 };
+
+/* The next round value above (dir > 0) or below v. */
+static double log_grid_next(const struct param_desc *d, double v, int dir)
+{
+	const double *m = grid_x;
+	int n = (int)(sizeof grid_x / sizeof grid_x[0]);
+	double dec = pow(10, floor(log10(v))), best = dir > 0 ? INFINITY : -INFINITY;
+
+	if (!strcmp(d->unit, "Hz")) {
+		m = grid_hz;
+		n = (int)(sizeof grid_hz / sizeof grid_hz[0]);
+	} else if (!strcmp(d->unit, "ms")) {
+		m = grid_ms;
+		n = (int)(sizeof grid_ms / sizeof grid_ms[0]);
+	}
+	for (double e = dec / 10; e <= dec * 10.5; e *= 10)
+		for (int k = 0; k < n; k++) {
+			double g = m[k] * e;
+			if (dir > 0 && g > v * (1 + 1e-9) && g < best)
+				best = g;
+			if (dir < 0 && g < v * (1 - 1e-9) && g > best)
+				best = g;
+		}
+	/* 1.25 * 1000 may carry a last-bit error: a round value reads round. */
+	char buf[32];
+	snprintf(buf, sizeof buf, "%.10g", best);
+	return strtod(buf, NULL);
+}
+
 double param_step(int id, double v, int dir, double mult)
 {
 	const struct param_desc *d = &param_table[id];
 
 	if (d->flags & PF_SWITCH)
 		return param_clamp(id, v + (dir > 0 ? d->step : -d->step));
-	if (d->flags & PF_LOG) {
+	if ((d->flags & PF_LOG) && mult > 1 && v > 0) {
+		/* Coarse: the next round value (above); a normal or fine
+		 * step stays a proportion of the value, for fine tuning. */
+		v = log_grid_next(d, v, dir);
+	} else if (d->flags & PF_LOG) {
 		double f = pow(d->step, mult);
 		v = dir > 0 ? v * f : v / f;
 	} else {

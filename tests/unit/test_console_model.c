@@ -141,6 +141,53 @@ static void meters_hold_and_warn(void **state)
 	free_console(c);
 }
 
+/* Steps of parameter id from v: each of mults in turn (dir by sign). */
+static double step_from(struct console *c, int id, double v, double mult)
+{
+	select_param(c, id);
+	set_value(c, id, v);
+	step_value(c, mult > 0 ? 1 : -1, fabs(mult));
+	return c->mo.v[id];
+}
+
+static void log_coarse_steps_round(void **state)
+{
+	struct console *c = new_console(1);
+	const int f = P_EQ_BAND(1) + EQB_FREQ, q = P_EQ_BAND(1) + EQB_Q;
+
+	(void)state;
+	/* Frequencies: the third-octave preferred numbers. */
+	assert_true(fabs(step_from(c, f, 1000, 10) - 1250) < 1e-9);
+	assert_true(fabs(step_from(c, f, 1250, 10) - 1600) < 1e-9);
+	assert_true(fabs(step_from(c, f, 1600, -10) - 1250) < 1e-9);
+	assert_true(fabs(step_from(c, f, 1030, 10) - 1250) < 1e-9);
+	assert_true(fabs(step_from(c, f, 1030, -10) - 1000) < 1e-9);
+	assert_true(fabs(step_from(c, f, 3000, 10) - 3150) < 1e-9);
+	assert_true(fabs(step_from(c, f, 8000, 10) - 10000) < 1e-9);
+	assert_true(fabs(step_from(c, P_HPF_FREQ, 20, -10) - 16) < 1e-9);
+	assert_true(fabs(step_from(c, P_HPF_FREQ, 12.5, -10) - 10) < 1e-9);
+	assert_true(fabs(step_from(c, P_HPF_FREQ, 250, 10) - 300) < 1e-9); /* 315, held at the range */
+	/* Times: 1-2-5. */
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 10, 10) - 20) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 20, 10) - 50) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 7, 10) - 10) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 7, -10) - 5) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_RELEASE, 150, 10) - 200) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 0.2, -10) - 0.1) < 1e-9);
+	/* Ratios and Q: 1, 1.5, 2, 3, 4, 6, 8. */
+	assert_true(fabs(step_from(c, P_COMP_RATIO, 2, 10) - 3) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_RATIO, 3, 10) - 4) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_RATIO, 2, -10) - 1.5) < 1e-9);
+	assert_true(fabs(step_from(c, P_COMP_RATIO, 10, 10) - 15) < 1e-9);
+	assert_true(fabs(step_from(c, q, 0.707, 10) - 0.8) < 1e-9);
+	assert_true(fabs(step_from(c, q, 0.707, -10) - 0.6) < 1e-9);
+	/* Normal and fine steps stay proportional. */
+	assert_true(fabs(step_from(c, f, 1000, 1) - 1030) < 1e-6);
+	assert_true(fabs(step_from(c, f, 1000, 0.1) - 1000 * pow(1.03, 0.1)) < 1e-6);
+	assert_true(fabs(step_from(c, P_COMP_ATTACK, 10, -1) - 10 / 1.1) < 1e-6);
+	free_console(c);
+}
+
 static void coarse_steps_keep_the_grid(void **state)
 {
 	struct console *c = new_console(1);
@@ -324,6 +371,7 @@ int main(void)
 		cmocka_unit_test(copy_to_all_is_one_undo),
 		cmocka_unit_test(meters_hold_and_warn),
 		cmocka_unit_test(coarse_steps_keep_the_grid),
+		cmocka_unit_test(log_coarse_steps_round),
 		cmocka_unit_test(typed_values),
 		cmocka_unit_test(grid_moves),
 		cmocka_unit_test(played_loudness_gates),
