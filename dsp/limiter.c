@@ -45,8 +45,11 @@
  *           the interpolator reads contiguous history
  *   drv     drive applied to each delayed sample (smoothed per sample),
  *           written twice like dl
- *   pk      p by detection time; dq/qh/qt the deque of times for h;
- *           zrun the number of trailing zeros in pk
+ *   pk      p by detection time
+ *   hl, rp  h's sliding maximum (pass_hold): pk cut into segments of the
+ *           window's length; hl[j] the largest p from j to the end of
+ *           its segment, rp the largest of the current segment so far,
+ *           sp its length so far
  *   env     the envelope: e, l and g above, their rings and sums
  *           (dsp/limenv.c, its state described in limenv.h)
  * Per block of up to CH frames the work runs in passes: input, detection
@@ -87,8 +90,9 @@ struct limiter {
 	int smax, lat, wold, wnew, S;
 	unsigned dsize, dmask, psize, pmask, qmask;
 	float *dl[2], *drv, *pk;
-	unsigned *dq, *dq2;
-	unsigned qh, qt, n, zrun;
+	float *hl, rp;
+	unsigned *dq2;
+	unsigned sp, n;
 	float gmin;
 	/* Block scratch: the input (sanitised), p, h and g of each frame. */
 	float xs[2][CH], pb[CH], hb[CH], gb[CH];
@@ -132,11 +136,11 @@ struct limiter *limiter_new(double rate)
 	m->dl[1] = calloc(2 * m->dsize, sizeof(float));
 	m->drv = calloc(2 * m->dsize, sizeof(float));
 	m->pk = calloc(m->psize, sizeof(float));
-	m->dq = calloc(qsize, sizeof(unsigned));
+	m->hl = calloc(m->psize, sizeof(float));
 	m->dq2 = calloc(qsize, sizeof(unsigned));
 	/* The floor's lf is read wnew back, within psize. */
 	int env = limenv_init(&m->env, rate, esize, m->psize);
-	if (env < 0 || !m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->dq || !m->dq2) {
+	if (env < 0 || !m->dl[0] || !m->dl[1] || !m->drv || !m->pk || !m->hl || !m->dq2) {
 		limiter_free(m);
 		return NULL;
 	}
@@ -155,7 +159,7 @@ void limiter_free(struct limiter *m)
 	free(m->dl[1]);
 	free(m->drv);
 	free(m->pk);
-	free(m->dq);
+	free(m->hl);
 	free(m->dq2);
 	limenv_free(&m->env);
 	free(m);
@@ -173,18 +177,19 @@ static void set_boxes(struct limiter *m, int S)
 	e->back = (unsigned)m->wnew;
 }
 
-/* The deque holds the window of the sample before n: times
- * [n - 1 - wold, n - 1 - wnew], decreasing values from head to tail. */
-static void rebuild_deque(struct limiter *m)
+/* h's state for the window of sample n, [n - wold, n - wnew]: a segment
+ * starts at its oldest sample, and the samples up to n - 1 - wnew (one
+ * fewer than a segment) are entered again. */
+static void rebuild_window(struct limiter *m)
 {
 	unsigned n = m->n;
-	m->qh = m->qt = 0;
-	for (unsigned j = n - 1 - (unsigned)m->wold; j != n - (unsigned)m->wnew; j++) {
+	float rp = 0.0f;
+	m->sp = 0;
+	for (unsigned j = n - (unsigned)m->wold; j != n - (unsigned)m->wnew; j++) {
 		float v = m->pk[j & m->pmask];
-		while (m->qt != m->qh && m->pk[m->dq[(m->qt - 1) & m->qmask] & m->pmask] <= v)
-			m->qt--;
-		m->dq[m->qt++ & m->qmask] = j;
+		rp = m->sp++ == 0 || v > rp ? v : rp;
 	}
+	m->rp = rp;
 }
 
 /* After a change of lookahead or threshold, lower the e history that the
@@ -235,7 +240,7 @@ static void refit_history(struct limiter *m)
 		s2 += bf;
 	}
 	en->s2 = s2;
-	rebuild_deque(m);
+	rebuild_window(m);
 }
 
 void limiter_reset(struct limiter *m)
@@ -243,15 +248,15 @@ void limiter_reset(struct limiter *m)
 	memset(m->dl[0], 0, 2 * m->dsize * sizeof(float));
 	memset(m->dl[1], 0, 2 * m->dsize * sizeof(float));
 	memset(m->pk, 0, m->psize * sizeof(float));
+	memset(m->hl, 0, m->psize * sizeof(float));
 	m->drive = m->drive_t;
 	for (unsigned i = 0; i < 2 * m->dsize; i++)
 		m->drv[i] = m->drive;
 	limenv_reset(&m->env);
-	m->zrun = m->psize;
 	m->gmin = 1.0f;
 	m->n = 0;
 	m->byp = m->byp_t;
-	rebuild_deque(m);
+	rebuild_window(m);
 }
 
 void limiter_set(struct limiter *m, const double p[P_COUNT])
@@ -355,63 +360,61 @@ static void pass_input(struct limiter *m, const float *l, const float *r,
 	limenv_lowband(&m->env, xs0, xs1, gb, n0, nc);
 }
 
-/* Detection: p for the block's intervals into pk, and zrun. */
-
-/* Detection: p for the block's intervals into pk, and zrun. */
+/* Detection: p for the block's intervals into pk. */
 static void pass_detect(struct limiter *m, float *pb, unsigned n0, int nc)
 {
 	const unsigned dsize = m->dsize, dmask = m->dmask, pmask = m->pmask;
-	const unsigned zmax = m->psize;
 	float *const pk = m->pk;
-	unsigned zrun = m->zrun;
 	/* The double-written ring is contiguous over any dsize window. */
 	unsigned span = (unsigned)nc + OS_H1 + 4;
 	unsigned xe = ((n0 + (unsigned)nc - 1) & dmask) + dsize;
 	const float *XL = m->dl[0] + xe - (span - 1), *XR = m->dl[1] + xe - (span - 1);
 	const float *dv = m->drv + ((n0 - OS_DELAY) & dmask);
 	limdet_block(&m->det, XL, XR, dv, nc, m->thr_4, pb);
-	for (int i = 0; i < nc; i++) {
-		float p = pb[i];
-		pk[(n0 + (unsigned)i) & pmask] = p;
-		zrun = p != 0.0f ? 0 : zrun < zmax ? zrun + 1 : zmax;
-	}
-	m->zrun = zrun;
+	for (int i = 0; i < nc; i++)
+		pk[(n0 + (unsigned)i) & pmask] = pb[i];
 }
 
 /* h: sliding maximum into hb; the sample entering the window is n - wnew.
- * When every p the block's windows span is 0, so is h.  Returns whether
- * no h of the block passes the threshold. */
+ * The van Herk / Gil-Werman scheme: with pk cut into segments as long as
+ * the window, every window is the tail of one segment and the head of the
+ * next (or one whole segment), so h is the larger of hl at its oldest
+ * sample and the running maximum of the newest segment: a few operations
+ * per sample whatever the window, and the same maximum as any other way
+ * of taking it.  Returns whether no h of the block passes the threshold. */
 static int pass_hold(struct limiter *m, float *hb, unsigned n0, int nc)
 {
-	const unsigned pmask = m->pmask, qmask = m->qmask;
+	const unsigned pmask = m->pmask;
 	const unsigned wold = (unsigned)m->wold, wnew = (unsigned)m->wnew;
+	const unsigned W = wold - wnew + 1;
 	const float thr = m->thr;
 	const float *const pk = m->pk;
-	unsigned *const dq = m->dq;
-	unsigned qh = m->qh, qt = m->qt;
+	float *const hl = m->hl;
+	unsigned sp = m->sp;
+	float rp = m->rp;
 	int cool = 1;
-	if (m->zrun >= wold + (unsigned)nc) {
-		for (int i = 0; i < nc; i++)
-			hb[i] = 0.0f;
-		qh = 0;
-		qt = 1;
-		dq[0] = n0 + (unsigned)nc - 1 - wnew;
-	} else {
-		for (int i = 0; i < nc; i++) {
-			unsigned ni = n0 + (unsigned)i, j = ni - wnew;
-			float v = pk[j & pmask];
-			while (qt != qh && pk[dq[(qt - 1) & qmask] & pmask] <= v)
-				qt--;
-			dq[qt++ & qmask] = j;
-			while (ni - dq[qh & qmask] > wold)
-				qh++;
-			float h = pk[dq[qh & qmask] & pmask];
-			hb[i] = h;
-			cool &= h <= thr;
+	for (int i = 0; i < nc; i++) {
+		unsigned ni = n0 + (unsigned)i, j = ni - wnew;
+		float v = pk[j & pmask];
+		rp = sp == 0 || v > rp ? v : rp;
+		if (++sp == W) {
+			/* The segment is complete: its suffix maxima. */
+			float mx = v;
+			hl[j & pmask] = v;
+			for (unsigned k = 1; k < W; k++) {
+				float u = pk[(j - k) & pmask];
+				mx = u > mx ? u : mx;
+				hl[(j - k) & pmask] = mx;
+			}
+			sp = 0;
 		}
+		float l = hl[(ni - wold) & pmask];
+		float h = l > rp ? l : rp;
+		hb[i] = h;
+		cool &= h <= thr;
 	}
-	m->qh = qh;
-	m->qt = qt;
+	m->sp = sp;
+	m->rp = rp;
 	return cool;
 }
 
