@@ -63,6 +63,14 @@ if command -v ffmpeg >/dev/null; then
 		-af "highpass=f=25,equalizer=f=1000:t=q:w=0.7:g=2,acompressor=threshold=-18dB:ratio=2,alimiter=limit=0.89" \
 		-c:a pcm_s24le "$T/ffmpeg.wav"
 	ratio lathe_chain ffmpeg_chain "full chain vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)" 3
+	# The same render on one thread (the pipe's worker off): the same
+	# bytes, and what the second core buys.
+	export LATHE_THREADS=1
+	run lathe_chain_1thread "$LATHE" render -q $SETS "$T/in.wav" -o "$T/lathe1.wav"
+	unset LATHE_THREADS
+	cmp -s "$T/lathe.wav" "$T/lathe1.wav" && echo "  one thread and two write the same bytes" ||
+		echo "  one thread and two DIFFER"
+	ratio lathe_chain_1thread ffmpeg_chain "full chain on one thread vs the same ffmpeg"
 else
 	echo "  (ffmpeg not installed: no peer figures; apt-get install ffmpeg)"
 fi
