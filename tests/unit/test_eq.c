@@ -807,22 +807,9 @@ static void test_mode_switch_smooth(void **state)
 	eq_free(m);
 }
 
-/* Dynamic and M/S bands keep block-size independence and NaN safety. */
 /* A fresh EQ at 48 kHz set to the parameters ctx points to, run in
  * blocks of `block`. */
-static void run_settled(void *ctx, float *L, float *R, int n, int block)
-{
-	struct eq *m = eq_new(48000);
-
-	assert_non_null(m);
-	eq_set(m, ctx);
-	eq_reset(m);
-	for (int pos = 0, k; pos < n; pos += k) {
-		k = block < n - pos ? block : n - pos;
-		eq_process(m, L + pos, R + pos, k);
-	}
-	eq_free(m);
-}
+DEFINE_RUN_SETTLED(run_settled, eq, 48000)
 
 /* A stereo band sounds the same while another band's mode takes the
  * whole EQ into M/S and back: against the same band alone (which never
@@ -868,6 +855,7 @@ static void test_domain_switch(void **state)
 	eq_free(b);
 }
 
+/* Dynamic and M/S bands keep block-size independence and NaN safety. */
 static void test_dyn_ms_blocks_and_nan(void **state)
 {
 	enum { N = 30000 };

@@ -122,6 +122,24 @@ static inline void assert_block_independent(void (*run)(void *ctx, float *L, flo
 	free(R);
 }
 
+/* Defines fn(ctx, L, R, n, block) for assert_block_independent: a fresh
+ * module of kind mod (mod_new, mod_set, mod_reset, mod_process, mod_free)
+ * at `rate`, set to the parameters ctx points to, run in blocks of
+ * `block` frames, freed. */
+#define DEFINE_RUN_SETTLED(fn, mod, rate)                                       \
+	static void fn(void *ctx, float *L, float *R, int n, int block)         \
+	{                                                                       \
+		struct mod *m = mod##_new(rate);                                \
+		assert_non_null(m);                                             \
+		mod##_set(m, ctx);                                              \
+		mod##_reset(m);                                                 \
+		for (int pos = 0, k; pos < n; pos += k) {                       \
+			k = block < n - pos ? block : n - pos;                  \
+			mod##_process(m, L + pos, R + pos, k);                  \
+		}                                                               \
+		mod##_free(m);                                                  \
+	}
+
 /* dst = src with every NaN and infinity replaced by silence. */
 static inline void nonfinite_to_silence(const float *src, float *dst, int n)
 {

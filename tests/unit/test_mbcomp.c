@@ -250,21 +250,9 @@ static void test_solo_and_meters(void **state)
 	chain_free(c);
 }
 
-/* A fresh multiband at 48 kHz set to the parameters ctx points to, run
- * in blocks of `block`. */
-static void run_settled(void *ctx, float *L, float *R, int n, int block)
-{
-	struct mbcomp *m = mbcomp_new(48000);
-
-	assert_non_null(m);
-	mbcomp_set(m, ctx);
-	mbcomp_reset(m);
-	for (int pos = 0, k; pos < n; pos += k) {
-		k = block < n - pos ? block : n - pos;
-		mbcomp_process(m, L + pos, R + pos, k);
-	}
-	mbcomp_free(m);
-}
+/* A fresh multiband at 48 kHz set to the parameters ctx points to, run in
+ * blocks of `block`. */
+DEFINE_RUN_SETTLED(run_settled, mbcomp, 48000)
 
 /* Same samples whatever the blocks; NaN in, finite out. */
 static void test_blocks_and_nan(void **state)
