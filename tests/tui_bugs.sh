@@ -32,8 +32,10 @@ pos() {
 # residue: characters in the gap before the side panel (help's leftovers
 # showed as "NLRA", "]Spotify", "GR    A").
 residue() {
-	# The side panel's played loudness line sits beside the lim row.
+	# The side panel's played loudness line sits beside the lim row, its
+	# codec true-peak line beside the cmp (or lim) row.
 	tm capture-pane -p | grep -Ev '^lim .* dB GR {6}played +-?[0-9.]+ LUFS \(i resets\) *$' |
+		grep -Ev '^(cmp|lim) .* dB GR {6}codec TP mp3 *(-|-?[0-9.]+) *opus *(-|-?[0-9.]+) *~? *$' |
 		grep -Ec '[^ ](LRA|Spotify|Apple Music|Deezer| no over)|dB GR {1,6}[^ !]'
 }
 stop() { tm send-keys : 'q!' Enter; sleep 0.3; tm kill-server 2>/dev/null; }

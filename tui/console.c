@@ -384,6 +384,7 @@ static int console_run(struct console *c)
 		poll_job(c);
 		master_tick(c);
 		album_tick(c);
+		con_sweep_tick(c);
 		if (c->mo.status[0] && !c->mo.status_error && !c->status_hold &&
 		    c->now - c->status_t > STATUS_S) {
 			c->mo.status[0] = 0;
@@ -647,6 +648,7 @@ int console_main(const struct cli *cli)
 		sig = console_run(c);
 	int job_stuck = stop_job(c);
 	master_stop(c);
+	con_sweep_end(c);
 	/* A deliberate quit: the tweaks were saved or let go on purpose, so
 	 * there is nothing to offer back next time. */
 	if (!sig)

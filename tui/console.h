@@ -170,6 +170,7 @@ struct console {
 		int track;            /* -1: none; -2: it could not be (said once) */
 		unsigned gen;         /* of its settings when queued */
 	} fol;
+	struct con_sweep *sw;         /* the sweep and codec jobs (console_sweep.c) */
 	struct {                      /* a render's figures, once measured */
 		int pending, track;
 		unsigned gen;
@@ -210,6 +211,11 @@ int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max);
 void master_tick(struct console *c);
 void master_stop(struct console *c);
 void master_show(struct console *c);  /* the current track's figures to the model */
+
+/* console_sweep.c: the drive sweep and the codec true peak, in the
+ * background after the master's measurement. */
+void con_sweep_tick(struct console *c);
+void con_sweep_end(struct console *c);
 
 /* console_session.c */
 int save_session(struct console *c);

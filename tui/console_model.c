@@ -526,7 +526,8 @@ static void warn(struct ui_warning *w, const char *brief, const char *fmt, ...)
 }
 
 /* The warnings, in plain words, that the chain's state raises now: the
- * limiter working hard, a crushed crest, drive a platform throws away.
+ * limiter working hard, a crushed crest, drive past the sweep's stop
+ * point and drive a platform throws away.
  * The loudness figures are the master's (the whole track measured), so a
  * quiet intro or a loud chorus playing does not change them.  Returns how
  * many (up to max) were written. */
@@ -552,13 +553,34 @@ int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max)
 		snprintf(brief, sizeof brief, "PLR %.1f dB: crushed", plr);
 		warn(&out[n++], brief, "peaks %.1f dB over the loudness (PLR): the crest is crushed", plr);
 	}
-	/* Drive a platform takes back: only when the chain is adding it. */
+	/* Over-limiting, from the drive sweep of these settings: only past its
+	 * stop point, so a loud mix with the limiter idle or below the point
+	 * where more drive stops paying raises none. */
+	const struct ui_sweep *sw = &mo->sweep;
+	if (!lim_in || sw->n < 2 || sw->measuring || sw->stop >= sw->n - 1)
+		return n;
+	double stop = sw->drive[sw->stop];
+	if (drive <= stop + 0.05)
+		return n;
+	double over = drive - stop;
+	double bought = sweep_curve_at(sw->drive, sw->lufs, sw->n, drive) -
+			sweep_curve_at(sw->drive, sw->lufs, sw->n, stop);
+	if (n < max) {
+		snprintf(brief, sizeof brief, "last %.1f dB drive: %+.1f LU", over, bought);
+		warn(&out[n++], brief, "the last %.1f dB of drive buy %.1f LU (past the sweep's stop at %+.1f dB)",
+		     over, bought, stop);
+	}
+	/* Drive the platform of the target takes back: what lies above the
+	 * drive at which the master reaches its level. */
 	for (int i = 0; i < PLATFORM_COUNT && n < max && isfinite(I) && I > -70; i++) {
 		const struct platform *p = &platforms[i];
 		double down = platform_turn_down(p, I);
-		if (fabs(p->target - mo->platform_target) > 0.05 || down < 0.5 || drive < 0.5)
+		if (fabs(p->target - mo->platform_target) > 0.05 || down < 0.5)
 			continue;
-		double wasted = fmin(down, drive);
+		double at = sweep_drive_for(sw->drive, sw->lufs, sw->n, p->target);
+		double wasted = drive - (at > 0 ? at : 0);
+		if (!(wasted >= 0.5))
+			continue;
 		snprintf(brief, sizeof brief, "%s -%.1f dB: drive wasted", p->brief, down);
 		warn(&out[n++], brief, "%s will turn this down %.1f dB: the last %.1f dB of drive buy nothing there",
 		     p->brief, down, wasted);

@@ -21,4 +21,16 @@ extern const struct platform platforms[PLATFORM_COUNT];
 /* How much a platform turns a master of integrated loudness I down, in
  * dB (>= 0): these services turn loud masters down and quiet ones not up. */
 double platform_turn_down(const struct platform *p, double I);
+
+/* The master's true peak after the codecs' round trips, for the side
+ * panel (at most 29 columns): " codec TP mp3 -0.6 opus -0.4", "~" after
+ * it while the current settings are being measured, "-" before any. */
+void codec_tp_line(char *buf, int size, int valid, int measuring, const double tp[2]);
+
+/* A sweep's curve (y against drives x, n steps, x rising): y at drive d,
+ * straight between steps and held past the ends. */
+double sweep_curve_at(const float *x, const float *y, int n, double d);
+/* The lowest drive at which the curve (rising) reaches y; -INFINITY when
+ * it is there at the first step already, +INFINITY when never. */
+double sweep_drive_for(const float *x, const float *y, int n, double level);
 #endif

@@ -9,6 +9,7 @@ const struct lower_view *const lower_views[] = {
 	&stereo_view,
 	&loudness_view,
 	&overview_view,
+	&sweep_view,
 };
 
 const int lower_view_count = (int)(sizeof lower_views / sizeof lower_views[0]);

@@ -40,6 +40,7 @@ extern const struct lower_view spectrum_view;      /* view_spectrum.c */
 extern const struct lower_view stereo_view;        /* view_stereo.c */
 extern const struct lower_view loudness_view;      /* view_loudness.c */
 extern const struct lower_view overview_view;      /* view_overview.c */
+extern const struct lower_view sweep_view;         /* view_sweep.c */
 /* :spectrum pre|post|fast|slow: a status message. */
 const char *view_spectrum_command(const char *arg);
 /* A click at (y, x) on the overview's row: 1 and the time to seek to. */

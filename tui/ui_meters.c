@@ -95,12 +95,20 @@ void draw_meters(struct view *v, const struct ui_model *mo)
 			putn(sy + 1 + i, sx, sw - 6, R_NORMAL, "%-16.16s %3.0f", plat[i].name, plat[i].target);
 			putn(sy + 1 + i, sx + sw - 6, 6, have_i && change < -1 ? R_METER_MID : R_NORMAL, "%s", c);
 		}
+		int codec_row = nw_ < 2 ? 1 : 2;   /* the first row the warnings leave */
 		for (int i = 0; i < 3; i++) {
 			if (i < nw_)
 				putn(sy + 4 + i, sx, sw, R_WARN, "!%s", mo->warn[i].brief);
 			else if (i == 0 && !nw_ && have_i)
 				putn(sy + 4 + i, sx, sw, R_GOOD, " no over-limiting");
-			else if (i == 2 && isfinite(mo->played_I))
+			else if (i == codec_row) {
+				char ct[40];
+				const struct ui_sweep *cs = &mo->sweep;
+				codec_tp_line(ct, sizeof ct, cs->codec_valid, cs->codec_measuring, cs->codec_tp);
+				/* Over the ceiling after the encoder: the master clips there. */
+				int over = cs->codec_valid && fmax(cs->codec_tp[0], cs->codec_tp[1]) > 0.0;
+				putn(sy + 4 + i, sx, sw, cs->codec_measuring ? R_DIM : over ? R_WARN : R_NORMAL, "%s", ct);
+			} else if (i == 2 && isfinite(mo->played_I))
 				/* What was heard, labelled apart from the master's I. */
 				putn(sy + 4 + i, sx, sw, R_DIM, " played %5.1f LUFS (i resets)", mo->played_I);
 			else

@@ -45,12 +45,28 @@ struct ui_master {
 	double series_period;
 };
 
+/* The drive sweep of the current track and settings (console_sweep.c):
+ * the limiter's drive from 0 dB up with everything else as it is, the
+ * same figures as `lathe sweep`; and the master's true peak after an MP3
+ * and an Opus round trip. */
+#define UI_SWEEP_MAX 64
+struct ui_sweep {
+	int n;              /* steps; 0: none measured yet */
+	int measuring;      /* settings other than the drive changed since: a new one is coming */
+	int stop;           /* the step the stop rule chose */
+	float drive[UI_SWEEP_MAX], lufs[UI_SWEEP_MAX], residual[UI_SWEEP_MAX];
+	int codec_valid;    /* codec_tp holds a figure (maybe of older settings) */
+	int codec_measuring;
+	double codec_tp[2]; /* dBTP after MP3 320 and Opus 128 */
+};
+
 struct ui_model {
 	struct engine_info info;
 	struct engine_meters m;    /* newest frame: bars */
 	struct engine_meters num;  /* a few times a second: numbers, which
 				      nobody can read at the bar rate */
 	struct ui_master master;
+	struct ui_sweep sweep;
 	int have_meters;
 	double loop_a, loop_b;     /* b <= a: no loop */
 	int ab, monitor;
