@@ -108,9 +108,13 @@ static void *bg_main(void *arg)
 	if (!s->path[0])
 		st = con_demo_file(s->path, sizeof s->path, s->err, sizeof s->err);
 	/* One thread: the console keeps its other core for playback. */
-	if (st == ST_OK && s->kind == BG_SWEEP)
-		st = sweep_run(s->path, s->key.v, 0, SWEEP_MAX_DB, SWEEP_STEP_DB, 1, &s->cancel,
-			       &s->res, s->err, sizeof s->err);
+	struct sweep_opts o = { .max_db = SWEEP_MAX_DB, .step_db = SWEEP_STEP_DB, .jobs = 1,
+				.cancel = &s->cancel };
+	if (st == ST_OK && s->kind == BG_SWEEP) {
+		st = sweep_run(s->path, s->key.v, &o, &s->res, s->err, sizeof s->err);
+		if (st != ST_OK)
+			memset(&s->res, 0, sizeof s->res);   /* nothing of it is ours to free */
+	}
 	else if (st == ST_OK)
 		st = codec_job(s);
 	s->status = st;
@@ -206,6 +210,10 @@ void con_sweep_tick(struct console *c)
 			return;
 	}
 	key_now(c, &now);
+	/* "Remeasuring" from the change on, not only once a job starts. */
+	if (c->mo.sweep.measuring != (!s->have_sweep || !same_sweep(&s->sweep_at, &now)) ||
+	    c->mo.sweep.codec_measuring != (!s->have_codec || !same_all(&s->codec_at, &now)))
+		show(c);
 	if (s->kind != BG_NONE) {
 		/* A change the running job does not measure: stop it now. */
 		int stale = s->kind == BG_SWEEP ? !same_sweep(&s->key, &now) : !same_all(&s->key, &now);
@@ -213,8 +221,6 @@ void con_sweep_tick(struct console *c)
 			atomic_store(&s->cancel, 1);
 		if (atomic_load_explicit(&s->done, memory_order_acquire))
 			finish(c);
-		else if (stale)
-			show(c);
 		return;
 	}
 	if (c->meas.running || c->now - c->tracks[c->cur].changed_t < SETTLE_S)
@@ -230,9 +236,6 @@ void con_sweep_tick(struct console *c)
 		if (!s->failed_codec)
 			start(c, BG_CODEC, &now);
 	}
-	if (c->mo.sweep.measuring != (!s->have_sweep || !same_sweep(&s->sweep_at, &now)) ||
-	    c->mo.sweep.codec_measuring != (!s->have_codec || !same_all(&s->codec_at, &now)))
-		show(c);
 }
 
 void con_sweep_end(struct console *c)
