@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wchar.h>
 
 #include "tui/ui_layout.h"
 
@@ -13,25 +14,83 @@ static const struct glyphs *G(void)
 	return theme_glyphs();
 }
 
-/* Print clipped to n columns (ASCII text only), padding with blanks. */
+/* One character of s that the terminal may be sent: its length in bytes
+ * (0: none), its width in *w.  Names come from outside (file names,
+ * presets, devices, album files) and may hold any bytes: a control byte
+ * would move the cursor or start an escape sequence, a newline would
+ * break the layout, a bidirectional override would reorder what follows,
+ * and a byte that is not UTF-8 is the terminal's to guess. */
+static int safe_char(const unsigned char *s, int utf8, int *w)
+{
+	unsigned c = s[0];
+	int len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 :
+		  c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+
+	*w = 1;
+	if (len == 1)
+		return c >= 32 && c != 127 ? 1 : 0;
+	if (!utf8 || !len)
+		return 0;
+	c &= 0x7f >> len;
+	for (int i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3f);
+	}
+	/* Overlong forms, surrogates, beyond U+10FFFF; C1 controls; the
+	 * bidirectional and zero-width format characters. */
+	if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10ffff)) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c < 0xa0 || (c >= 0x200b && c <= 0x200f) ||
+	    (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069) || c == 0xfeff)
+		return 0;
+	*w = wcwidth((wchar_t)c);
+	return *w >= 0 ? len : 0;
+}
+
+/* Print clipped to n columns, padding with blanks.  Anything the terminal
+ * should not be sent is drawn as '?' (see safe_char); columns are counted
+ * as the terminal counts them, so a name of wide or accented characters
+ * neither overflows its field nor leaves old cells behind. */
 __attribute__((format(printf, 5, 6)))
 void putn(int y, int x, int n, enum role r, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[512], out[512];
 	va_list ap;
-	int len;
+	int cols = 0, utf8 = G()->utf8;
+	size_t o = 0;
 
 	if (n <= 0)
 		return;
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
-	len = (int)strlen(buf);
-	if (len > n)
-		len = n;
+	for (const unsigned char *p = (const unsigned char *)buf; *p && o + 4 < sizeof out;) {
+		int w, len = safe_char(p, utf8, &w);
+		if (len && w == 0 && cols == 0)
+			len = 0;   /* a combining mark needs a character to sit on */
+		if (!len) {
+			w = 1;
+			if (cols + 1 > n)
+				break;
+			out[o++] = '?';
+			/* One '?' for a whole broken sequence: its lead byte and
+			 * the continuation bytes after it. */
+			p++;
+			while ((*p & 0xc0) == 0x80 && utf8)
+				p++;
+		} else {
+			if (cols + w > n)
+				break;
+			memcpy(out + o, p, (size_t)len);
+			o += (size_t)len;
+			p += len;
+		}
+		cols += w;
+	}
+	out[o] = 0;
 	theme_set(stdscr, r);
-	mvaddnstr(y, x, buf, len);
-	for (int i = len; i < n; i++)
+	mvaddstr(y, x, out);
+	for (int i = cols; i < n; i++)
 		addch(' ');
 }
 

@@ -12,8 +12,9 @@
 #define LUFS_HI 0.0
 #define GR_FULL 12.0     /* GR bars */
 
-/* Print at (y, x) clipped to n columns (ASCII text only), padded with
- * blanks to n. */
+/* Print at (y, x) clipped to n columns, padded with blanks to n; control
+ * bytes, bytes that are not UTF-8 (or not ASCII in an ASCII terminal) and
+ * bidirectional overrides are drawn as '?'. */
 __attribute__((format(printf, 5, 6)))
 void putn(int y, int x, int n, enum role r, const char *fmt, ...);
 void put(int y, int x, enum role r, const char *s);

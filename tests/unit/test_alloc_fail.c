@@ -55,29 +55,21 @@
 #include "tui/ui_view.h"
 #include "test_helpers.h"
 
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t k, size_t n);
-void *__real_realloc(void *p, size_t n);
-void __real_free(void *p);
-kiss_fftr_cfg __real_kiss_fftr_alloc(int nfft, int inverse, void *mem, size_t *lenmem);
-soxr_t __real_soxr_create(double in, double out, unsigned ch, soxr_error_t *e,
-			  soxr_io_spec_t const *io, soxr_quality_spec_t const *q,
-			  soxr_runtime_spec_t const *rt);
-ebur128_state *__real_ebur128_init(unsigned ch, unsigned long rate, int mode);
-int __real_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
-int __real_snd_pcm_open(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode);
-
-void *__wrap_malloc(size_t n);
-void *__wrap_calloc(size_t k, size_t n);
-void *__wrap_realloc(void *p, size_t n);
-void __wrap_free(void *p);
-kiss_fftr_cfg __wrap_kiss_fftr_alloc(int nfft, int inverse, void *mem, size_t *lenmem);
-soxr_t __wrap_soxr_create(double in, double out, unsigned ch, soxr_error_t *e,
-			  soxr_io_spec_t const *io, soxr_quality_spec_t const *q,
-			  soxr_runtime_spec_t const *rt);
-ebur128_state *__wrap_ebur128_init(unsigned ch, unsigned long rate, int mode);
-int __wrap_pthread_create(pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg);
-int __wrap_snd_pcm_open(snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode);
+/* Each wrapped function (-Wl,--wrap): the linker's __real_ one, which is
+ * the library's, and ours, which may fail on purpose. */
+#define WRAPPED(ret, name, params) ret __real_##name params; ret __wrap_##name params;
+WRAPPED(void *, malloc, (size_t n))
+WRAPPED(void *, calloc, (size_t k, size_t n))
+WRAPPED(void *, realloc, (void *p, size_t n))
+WRAPPED(void, free, (void *p))
+WRAPPED(kiss_fftr_cfg, kiss_fftr_alloc, (int nfft, int inverse, void *mem, size_t *lenmem))
+WRAPPED(soxr_t, soxr_create, (double in, double out, unsigned ch, soxr_error_t *e,
+			      soxr_io_spec_t const *io, soxr_quality_spec_t const *q,
+			      soxr_runtime_spec_t const *rt))
+WRAPPED(ebur128_state *, ebur128_init, (unsigned ch, unsigned long rate, int mode))
+WRAPPED(int, pthread_create, (pthread_t *t, const pthread_attr_t *a, void *(*fn)(void *), void *arg))
+WRAPPED(int, snd_pcm_open, (snd_pcm_t **pcm, const char *name, snd_pcm_stream_t st, int mode))
+#undef WRAPPED
 
 /* Armed on one thread only; the counts are that thread's. */
 static _Thread_local int armed;
