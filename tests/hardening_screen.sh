@@ -48,7 +48,7 @@ printf '[keymap]\nversion = 1\n\n[keys]\nh = help\n' >"$kdir/lathe/keymap.ini"
 start() {
 	new_sock; : >"$T/raw"; rm -f "$T/exit"
 	printf '%s\n' "sleep 1; cd '$T/n' && ALSA_CONFIG_PATH='$T/asound.conf' XDG_CONFIG_HOME='$kdir' \
-		XDG_STATE_HOME='$XDG_STATE_HOME' LANG=C.UTF-8 TERM=xterm-256color $*; echo EXIT=\$? >'$T/exit'; sleep 60" \
+		XDG_STATE_HOME='$XDG_STATE_HOME' LANG=${SLANG:-C.UTF-8} TERM=xterm-256color $*; echo EXIT=\$? >'$T/exit'; sleep 60" \
 		>"$T/run.sh"
 	tm new-session -d -x 100 -y 30 "sh '$T/run.sh'"
 	tm pipe-pane -o "cat >>'$T/raw'"
@@ -146,6 +146,25 @@ if wait_for '^ output +on' 300; then
 else
 	TRIED=$((TRIED + 1)); fail "the console did not start on the album"; tm capture-pane -p
 fi
+
+# A plain ASCII terminal (LANG=C): every byte outside ASCII is a '?', so
+# the terminal is sent no byte above 127 at all.
+SLANG=C
+start "'$LATHE' plain.wav '$name3' '$name5' '$name6' '$name7' '$name10'"
+want_rows=6
+if wait_for '^ output +on' 300; then
+	layout "ASCII terminal, hostile names"
+	tm send-keys n; sleep 1; tm send-keys n; sleep 1
+	layout "ASCII terminal, track 3"
+	tm send-keys : "q!" Enter; sleep 1
+	clean "ASCII terminal"
+	TRIED=$((TRIED + 1))
+	LC_ALL=C grep -q "$(printf '[\200-\377]')" "$T/raw" && fail "ASCII terminal: a byte above 127 was sent" \
+		|| ok "ASCII terminal: no byte above 127 sent ($(wc -c <"$T/raw") bytes)"
+else
+	TRIED=$((TRIED + 1)); fail "the console did not start in an ASCII terminal"; tm capture-pane -p
+fi
+SLANG=
 
 echo "screen: $TRIED cases tried, $FAILS misbehaved"
 finish
