@@ -82,11 +82,15 @@ static void grid_names(const struct view *v, const struct ui_model *mo, int mod,
 			continue;
 		}
 		float gr = band_gr(mo, mod, b);
-		if (isfinite(gr) && colw >= 14) {
+		int room = colw - 1 - (int)strlen(name) - 1;   /* columns left of the name */
+		if (isfinite(gr) && room >= 5) {
+			/* "GR 2.1", or the figure alone beside a long (solo'd) name. */
 			char num[8];
 			snprintf(num, sizeof num, "%4.1f", gr);
-			putn(y, x + 1, 3, R_LABEL, "GR ");
-			putn(y, x + 4, 4, byp ? R_BYPASS : R_VALUE, "%s", num);
+			int lab = room >= 8 ? 3 : 0;
+			if (lab)
+				putn(y, x + 1, 3, R_LABEL, "GR ");
+			putn(y, x + 1 + lab, 4, byp ? R_BYPASS : R_VALUE, "%s", num);
 		}
 		putn(y, x + colw - 1 - (int)strlen(name), (int)strlen(name), byp ? R_BYPASS : R_LABEL, "%s", name);
 	}
