@@ -567,7 +567,7 @@ int con_warnings(const struct ui_model *mo, struct ui_warning *out, int max)
 			sweep_curve_at(sw->drive, sw->lufs, sw->n, stop);
 	if (n < max) {
 		snprintf(brief, sizeof brief, "last %.1f dB drive: %+.1f LU", over, bought);
-		warn(&out[n++], brief, "the last %.1f dB of drive buy %.1f LU (past the sweep's stop at %+.1f dB)",
+		warn(&out[n++], brief, "the last %.1f dB of drive buy %.1f LU (sweep stop %+.1f dB)",
 		     over, bought, stop);
 	}
 	/* Drive the platform of the target takes back: what lies above the

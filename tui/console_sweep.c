@@ -10,7 +10,17 @@
  *    Opus round trip, as `lathe analyze --codec` does.  Every change,
  *    the drive included, makes it stale.
  * Both wait for the master's own measurement (console_master.c), which
- * the I row and the warnings need first. */
+ * the I row and the warnings need first.
+ *
+ * No listening mode plays the round-tripped master.  The engine's only
+ * in-step swap is the reference (engine_ref.c: another file, unprocessed,
+ * crossfaded, loudness-matched); using it would take the engineer's own
+ * reference away, and what it played would be of the settings of the
+ * last finished job while the chain is being turned (an encode and decode
+ * of a 5-minute master costs seconds per settled change).  codec.c also
+ * keeps only the peak of its decode, in a temporary file it removes, so a
+ * decoded master to play would need a new codec.c call and a file for the
+ * engine's reader.  Not cheap enough for this session; the figure is. */
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
