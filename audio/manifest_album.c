@@ -1,6 +1,7 @@
 #include "manifest_album.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,20 +25,99 @@ static void key_num(FILE *f, const char *key, double v, const char *end)
 	fprintf(f, "\"%s\": %s%s\n", key, num, end);
 }
 
+/* The plain keys of the album and of a track, in the order they are
+ * written: one table serves the writer and the reader, so a key cannot be
+ * written under one name and read under another. */
+enum kind { K_STR, K_NUM, K_INT, K_U32, K_MODE };
+struct field {
+	const char *key;
+	enum kind kind;
+	size_t off, size;
+};
+#define FLD(T, key, kind, m) { key, kind, offsetof(struct T, m), sizeof(((struct T *)0)->m) }
+
+static const struct field album_fields[] = {
+	FLD(manifest_album, "album_file", K_STR, album_file),
+	FLD(manifest_album, "name", K_STR, name),
+	FLD(manifest_album, "artist", K_STR, artist),
+	FLD(manifest_album, "date", K_STR, date),
+	FLD(manifest_album, "bits", K_INT, bits),
+	FLD(manifest_album, "rate", K_INT, rate),
+	FLD(manifest_album, "target_lufs", K_NUM, target_lufs),
+	FLD(manifest_album, "mode", K_MODE, mode_album),
+	FLD(manifest_album, "continuous", K_STR, continuous),
+	FLD(manifest_album, "continuous_sha256", K_STR, continuous_sha256),
+	FLD(manifest_album, "cue", K_STR, cue),
+	FLD(manifest_album, "cue_sha256", K_STR, cue_sha256),
+};
+
+static const struct field track_fields[] = {
+	FLD(manifest_track, "input", K_STR, input),
+	FLD(manifest_track, "input_sha256", K_STR, input_sha256),
+	FLD(manifest_track, "output", K_STR, output),
+	FLD(manifest_track, "output_sha256", K_STR, output_sha256),
+	FLD(manifest_track, "dither_seed", K_U32, dither_seed),
+	FLD(manifest_track, "gap_s", K_NUM, gap_s),
+	FLD(manifest_track, "fade_in_s", K_NUM, fade_in_s),
+	FLD(manifest_track, "fade_out_s", K_NUM, fade_out_s),
+	FLD(manifest_track, "cue_title", K_STR, title),
+	FLD(manifest_track, "cue_performer", K_STR, performer),
+	FLD(manifest_track, "cue_isrc", K_STR, isrc),
+};
+#define NFIELDS(t) (sizeof t / sizeof t[0])
+
+/* Each key on a line of its own, every one followed by more. */
+static void write_fields(FILE *f, const void *base, const struct field *fl, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const char *p = (const char *)base + fl[i].off;
+		if (fl[i].kind == K_STR) {
+			key_str(f, fl[i].key, p, ",");
+		} else if (fl[i].kind == K_NUM) {
+			double v;
+			memcpy(&v, p, sizeof v);
+			key_num(f, fl[i].key, v, ",");
+		} else if (fl[i].kind == K_U32) {
+			uint32_t v;
+			memcpy(&v, p, sizeof v);
+			fprintf(f, "\"%s\": %u,\n", fl[i].key, v);
+		} else {
+			int v;
+			memcpy(&v, p, sizeof v);
+			if (fl[i].kind == K_MODE)
+				fprintf(f, "\"%s\": \"%s\",\n", fl[i].key, v ? "album" : "track");
+			else
+				fprintf(f, "\"%s\": %d,\n", fl[i].key, v);
+		}
+	}
+}
+
+/* The table's key on this line, if any, into its field. */
+static void read_fields(const char *line, void *base, const struct field *fl, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		char *p = (char *)base + fl[i].off;
+		double x;
+		if (fl[i].kind == K_STR) {
+			manifest_str(line, fl[i].key, p, fl[i].size);
+		} else if (fl[i].kind == K_MODE) {
+			if (!strcmp(line, "\"mode\": \"album\","))
+				*(int *)(void *)p = 1;
+		} else if (manifest_num(line, fl[i].key, &x) == 0) {
+			if (fl[i].kind == K_NUM)
+				memcpy(p, &x, sizeof x);
+			else if (fl[i].kind == K_INT)
+				*(int *)(void *)p = (int)x;
+			else
+				*(uint32_t *)(void *)p = (uint32_t)x;
+		}
+	}
+}
+
 static void write_track(FILE *f, const struct manifest_track *t, int last)
 {
 	fprintf(f, "{\n");
-	key_str(f, "input", t->input, ",");
-	key_str(f, "input_sha256", t->input_sha256, ",");
-	key_str(f, "output", t->output, ",");
-	key_str(f, "output_sha256", t->output_sha256, ",");
-	fprintf(f, "\"dither_seed\": %u,\n", t->dither_seed);
-	key_num(f, "gap_s", t->gap_s, ",");
-	key_num(f, "fade_in_s", t->fade_in_s, ",");
-	key_num(f, "fade_out_s", t->fade_out_s, ",");
-	key_str(f, "cue_title", t->title, ",");
-	key_str(f, "cue_performer", t->performer, ",");
-	key_str(f, "cue_isrc", t->isrc, ",");
+	write_fields(f, t, track_fields, NFIELDS(track_fields));
 	fprintf(f, "\"tags\": [\n");
 	for (int i = 0; i < t->ntags; i++) {
 		json_string(f, t->tags[i]);
@@ -62,17 +142,7 @@ int manifest_album_write(const char *path, const struct manifest_album *m, char 
 		return ST_OUTPUT;
 	manifest_versions(vers, sizeof vers);
 	fprintf(f, "{\n\"lathe_manifest\": %d,\n\"kind\": \"album\",\n\"versions\": {%s},\n", MANIFEST_VERSION, vers);
-	key_str(f, "album_file", m->album_file, ",");
-	key_str(f, "name", m->name, ",");
-	key_str(f, "artist", m->artist, ",");
-	key_str(f, "date", m->date, ",");
-	fprintf(f, "\"bits\": %d,\n\"rate\": %d,\n", m->bits, m->rate);
-	key_num(f, "target_lufs", m->target_lufs, ",");
-	fprintf(f, "\"mode\": \"%s\",\n", m->mode_album ? "album" : "track");
-	key_str(f, "continuous", m->continuous, ",");
-	key_str(f, "continuous_sha256", m->continuous_sha256, ",");
-	key_str(f, "cue", m->cue, ",");
-	key_str(f, "cue_sha256", m->cue_sha256, ",");
+	write_fields(f, m, album_fields, NFIELDS(album_fields));
 	fprintf(f, "\"tracks\": [\n");
 	for (int i = 0; i < m->ntracks; i++)
 		write_track(f, &m->tracks[i], i + 1 == m->ntracks);
@@ -130,17 +200,7 @@ static int track_line(struct manifest_track *t, const char *line, int *in_tags, 
 		*in_tags = 1;
 	else if (!strcmp(line, "\"params\": {"))
 		*in_params = 1;
-	manifest_str(line, "input", t->input, sizeof t->input);
-	manifest_str(line, "input_sha256", t->input_sha256, sizeof t->input_sha256);
-	manifest_str(line, "output", t->output, sizeof t->output);
-	manifest_str(line, "output_sha256", t->output_sha256, sizeof t->output_sha256);
-	manifest_str(line, "cue_title", t->title, sizeof t->title);
-	manifest_str(line, "cue_performer", t->performer, sizeof t->performer);
-	manifest_str(line, "cue_isrc", t->isrc, sizeof t->isrc);
-	if (manifest_num(line, "dither_seed", &x) == 0) t->dither_seed = (uint32_t)x;
-	if (manifest_num(line, "gap_s", &x) == 0) t->gap_s = x;
-	if (manifest_num(line, "fade_in_s", &x) == 0) t->fade_in_s = x;
-	if (manifest_num(line, "fade_out_s", &x) == 0) t->fade_out_s = x;
+	read_fields(line, t, track_fields, NFIELDS(track_fields));
 	return 0;
 }
 
@@ -149,18 +209,7 @@ static void album_line(struct manifest_album *m, const char *line, int *version)
 	double x;
 	if (manifest_num(line, "lathe_manifest", &x) == 0)
 		*version = (int)x;
-	manifest_str(line, "album_file", m->album_file, sizeof m->album_file);
-	manifest_str(line, "name", m->name, sizeof m->name);
-	manifest_str(line, "artist", m->artist, sizeof m->artist);
-	manifest_str(line, "date", m->date, sizeof m->date);
-	manifest_str(line, "continuous", m->continuous, sizeof m->continuous);
-	manifest_str(line, "continuous_sha256", m->continuous_sha256, sizeof m->continuous_sha256);
-	manifest_str(line, "cue", m->cue, sizeof m->cue);
-	manifest_str(line, "cue_sha256", m->cue_sha256, sizeof m->cue_sha256);
-	if (manifest_num(line, "bits", &x) == 0) m->bits = (int)x;
-	if (manifest_num(line, "rate", &x) == 0) m->rate = (int)x;
-	if (manifest_num(line, "target_lufs", &x) == 0) m->target_lufs = x;
-	if (!strcmp(line, "\"mode\": \"album\",")) m->mode_album = 1;
+	read_fields(line, m, album_fields, NFIELDS(album_fields));
 }
 
 int manifest_album_read(const char *path, struct manifest_album *m, char *err, int errlen)
