@@ -77,6 +77,7 @@ either() {
 }
 
 # ---- broken audio: refused by analyze and render with exit 2 -------------
+echo '== broken audio: refused by analyze and render with exit 2'
 I="$T/in"
 "$SIGGEN" --seconds 1 music "$I/good.wav" || exit 1
 "$SIGGEN" --seconds 1 music "$I/good.flac" || exit 1
@@ -152,6 +153,7 @@ else
 fi
 
 # ---- damaged but possibly usable: processed cleanly or refused -----------
+echo '== damaged but possibly usable: processed cleanly or refused'
 head -c 50000 "$I/good.wav" >"$I/trunc-data.wav"
 head -c 30000 "$I/good.flac" >"$I/trunc-data.flac"
 cp "$I/good.flac" "$I/flac-named.wav"
@@ -162,6 +164,7 @@ for f in trunc-data.wav trunc-data.flac flac-named.wav wav-named.flac wav-named.
 done
 
 # ---- hostile but valid: processed with nothing bad coming out ------------
+echo '== hostile but valid: processed with nothing bad coming out'
 H="$T/h"; mkdir "$H"
 "$SIGGEN" --seconds 2 --format 32f nan "$H/nan-sprinkled.wav"
 "$SIGGEN" --seconds 2 --format 64f nan "$H/nan-sprinkled-64f.wav"
@@ -187,6 +190,7 @@ refuse 2 "--target on silence" "silence.wav" "$LATHE" render -q --target -14 "$H
 refuse 2 "--target on all-NaN" "allnan.wav" "$LATHE" render -q --target -14 "$H/allnan.wav" -o "$O/x.wav"
 
 # ---- bad presets: exit 1 for bad contents, 2 for no file ----------------
+echo '== bad presets: exit 1 for bad contents, 2 for no file'
 P="$T/p"; mkdir "$P"
 printf '[comp]\nratio = 2\n[comp\nthreshold = -20\n' >"$P/syntax.ini"
 printf '[comp]\nratio = strong\n' >"$P/wrong-type.ini"
@@ -252,6 +256,7 @@ else
 fi
 
 # ---- bad keymaps: hx_keymap loads them the way the console does --------
+echo '== bad keymaps: hx_keymap loads them the way the console does'
 K="$T/k"; mkdir "$K"
 printf '[keys]\nj = param_next\n[keys\n' >"$K/syntax.ini"
 printf '[keys]\nj = fly\n' >"$K/unknown-command.ini"
@@ -274,6 +279,7 @@ done
 refuse 2 "keymap missing.ini" "missing.ini" "$HXKEYMAP" "$K/missing.ini"
 
 # ---- bad album files: lathe render ALBUM.ini ----------------------------
+echo '== bad album files: lathe render ALBUM.ini'
 A="$T/al"; mkdir "$A"
 cp "$I/good.wav" "$A/one.wav"
 album() { printf '[album]\noutput = out\n%b\n[track1]\nfile = one.wav\n%b\n' "$1" "$2" >"$A/$3.ini"; }
@@ -307,6 +313,7 @@ refuse 2 "album with a text file as a track" "text.wav" "$LATHE" render -q "$A/t
 refuse 2 "album file missing" "nope.ini" "$LATHE" render -q "$A/nope.ini"
 
 # ---- bad command lines: exit 1 -------------------------------------------
+echo '== bad command lines: exit 1'
 G="$I/good.wav"
 refuse 1 "unknown option" "--frobnicate" "$LATHE" render --frobnicate "$G" -o "$O/x.wav"
 refuse 1 "unknown short option" "-Z" "$LATHE" render -Z "$G" -o "$O/x.wav"
@@ -338,6 +345,7 @@ refuse 1 "output format from a bad extension" "x.mp3" "$LATHE" render "$G" -o "$
 
 
 # ---- standard output that cannot be written: exit 3, one line -----------
+echo '== standard output that cannot be written: exit 3, one line'
 if [ -c /dev/full ]; then
 	for args in "--help" "--version" "analyze $G" "analyze --json $G" "analyze --json $G $G"; do
 		# shellcheck disable=SC2086
@@ -347,6 +355,7 @@ fi
 refuse 3 "analyze --json with stdout closed" "standard output" sh -c "exec '$LATHE' analyze --json '$G' >&-"
 
 # ---- hex and other non-decimal numbers are refused ------------------------
+echo '== hex and other non-decimal numbers are refused'
 for v in 0x10 0X2 0x1p4 0x 1e +-2 0b1 "2 0x1"; do
 	refuse 1 "--set comp.ratio=$v" "comp.ratio" "$LATHE" render --set "comp.ratio=$v" "$G" -o "$O/x.wav"
 done
@@ -356,6 +365,7 @@ for v in 0x10 0X2 0x1.8p1; do
 done
 
 # ---- no usable terminal: one line, exit 1 ----------------------------------
+echo '== no usable terminal: one line, exit 1'
 if command -v script >/dev/null; then
 	for how in "-u TERM" "TERM=" "TERM=no-such-terminal" "TERM=../../etc/passwd"; do
 		TRIED=$((TRIED + 1))

@@ -27,6 +27,7 @@ pid_of_console() { pgrep -f -n "^$LATHE mix.wav" 2>/dev/null || pgrep -n -x lath
 no_temp() { ! ls -a "$T" | grep -q '^\.fifo'; }
 
 # ---- a background render into a FIFO nobody reads -----------------------
+echo '== a background render into a FIFO nobody reads'
 # ':render fifo.flac' waits for a reader in the job thread; quitting,
 # SIGHUP and SIGTERM must still end the console within seconds, with the
 # FIFO left a FIFO and no temporary file.
@@ -62,6 +63,7 @@ for how in quit HUP TERM reader-stalls; do
 done
 
 # ---- the state folder: ours, or no session at all -----------------------
+echo '== the state folder: ours, or no session at all'
 # The session and the log live in $XDG_STATE_HOME/lathe, else
 # $HOME/.local/state/lathe, else the password entry's home: never a shared
 # /tmp folder.  A state folder that is a symlink, or another user's, is
@@ -140,6 +142,7 @@ fi
 ENVX=
 
 # ---- numbers on the ':' line that overflow ---------------------------------
+echo '== numbers on the : line that overflow'
 # Each is refused with a usage line and the console goes on (under
 # build-san UBSan would abort on an overflowing conversion).
 start mix.wav

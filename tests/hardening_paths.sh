@@ -13,6 +13,7 @@ one_line() {
 "$SIGGEN" --seconds 0.3 music "$T/in.wav" || exit 1
 
 # ---- a symlinked output ------------------------------------------------
+echo '== a symlinked output'
 # Followed, as a shell's > follows it: the file the link points to gets
 # the master (atomically, renamed in its own folder), the link stays a
 # link.  A link to nothing is refused: exit 3, one line, nothing created.
@@ -60,6 +61,7 @@ TRIED=$((TRIED + 1))
 	|| fail "album: dangling link in the output folder: exit $st: $(cat "$T/err")"
 
 # ---- an album file's output folder stays below the file's folder ----------
+echo '== an album files output folder stays below the files folder'
 # output = /etc, ../.., a/../../b: refused as a mistake in the file (exit
 # 1, FILE:LINE).  A folder name that is a symlink leading out: refused
 # before any folder is made (exit 3).  -o on the command line may write
@@ -105,6 +107,7 @@ album masters
 	|| fail "album with -o outside: $(cat "$T/err")"
 
 # ---- input paths longer than libsndfile's own limit ----------------------
+echo '== input paths longer than libsndfiles own limit'
 # sf_open refuses a name over about 1,000 bytes; every input is opened
 # through a descriptor instead, so a 3,000-byte path reads in every mode
 # and gives what the same file gives at a short path.  (The files are
@@ -158,6 +161,7 @@ TRIED=$((TRIED + 1))
 	&& ok "3,000-byte path to nothing: exit 2, one line: ...$(tail -c 60 "$T/err")"
 
 # ---- names with escape sequences, newlines and bytes that are not UTF-8 ----
+echo '== names with escape sequences, newlines and bytes that are not UTF-8'
 # On the terminal: every message one line, no ESC, BEL or other control
 # byte (shown as \xHH, a newline as \n).  In JSON: valid JSON whatever the
 # bytes (a byte outside UTF-8 is \u00XX, its Latin-1 character), and a

@@ -31,6 +31,7 @@ digest() { cksum <"$1"; }
 "$SIGGEN" --seconds 0.2 music "$T/short.wav" || exit 1
 
 # ---- disk full: render and preset save on a 1 MB tmpfs ------------------
+echo '== disk full: render and preset save on a 1 MB tmpfs'
 mkdir "$FULL"
 if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1M tmpfs "$FULL" 2>/dev/null; then
 	# 10 s of 24-bit stereo is 2.6 MB: the disk fills in the middle.
@@ -69,6 +70,7 @@ else
 fi
 
 # ---- a disk that fills within the last bytes, for every format ----------
+echo '== a disk that fills within the last bytes, for every format'
 # Each output is first rendered where there is room; then the tmpfs is
 # filled so that it runs out at offsets around the end of that file (the
 # FLAC encoder writes its last frames inside sf_close).  Whatever the
@@ -141,6 +143,7 @@ else
 fi
 
 # ---- a render plan that would overwrite an input, or write one file twice --
+echo '== a render plan that would overwrite an input, or write one file twice'
 # Every output is checked against every input and every other output, by
 # device and inode, before anything is written.  What must hold: the exit
 # status, one line, and every file in the folder exactly as before.
@@ -202,6 +205,7 @@ snapshot "$T/plan.before"
 plan 3 "album file: a track's output names another track's input" d1/over.ini
 
 # ---- write errors on devices: /dev/full ----------------------------------
+echo '== write errors on devices: /dev/full'
 if [ -c /dev/full ]; then
 	TRIED=$((TRIED + 1))
 	"$LATHE" render -q "$T/short.wav" -o /dev/full 2>"$T/err"; st=$?
@@ -211,6 +215,7 @@ if [ -c /dev/full ]; then
 fi
 
 # ---- outputs that are not regular files: written straight through --------
+echo '== outputs that are not regular files: written straight through'
 TRIED=$((TRIED + 1))
 expect_status 0 "render to /dev/null" "$LATHE" render -q "$T/short.wav" -o /dev/null && [ -c /dev/null ] \
 	|| fail "/dev/null is no longer a device"
@@ -266,6 +271,7 @@ else
 fi
 
 # ---- a FIFO with no reader: the wait for one has a way out ---------------
+echo '== a FIFO with no reader: the wait for one has a way out'
 # The open blocks until a reader comes; SIGINT, SIGTERM or SIGHUP ends it
 # as an interruption: exit 130, one line, the FIFO still a FIFO.
 mkfifo "$T/noreader.flac"
@@ -285,6 +291,7 @@ for sig in INT TERM HUP; do
 done
 
 # ---- other unwritable outputs: exit 3, old file untouched ---------------
+echo '== other unwritable outputs: exit 3, old file untouched'
 cp "$T/short.wav" "$T/keep.wav"; before=$(digest "$T/keep.wav")
 TRIED=$((TRIED + 1))
 expect_status 3 "output under a file, not a folder" "$LATHE" render -q "$T/short.wav" -o "$T/keep.wav/x.wav"
@@ -307,6 +314,7 @@ if [ "$(id -u)" = 0 ] && setpriv --reuid=nobody --regid=nogroup --clear-groups t
 fi
 
 # ---- SIGKILL in the middle of preset saves --------------------------------
+echo '== SIGKILL in the middle of preset saves'
 # A saver loops A, B, A, ... over one preset and is killed at random
 # moments; each time the preset must load as exactly A or B.
 mkdir "$T/kill"
@@ -329,6 +337,7 @@ left=$(ls -A "$T/kill" | grep -c '^\.p\.ini\.')
 	|| fail "SIGKILL during preset saves: $torn of $kills kills left a broken preset"
 
 # ---- signals during a render: nothing under the name, no temp ------------
+echo '== signals during a render: nothing under the name, no temp'
 # "in the middle" is made sure of: the signal goes once the temporary file
 # exists (writing has begun), or during the measuring passes of --target.
 "$SIGGEN" --seconds 60 --format 16 music "$T/long.wav" || exit 1
@@ -372,6 +381,7 @@ for sig in INT TERM HUP; do
 done
 
 # ---- SSH drops while "Restore the session?" is on screen -----------------
+echo '== SSH drops while Restore the session? is on screen'
 # The first drop saves the tweak; every later one that comes before the
 # question is answered (SIGHUP from tmux as from sshd, SIGHUP or SIGTERM
 # sent by hand, after an autosave period or at once) must leave that
