@@ -181,6 +181,10 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		if (!(fabs(chk->lufs - chk->target) <= chk->tol))
 			rc = RENDER_MISSED;
 	}
+	/* Closing flushes the last writes and fsyncs, which can take longer
+	 * than all the audio did: a signal in that time still interrupts. */
+	if (rc == ST_OK && o && o->cancel && atomic_load(o->cancel))
+		rc = -1;
 	if (rc == ST_OK)
 		rc = atomicfile_commit(&af, err, errlen);
 	else

@@ -361,13 +361,16 @@ for sig in INT TERM HUP; do
 		kill -$sig $pid 2>/dev/null || echo "note: the $mode render ended before SIG$sig"
 		wait $pid; st=$?
 		# An album keeps the tracks that were finished before the
-		# signal (each one whole, renamed into place); the short track
-		# can finish before the signal lands on a slow machine.  What
+		# signal (each one whole, renamed into place); either track
+		# can finish before the signal lands, as jobs run in parallel.  What
 		# must never be left is a temporary or a partial file.
 		left=$(ls -A "$T/sig")
 		whole=yes
-		if [ $mode = album-writing ] && [ "$left" = ten.wav ]; then
-			"$HXCHECK" "$T/sig/ten.wav" 0 >"$T/chk" 2>&1 && grep -q '^frames 441000 ' "$T/chk" || whole=no
+		if [ $mode = album-writing ] && [ -n "$left" ]; then
+			for f in $left; do
+				case $f in ten.wav) want=441000 ;; long.wav) want=2646000 ;; *) want=x ;; esac
+				"$HXCHECK" "$T/sig/$f" 0 >"$T/chk" 2>&1 && grep -q "^frames $want " "$T/chk" || whole=no
+			done
 			left=
 		fi
 		if [ "$st" != 0 ] && [ -z "$left" ] && [ $whole = yes ]; then
