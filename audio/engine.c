@@ -213,10 +213,12 @@ int engine_load_source(struct engine *e, struct source *s, char *err, int errlen
 	e->ref_dly = (struct delay2){ calloc((size_t)e->lat + 1, sizeof(float)),
 				      calloc((size_t)e->lat + 1, sizeof(float)), e->lat, 0 };
 	e->src_rate = rate;
+	/* Through a plain pointer: clang refuses '!' on an _Atomic one. */
+	struct reader *rd = reader_new(s);
+	atomic_store(&e->rd, rd);
 	if (!e->chain || !e->lm || !e->mon_st || !e->dry_dly.l || !e->dry_dly.r || !e->bufL ||
 	    !e->bufR || !e->dryL || !e->dryR || !e->out || !e->wet_i || !e->dry_i ||
-	    !e->refL || !e->refR || !e->ref_dly.l || !e->ref_dly.r ||
-	    !(e->rd = reader_new(s))) {
+	    !e->refL || !e->refR || !e->ref_dly.l || !e->ref_dly.r || !rd) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", source_name(s));
 		unload(e);
 		eng_unpark(e);
