@@ -70,3 +70,43 @@ wait_for() {
 check() {
 	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
 }
+
+# Hearing the console: ALSA's file PCM (a file plugin over an inline null
+# PCM) writes raw float32 into a FIFO that tests/tools/tapread reads at the
+# sample rate, so playback runs in real time and what was played is kept.
+#   tap_setup RATE        the FIFO and $T/asound.conf with pcm.tap
+#   tap_start ARGS        a console at 80x24 in $T playing ARGS (shell
+#                         words, quoted by the caller) into the tap; the
+#                         capture goes to $T/cap.raw
+#   tap_quit              ':q!', the console must exit 0, the capture ends
+tap_setup() {
+	RATE=$1
+	TAPREAD="$ROOT/$BUILD/tests/tools/tapread"
+	mkfifo "$T/tap.fifo"
+	cat >"$T/asound.conf" <<EOF2
+pcm.tap {
+	type file
+	slave.pcm { type null }
+	file "$T/tap.fifo"
+	format "raw"
+}
+EOF2
+}
+tap_start() {
+	new_sock
+	rm -f "$T/cap.raw" "$T/exit"
+	"$TAPREAD" pace "$T/tap.fifo" "$T/cap.raw" $((RATE * 8)) &
+	tap_reader=$!
+	tm new-session -d -x 80 -y 24 -c "$T" "env ALSA_CONFIG_PATH='$T/asound.conf' \
+		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
+		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' -d tap $*; \
+		echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+}
+tap_quit() {
+	tm send-keys : 'q!' Enter
+	n=300
+	while [ ! -f "$T/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
+	grep -q 'EXIT=0' "$T/exit" 2>/dev/null || fail "the console did not quit cleanly: $(cat "$T/exit" 2>&1)"
+	wait "$tap_reader"
+	tm kill-server 2>/dev/null
+}

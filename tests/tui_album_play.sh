@@ -9,19 +9,8 @@
 # fade-in half way, and that a segue (gap 0) leaves no silence.
 . "$(dirname "$0")/lib.sh"
 tmux_setup album_play
-TAPREAD="$ROOT/$BUILD/tests/tools/tapread"
-RATE=44100
+tap_setup 44100
 BLOCK=$((RATE / 200))   # the device period: 5 ms at the default 20 ms latency
-
-mkfifo "$T/tap.fifo"
-cat >"$T/asound.conf" <<EOF2
-pcm.tap {
-	type file
-	slave.pcm { type null }
-	file "$T/tap.fifo"
-	format "raw"
-}
-EOF2
 
 # Steady tones the default chain passes unchanged, each track its own
 # level, so the capture tells them apart.
@@ -43,25 +32,14 @@ file = three.wav
 gap = 0
 EOF2
 
-new_sock
-"$TAPREAD" pace "$T/tap.fifo" "$T/cap.raw" $((RATE * 8)) &
-reader=$!
-tm new-session -d -x 80 -y 24 -c "$T" "env ALSA_CONFIG_PATH='$T/asound.conf' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' -d tap album.ini; \
-	echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+tap_start album.ini
 check ' ▶ .*1/3' "track 1 of 3 plays into the tap" 150
 check 'track 2/3: two(\.wav)?, after its 1\.0 s gap' "track 1 ends and track 2 follows, after its gap, by itself" 200
 check '▶2 two' "the track list marks track 2 as the one playing" 30
 check 'track 3/3: three' "track 3 follows track 2 (a segue)" 150
 # The last track ends in a stop.
 check ' ■ .*3/3|3/3.* ■ ' "after the last track the transport stops" 150
-tm send-keys : 'q!' Enter
-n=300
-while [ ! -f "$T/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-grep -q 'EXIT=0' "$T/exit" 2>/dev/null || fail "the console did not quit cleanly: $(cat "$T/exit" 2>&1)"
-wait "$reader"
-tm kill-server 2>/dev/null
+tap_quit
 
 one=$((RATE * 3)) two=$((RATE * 3)) three=$((RATE * 3 / 2)) gap=$RATE
 frames=$(($(wc -c <"$T/cap.raw") / 8))

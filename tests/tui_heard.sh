@@ -9,18 +9,7 @@
 # test but this kind.
 . "$(dirname "$0")/lib.sh"
 tmux_setup heard
-TAPREAD="$ROOT/$BUILD/tests/tools/tapread"
-RATE=44100
-
-mkfifo "$T/tap.fifo"
-cat >"$T/asound.conf" <<EOF2
-pcm.tap {
-	type file
-	slave.pcm { type null }
-	file "$T/tap.fifo"
-	format "raw"
-}
-EOF2
+tap_setup 44100
 
 # A steady 1 kHz tone at -20 dBFS: the default chain passes it unchanged,
 # so every level step in the capture is a tweak.  Then 10 kHz for the
@@ -33,14 +22,7 @@ EOF2
 # quit; the capture is in $T/cap.raw.
 run_console() {
 	f=$1; shift
-	new_sock
-	rm -f "$T/cap.raw" "$T/exit"
-	"$TAPREAD" pace "$T/tap.fifo" "$T/cap.raw" $((RATE * 8)) &
-	reader=$!
-	tm new-session -d -x 80 -y 24 "env ALSA_CONFIG_PATH='$T/asound.conf' \
-		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' -d tap '$f'; \
-		echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+	tap_start "'$f'"
 	check ' ▶ ' "the console plays $(basename "$f") into the tap" 150
 	for k in "$@"; do
 		case $k in
@@ -49,12 +31,7 @@ run_console() {
 		*) tm send-keys "$k" ;;
 		esac
 	done
-	tm send-keys : 'q!' Enter
-	n=300
-	while [ ! -f "$T/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-	grep -q 'EXIT=0' "$T/exit" 2>/dev/null || fail "the console did not quit cleanly: $(cat "$T/exit" 2>&1)"
-	wait "$reader"
-	tm kill-server 2>/dev/null
+	tap_quit
 }
 
 # steps CAP: the capture's levels per 0.1 s, then the median of the first

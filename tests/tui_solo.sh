@@ -6,18 +6,8 @@
 # the solo on is byte-identical to `lathe render` without one.
 . "$(dirname "$0")/lib.sh"
 tmux_setup solo
-TAPREAD="$ROOT/$BUILD/tests/tools/tapread"
-RATE=44100
+tap_setup 44100
 
-mkfifo "$T/tap.fifo"
-cat >"$T/asound.conf" <<EOF2
-pcm.tap {
-	type file
-	slave.pcm { type null }
-	file "$T/tap.fifo"
-	format "raw"
-}
-EOF2
 "$SIGGEN" --rate $RATE --seconds 40 --level -30 twin:100:5000 "$T/twin.wav"
 
 # spectrum RAW SECONDS: the third-octave levels of SECONDS of the
@@ -37,13 +27,7 @@ for hz, db in zip(d["spectrum_hz"], d["spectrum_db"]):
 }
 band() { awk -v f="$1" '$1 == f { print $2 }' "$2"; }
 
-new_sock
-"$TAPREAD" pace "$T/tap.fifo" "$T/cap.raw" $((RATE * 8)) &
-reader=$!
-tm new-session -d -x 80 -y 24 -c "$T" "env ALSA_CONFIG_PATH='$T/asound.conf' \
-	XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME' \
-	LANG=C.UTF-8 TERM=xterm-256color '$LATHE' -d tap twin.wav; \
-	echo \"EXIT=\$?\" >'$T/exit'; sleep 30"
+tap_start twin.wav
 check ' ▶ ' "the console plays the twin tone into the tap" 150
 # The multiband (fifth module), engaged; down its low band's column, o.
 tm send-keys l l l l b
@@ -59,12 +43,7 @@ check 'solo low band of the multiband' "':solo low'"
 sleep 3
 tm send-keys : "render $T/solo.wav" Enter
 check 'rendered .*solo\.wav' "':render' with the solo on" 300
-tm send-keys : 'q!' Enter
-n=300
-while [ ! -f "$T/exit" ] && [ "$n" -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-grep -q 'EXIT=0' "$T/exit" 2>/dev/null || fail "the console did not quit cleanly: $(cat "$T/exit" 2>&1)"
-wait "$reader"
-tm kill-server 2>/dev/null
+tap_quit
 
 # The master without solo (at -30 dBFS nothing compresses or limits;
 # its render, the same settings) against a second of the solo'd capture.
