@@ -624,9 +624,14 @@ int console_main(const struct cli *cli)
 	if (c->ntracks > 1 && !c->prompt)
 		con_status(c, 0, "track 1/%d: n and p switch, C copies these settings to all%s",
 		       c->ntracks, c->mo.ref_loaded ? ", r: reference" : "");
-	else if (c->mo.ref_loaded && !c->prompt)
+	else if (c->mo.ref_loaded && !c->prompt && isfinite(c->mo.info.reference_lufs))
 		con_status(c, 0, "r switches to the reference %s (%.1f LUFS) at matched loudness",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
+	else if (c->mo.ref_loaded && !c->prompt)
+		/* A long reference is measured in the background (the first
+		 * screen may not wait for it): no figure yet, not "nan". */
+		con_status(c, 0, "r switches to the reference %s (its loudness is being measured)",
+		       c->mo.ref_name);
 	if (cli->has_target) {
 		/* Every track to the target, one after the other, in the
 		 * background while the first one plays. */

@@ -88,9 +88,9 @@ struct con_meter_acc {
 /* ':' history, oldest first; hist_at is the entry shown while browsing
  * (nhist: the line being typed, kept in hist_edit).  console_cmd.c. */
 struct con_cmdline {
-	char hist[CMD_HISTORY][256];
+	char hist[CMD_HISTORY][UI_CMD_MAX];
 	int nhist, hist_at;
-	char hist_edit[256];
+	char hist_edit[UI_CMD_MAX];
 };
 
 /* Background job (console_job.c): the thread writes permille and done,

@@ -594,6 +594,9 @@ void cmdline_key(struct console *c, int ch)
 		remember(c, line);
 		exec_cmdline(c, line);
 	} else if (ch == KEY_BACKSPACE || ch == 127 || ch == 8) {
+		/* A whole UTF-8 character: its continuation bytes, then its lead. */
+		while (mo->cmd_len > 1 && (mo->cmd[mo->cmd_len - 1] & 0xc0) == 0x80)
+			mo->cmd[--mo->cmd_len] = 0;
 		mo->cmd[--mo->cmd_len] = 0;
 	} else if (ch == KEY_UP || ch == KEY_DOWN) {
 		browse(c, ch == KEY_UP ? -1 : 1);
@@ -602,8 +605,15 @@ void cmdline_key(struct console *c, int ch)
 	} else if (ch == ('u' & 0x1f)) {
 		mo->cmd_len = 0;
 		mo->cmd[0] = 0;
-	} else if (ch >= 32 && ch < 127 && mo->cmd_len < (int)sizeof mo->cmd - 1) {
-		mo->cmd[mo->cmd_len++] = (char)ch;
-		mo->cmd[mo->cmd_len] = 0;
+	} else if (ch >= 32 && ch < 256 && ch != 127) {
+		/* Bytes of 0x80 and up are UTF-8 as the terminal sends it (a
+		 * file name with an accent); the line shows them through putn,
+		 * which prints broken sequences as '?'. */
+		if (mo->cmd_len < (int)sizeof mo->cmd - 1) {
+			mo->cmd[mo->cmd_len++] = (char)ch;
+			mo->cmd[mo->cmd_len] = 0;
+		} else {
+			snprintf(mo->cmd_hint, sizeof mo->cmd_hint, "(line full: %d bytes)", mo->cmd_len);
+		}
 	}
 }

@@ -81,6 +81,10 @@ int start_job_track(struct console *c, int kind, const char *out, double target,
 		con_status(c, 1, "a %s is still running", c->job.kind == JOB_TARGET ? "target search" : "render");
 		return -1;
 	}
+	if (out && strlen(out) >= sizeof c->job.out) {
+		con_status(c, 1, "output path too long (%zu bytes; at most %zu)", strlen(out), sizeof c->job.out - 1);
+		return -1;
+	}
 	/* No render may write over any file the console has open. */
 	for (int t = 0; kind == JOB_RENDER && out && t < c->ntracks; t++) {
 		const char *in = t == c->cur && c->file ? c->file : c->tracks[t].path;
@@ -149,12 +153,14 @@ void poll_job(struct console *c)
 		album_render_finish(c);
 	} else if (c->job.kind == JOB_RENDER) {
 		const struct track *t = &c->tracks[c->job.track];
+		char sp[64];
+		const char *name = view_short_path(c->job.out, sp, sizeof sp, 40);
 		if (c->job.status == ST_OK && t->fig_gen == c->job.gen && isfinite(t->fig.integrated))
 			/* Its settings were measured whole: the render's figures. */
-			con_status(c, 0, "rendered %s: %.1f LUFS, true peak %.1f dBTP, LRA %.1f LU", c->job.out,
+			con_status(c, 0, "rendered %s: %.1f LUFS, true peak %.1f dBTP, LRA %.1f LU", name,
 				   t->fig.integrated, t->fig.true_peak, t->fig.lra);
 		else if (c->job.status == ST_OK) {
-			con_status(c, 0, "rendered %s (measuring it)", c->job.out);
+			con_status(c, 0, "rendered %s (measuring it)", name);
 			/* The figures follow when the measurement of these settings lands. */
 			c->report.pending = 1;
 			c->report.track = c->job.track;

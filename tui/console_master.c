@@ -120,9 +120,10 @@ static void finish(struct console *c)
 		logmsg(c, "master of track %d: %.2f LUFS, LRA %.1f, TP %.2f dBTP", m->track + 1,
 		       t->fig.integrated, t->fig.lra, t->fig.true_peak);
 		if (c->report.pending && c->report.track == m->track && c->report.gen == m->gen) {
+			char sp[64];
 			c->report.pending = 0;
 			con_status(c, 0, "rendered %s: %.1f LUFS, true peak %.1f dBTP, LRA %.1f LU",
-				   c->report.out, t->fig.integrated, t->fig.true_peak, t->fig.lra);
+				   view_short_path(c->report.out, sp, sizeof sp, 40), t->fig.integrated, t->fig.true_peak, t->fig.lra);
 			c->status_hold = 1;
 		}
 	} else {

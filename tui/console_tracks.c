@@ -174,9 +174,13 @@ void set_reference(struct console *c, int on)
 	c->mo.ref_on = on;
 	engine_set_reference(c->e, on);
 	c->pending |= VP_TRACKS | VP_STATUS | VP_HEADER;
-	if (on)
+	if (on && isfinite(c->mo.info.reference_lufs))
 		con_status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
+	else if (on)
+		/* The engine matches only once the reference is measured. */
+		con_status(c, 0, "reference %s, not matched yet: its loudness is being measured",
+		       c->mo.ref_name);
 	else
 		con_status(c, 0, "master");
 }

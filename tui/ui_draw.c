@@ -94,6 +94,40 @@ void putn(int y, int x, int n, enum role r, const char *fmt, ...)
 		addch(' ');
 }
 
+const char *text_tail(const char *s, int n, int *cols)
+{
+	int utf8 = G()->utf8, total = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	/* Columns of each character as putn draws it, from the start: the
+	 * tail is where the columns still to come fit in n. */
+	for (const unsigned char *q = p; *q;) {
+		int w, len = safe_char(q, utf8, &w);
+		if (!len) {
+			w = 1;
+			q++;
+			while ((*q & 0xc0) == 0x80 && utf8)
+				q++;
+		} else {
+			q += len;
+		}
+		total += w;
+	}
+	while (*p && total > n) {
+		int w, len = safe_char(p, utf8, &w);
+		if (!len) {
+			w = 1;
+			p++;
+			while ((*p & 0xc0) == 0x80 && utf8)
+				p++;
+		} else {
+			p += len;
+		}
+		total -= w;
+	}
+	*cols = total;
+	return (const char *)p;
+}
+
 void put(int y, int x, enum role r, const char *s)
 {
 	theme_set(stdscr, r);

@@ -18,6 +18,9 @@
 __attribute__((format(printf, 5, 6)))
 void putn(int y, int x, int n, enum role r, const char *fmt, ...);
 void put(int y, int x, enum role r, const char *s);
+/* The end of s that putn draws in at most n columns (at a character's
+ * start), and its width in *cols: a long line shows what is being typed. */
+const char *text_tail(const char *s, int n, int *cols);
 /* A horizontal bar of n cells from lo to hi; colour zones by position
  * (warn_at, over_at) unless fixed is a role; a hold mark and a reference
  * mark (ceiling or target), NAN for none. */

@@ -88,3 +88,17 @@ void grid_row_name(int id, char *buf, int size, int max)
 	if ((int)strlen(buf) > max)
 		buf[max] = 0;
 }
+
+const char *view_short_path(const char *path, char *buf, int size, int max)
+{
+	if ((int)strlen(path) <= max)
+		return path;
+	const char *base = strrchr(path, '/');
+	base = base && base[1] ? base + 1 : path;
+	int n = (int)strlen(base);
+	if (n > max - 4)
+		snprintf(buf, (size_t)size, ".../...%s", base + n - (max - 7 > 1 ? max - 7 : 1));
+	else
+		snprintf(buf, (size_t)size, ".../%s", base);
+	return buf;
+}

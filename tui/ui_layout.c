@@ -279,10 +279,8 @@ void view_draw(struct view *v, const struct ui_model *mo, unsigned parts)
 		draw_status(v, mo);
 	theme_set(stdscr, R_NORMAL);
 	curs_set(mo->cmdline || mo->edit ? 1 : 0);
-	if (mo->cmdline)
-		move(v->status_y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
-	else if (mo->edit)
-		move(v->status_y, v->cursor_x);
+	if (mo->cmdline || mo->edit)
+		move(v->status_y, v->cursor_x < v->w ? v->cursor_x : v->w - 1);
 	wnoutrefresh(stdscr);
 	doupdate();
 }

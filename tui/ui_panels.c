@@ -307,10 +307,26 @@ void draw_status(struct view *v, const struct ui_model *mo)
 	if (rw > v->w / 2)
 		rw = v->w / 2;
 	if (mo->cmdline) {
-		putn(y, 0, v->w, R_NORMAL, ":%s", mo->cmd);
-		if (mo->cmd_hint[0] && mo->cmd_len + 4 < v->w)
-			putn(y, mo->cmd_len + 3, v->w - mo->cmd_len - 3, R_DIM, "%s", mo->cmd_hint);
-		move(y, 1 + mo->cmd_len < v->w ? 1 + mo->cmd_len : v->w - 1);
+		/* A line wider than the screen (a long path) scrolls as in a
+		 * shell: '<' and its end, with the cursor after it. */
+		int cols, room = 0;
+		if (mo->cmd_hint[0]) {
+			/* The hint keeps its place even on a full line ("line full"). */
+			text_tail(mo->cmd_hint, v->w, &room);
+			room = room + 2 < v->w / 2 ? room + 2 : v->w / 2;
+		}
+		const char *tail = text_tail(mo->cmd, v->w - 2 - room, &cols);
+		if (tail == mo->cmd) {
+			putn(y, 0, v->w, R_NORMAL, ":%s", mo->cmd);
+			v->cursor_x = 1 + cols;
+		} else {
+			tail = text_tail(mo->cmd, v->w - 3 - room, &cols);
+			putn(y, 0, v->w, R_NORMAL, ":<%s", tail);
+			v->cursor_x = 2 + cols;
+		}
+		if (mo->cmd_hint[0] && v->cursor_x + 3 < v->w)
+			putn(y, v->cursor_x + 2, v->w - v->cursor_x - 2, R_DIM, "%s", mo->cmd_hint);
+		move(y, v->cursor_x < v->w ? v->cursor_x : v->w - 1);
 		return;
 	}
 	if (mo->edit) {

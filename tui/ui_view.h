@@ -60,6 +60,9 @@ struct ui_sweep {
 	double codec_tp[2]; /* dBTP after MP3 320 and Opus 128 */
 };
 
+/* The ':' line holds a whole path (PATH_MAX) after its command word. */
+#define UI_CMD_MAX 4200
+
 struct ui_model {
 	struct engine_info info;
 	struct engine_meters m;    /* newest frame: bars */
@@ -95,7 +98,7 @@ struct ui_model {
 	int status_error;
 	char prompt[256];          /* a y/n question waiting; "" none */
 	int cmdline;               /* 1: typing a ':' command */
-	char cmd[256];
+	char cmd[UI_CMD_MAX];       /* bytes, UTF-8 as typed */
 	int cmd_len;
 	char cmd_hint[256];        /* Tab's matches, shown after the line */
 	/* A value being typed for one parameter (Enter on it). */
@@ -153,4 +156,7 @@ void grid_row_name(int id, char *buf, int size, int max); /* "dyn thr" */
 
 /* Parameter value as shown in the strips, without the unit. */
 void view_format_value(int id, double val, char *buf, int size);
+/* A path for the status line: itself when it is short, else ".../" and its
+ * last part (cut to max bytes), so the figures after it stay on screen. */
+const char *view_short_path(const char *path, char *buf, int size, int max);
 #endif
