@@ -17,12 +17,6 @@ start() {
 		ALSA_CONFIG_PATH='$T/asound.conf' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' $*; echo \"EXIT=\$?\" >'$T/exit'; sleep 60"
 }
-# exited TENTHS: wait for the console to end; prints its status.
-exited() {
-	n=$1
-	while [ "$n" -gt 0 ] && [ ! -s "$T/exit" ]; do sleep 0.1; n=$((n - 1)); done
-	[ -s "$T/exit" ] && sed 's/EXIT=//' "$T/exit"
-}
 pid_of_console() { pgrep -f -n "^$LATHE mix.wav" 2>/dev/null || pgrep -n -x lathe; }
 no_temp() { ! ls -a "$T" | grep -q '^\.fifo'; }
 

@@ -21,11 +21,6 @@ start() {
 		ALSA_CONFIG_PATH='$T/asound.conf' XDG_CONFIG_HOME='$XDG_CONFIG_HOME' \
 		LANG=C.UTF-8 TERM=xterm-256color '$LATHE' $*; echo \"EXIT=\$?\" >'$T/exit'; sleep 60"
 }
-exited() {
-	n=$1
-	while [ "$n" -gt 0 ] && [ ! -s "$T/exit" ]; do sleep 0.1; n=$((n - 1)); done
-	[ -s "$T/exit" ] && sed 's/EXIT=//' "$T/exit"
-}
 # wait_file PATH TENTHS: until a render's file is in place (renamed).
 wait_file() {
 	n=$2

@@ -67,6 +67,13 @@ wait_for() {
 	done
 	return 1
 }
+# exited TENTHS: wait up to TENTHS for a console started with
+# 'echo "EXIT=$?" >$T/exit' after it to end; prints its exit status.
+exited() {
+	n=$1
+	while [ "$n" -gt 0 ] && [ ! -s "$T/exit" ]; do sleep 0.1; n=$((n - 1)); done
+	[ -s "$T/exit" ] && sed 's/EXIT=//' "$T/exit"
+}
 check() {
 	if wait_for "$1" "${3:-50}"; then ok "$2"; else fail "$2: no /$1/ on screen:"; tm capture-pane -p; fi
 }

@@ -94,34 +94,30 @@ void putn(int y, int x, int n, enum role r, const char *fmt, ...)
 		addch(' ');
 }
 
+/* Past one character as putn draws it (a broken sequence is one '?'):
+ * the next character's start, its width in *w. */
+static const unsigned char *char_step(const unsigned char *p, int utf8, int *w)
+{
+	int len = safe_char(p, utf8, w);
+
+	if (len)
+		return p + len;
+	*w = 1;
+	for (p++; (*p & 0xc0) == 0x80 && utf8; p++)
+		;
+	return p;
+}
+
 const char *text_tail(const char *s, int n, int *cols)
 {
-	int utf8 = G()->utf8, total = 0;
+	int utf8 = G()->utf8, total = 0, w;
 	const unsigned char *p = (const unsigned char *)s;
-	/* Columns of each character as putn draws it, from the start: the
-	 * tail is where the columns still to come fit in n. */
-	for (const unsigned char *q = p; *q;) {
-		int w, len = safe_char(q, utf8, &w);
-		if (!len) {
-			w = 1;
-			q++;
-			while ((*q & 0xc0) == 0x80 && utf8)
-				q++;
-		} else {
-			q += len;
-		}
-		total += w;
-	}
+
+	/* The whole width first; the tail starts where what is left fits. */
+	for (const unsigned char *q = p; *q; total += w)
+		q = char_step(q, utf8, &w);
 	while (*p && total > n) {
-		int w, len = safe_char(p, utf8, &w);
-		if (!len) {
-			w = 1;
-			p++;
-			while ((*p & 0xc0) == 0x80 && utf8)
-				p++;
-		} else {
-			p += len;
-		}
+		p = char_step(p, utf8, &w);
 		total -= w;
 	}
 	*cols = total;

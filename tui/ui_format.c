@@ -96,9 +96,12 @@ const char *view_short_path(const char *path, char *buf, int size, int max)
 	const char *base = strrchr(path, '/');
 	base = base && base[1] ? base + 1 : path;
 	int n = (int)strlen(base);
-	if (n > max - 4)
-		snprintf(buf, (size_t)size, ".../...%s", base + n - (max - 7 > 1 ? max - 7 : 1));
-	else
+	if (n > max - 4) {
+		const char *end = base + n - (max - 7 > 1 ? max - 7 : 1);
+		while ((*end & 0xc0) == 0x80)
+			end++;   /* not from inside a UTF-8 character */
+		snprintf(buf, (size_t)size, ".../...%s", end);
+	} else
 		snprintf(buf, (size_t)size, ".../%s", base);
 	return buf;
 }
