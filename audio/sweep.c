@@ -24,6 +24,7 @@ struct step_run {
 	struct smeter *m;
 	int64_t emitted;     /* output frames measured (output frame e is input frame e) */
 	int skip;            /* latency frames still to drop at the head */
+	int flushed;         /* frames of the clipper's tail fed so far */
 	double gr_sum;
 	int64_t blocks;
 };
@@ -31,9 +32,12 @@ struct step_run {
 struct run {
 	const struct sweep_opts *o;
 	struct source *src;
-	struct chain *pre;   /* the modules before the limiter, run once */
+	struct chain *pre;   /* the modules before the limiter and the clipper, run once */
 	float *rbuf;
-	float *L[NSLOT], *R[NSLOT];
+	float *L[NSLOT], *R[NSLOT];   /* the clipper's input: the residual's reference */
+	float *CL[NSLOT], *CR[NSLOT]; /* the clipper's output: every step's limiter input */
+	float *tailL, *tailR; /* the clipper's output for the silence after the end */
+	int ntail;
 	int nf[NSLOT];       /* frames of the block in each slot */
 	int rate, blk, B;    /* 10 ms block, round length (frames) */
 	int64_t hint;        /* the source's length, for progress */
@@ -75,9 +79,18 @@ static void produce(struct run *r, long b)
 		n += (int)got;
 	}
 	chain_process_pre(r->pre, L, R, n);
+	memcpy(r->CL[slot], L, (size_t)n * sizeof *L);
+	memcpy(r->CR[slot], R, (size_t)n * sizeof *R);
+	chain_process_clip(r->pre, r->CL[slot], r->CR[slot], n);
 	r->nf[slot] = n;
-	if (n < r->B)
+	if (n < r->B) {
+		/* The steps flush their lookahead with silence, which must
+		 * pass this clipper too, after the track. */
+		memset(r->tailL, 0, (size_t)r->ntail * sizeof *r->tailL);
+		memset(r->tailR, 0, (size_t)r->ntail * sizeof *r->tailR);
+		chain_process_clip(r->pre, r->tailL, r->tailR, r->ntail);
 		r->eof = 1;
+	}
 }
 
 /* The limiter's input frames e .. e + n - 1 (this round's slot or the
@@ -121,16 +134,17 @@ static void step_round(struct run *r, struct step_run *s)
 		int n = r->blk;
 		if (off < nr) {
 			n = nr - off < n ? nr - off : n;
-			memcpy(L, r->L[slot] + off, (size_t)n * sizeof *L);
-			memcpy(R, r->R[slot] + off, (size_t)n * sizeof *R);
+			memcpy(L, r->CL[slot] + off, (size_t)n * sizeof *L);
+			memcpy(R, r->CR[slot] + off, (size_t)n * sizeof *R);
 			off += n;
-		} else if (last && s->emitted < total) {
-			memset(L, 0, (size_t)n * sizeof *L);
-			memset(R, 0, (size_t)n * sizeof *R);
+		} else if (last && s->emitted < total && s->flushed + n <= r->ntail) {
+			memcpy(L, r->tailL + s->flushed, (size_t)n * sizeof *L);
+			memcpy(R, r->tailR + s->flushed, (size_t)n * sizeof *R);
+			s->flushed += n;
 		} else {
 			break;
 		}
-		chain_process_post(s->c, L, R, n);
+		chain_process_limit(s->c, L, R, n);
 		struct chain_meters m;
 		chain_read_meters(s->c, &m);
 		s->gr_sum += m.limiter_gr_db;
@@ -205,11 +219,19 @@ static int run_alloc(struct run *r, const double v0[P_COUNT])
 	for (int i = 0; i < NSLOT; i++) {
 		r->L[i] = malloc((size_t)r->B * sizeof *r->L[i]);
 		r->R[i] = malloc((size_t)r->B * sizeof *r->R[i]);
-		if (!r->L[i] || !r->R[i])
+		r->CL[i] = malloc((size_t)r->B * sizeof *r->CL[i]);
+		r->CR[i] = malloc((size_t)r->B * sizeof *r->CR[i]);
+		if (!r->L[i] || !r->R[i] || !r->CL[i] || !r->CR[i])
 			return ST_INPUT;
 	}
 	chain_set_all(r->pre, v0);
 	chain_reset(r->pre);
+	/* A step flushes in whole 10 ms blocks until its latency is out. */
+	r->ntail = (chain_latency(r->pre) / r->blk + 1) * r->blk;
+	r->tailL = malloc((size_t)r->ntail * sizeof *r->tailL);
+	r->tailR = malloc((size_t)r->ntail * sizeof *r->tailR);
+	if (!r->tailL || !r->tailR)
+		return ST_INPUT;
 	memcpy(v, v0, sizeof v);
 	for (int i = 0; i < r->out->n; i++) {
 		struct step_run *s = &r->st[i];
@@ -236,7 +258,11 @@ static void run_free(struct run *r)
 	for (int i = 0; i < NSLOT; i++) {
 		free(r->L[i]);
 		free(r->R[i]);
+		free(r->CL[i]);
+		free(r->CR[i]);
 	}
+	free(r->tailL);
+	free(r->tailR);
 	chain_free(r->pre);
 	free(r->rbuf);
 	if (r->src)

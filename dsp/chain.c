@@ -378,9 +378,8 @@ static void run_pre(struct chain *c, float *L, float *R, int n)
 /* The clipper belongs to the post part with the limiter: all the
  * latency is there, so a cache of the pre part's output (the loudness
  * search) is the whole signal, already aligned with the input. */
-static void run_post(struct chain *c, float *L, float *R, int n)
+static void run_limit(struct chain *c, float *L, float *R, int n)
 {
-	clip_process(c->clip, L, R, n);
 	limiter_process(c->lim, L, R, n);
 	run_gain(&c->out_g, c->out_g_target, c->gain_k, L, R, n);
 	/* Last line of defence: nothing non-finite reaches a speaker (NaN
@@ -391,6 +390,12 @@ static void run_post(struct chain *c, float *L, float *R, int n)
 	}
 	if (c->meters_on)
 		meter(c, L, R, n);
+}
+
+static void run_post(struct chain *c, float *L, float *R, int n)
+{
+	clip_process(c->clip, L, R, n);
+	run_limit(c, L, R, n);
 }
 
 void chain_process(struct chain *c, float *L, float *R, int n)
@@ -426,5 +431,21 @@ void chain_process_post(struct chain *c, float *L, float *R, int n)
 	for (int k; n > 0; n -= k, L += k, R += k) {
 		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
 		run_post(c, L, R, k);
+	}
+}
+
+void chain_process_clip(struct chain *c, float *L, float *R, int n)
+{
+	for (int k; n > 0; n -= k, L += k, R += k) {
+		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		clip_process(c->clip, L, R, k);
+	}
+}
+
+void chain_process_limit(struct chain *c, float *L, float *R, int n)
+{
+	for (int k; n > 0; n -= k, L += k, R += k) {
+		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		run_limit(c, L, R, k);
 	}
 }

@@ -48,6 +48,11 @@ void chain_process(struct chain *c, float *L, float *R, int n);
  * samples of chain_process; a loudness search reruns only post. */
 void chain_process_pre(struct chain *c, float *L, float *R, int n);
 void chain_process_post(struct chain *c, float *L, float *R, int n);
+/* post in its two halves, clip then limit, for a sweep: the clipper does
+ * not depend on the limiter's drive, so one clipper can feed every drive's
+ * limiter. */
+void chain_process_clip(struct chain *c, float *L, float *R, int n);
+void chain_process_limit(struct chain *c, float *L, float *R, int n);
 /* Listening aid: hear only multiband band 0 (low), 1 (mid) or 2 (high),
  * or all (-1).  Not a parameter: never saved, never rendered. */
 void chain_set_mbcomp_solo(struct chain *c, int band);

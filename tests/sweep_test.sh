@@ -25,6 +25,22 @@ for d in 0 6 12; do
 	done
 done
 
+# With the clipper engaged (one clipper feeds every step's limiter, as it
+# does not depend on the drive) a step is still the render at its drive.
+clip="--set clip.bypass=0 --set clip.drive=4"
+expect_status 0 "sweep with the clipper" "$LATHE" sweep --json --max 6 --step 6 $clip "$T/m.wav"
+cp "$T/out" "$T/sc.json"
+"$LATHE" render -q --bits 32f --set limiter.drive=6 $clip "$T/m.wav" -o "$T/rc6.wav" || fail "render with the clipper"
+"$LATHE" analyze --json "$T/rc6.wav" >"$T/ac6.json"
+for key in integrated_lufs true_peak_dbtp lra_lu; do
+	want=$(json_get "$key" "$T/ac6.json")
+	got=$(grep '"drive_db": 6.00,' "$T/sc.json" | sed -n "s/.*\"$key\": *\([^,}]*\).*/\1/p")
+	near "$got" "$want" 0.05 && ok "clipper on, drive 6: sweep $key $got, render $want" \
+		|| fail "clipper on, drive 6: sweep $key $got, render $want (more than 0.05 apart)"
+done
+expect_status 0 "sweep with the clipper, --jobs 1" "$LATHE" sweep --json --jobs 1 --max 6 --step 6 $clip "$T/m.wav"
+cmp -s "$T/out" "$T/sc.json" && ok "clipper on: --jobs 1 gives the same figures" || fail "clipper on: --jobs 1 differs"
+
 # One thread or three: the same figures, digit for digit.
 expect_status 0 "sweep --jobs 1" "$LATHE" sweep --json --jobs 1 --max 12 --step 3 "$T/m.wav"
 cmp -s "$T/out" "$T/s.json" && ok "--jobs 1 gives the figures of the default threads" || fail "--jobs 1 differs: $(diff "$T/out" "$T/s.json" | head -4)"
