@@ -58,10 +58,76 @@ static const char usage_text[] =
 	"  -h, --help               this text\n"
 	"      --version            the version\n";
 
-/* The parameters come from the table, so --help cannot go stale. */
+static const char modules_text[] =
+	"\nThe chain, in order (each module with a crossfaded bypass):\n"
+	"  input    gain\n"
+	"  hpf      high-pass, 12 or 24 dB/oct\n"
+	"  eq       low shelf, three bells, high shelf; each band stereo, mid or\n"
+	"           side (BAND_mode 0, 1, 2), and dynamic with a BAND_dyn_range:\n"
+	"           its gain moves that far as the band's own level rises over\n"
+	"           BAND_dyn_threshold\n"
+	"  comp     bus compressor: linked RMS, soft knee, sidechain high-pass, mix\n"
+	"  mbcomp   three-band compressor on Linkwitz-Riley crossovers that sum\n"
+	"           flat (off by default: mbcomp.bypass=0 engages it)\n"
+	"  imager   width, bass mono\n"
+	"  clip     8x oversampled soft clipper (off by default)\n"
+	"  limiter  lookahead true-peak limiter\n"
+	"  output   gain, down only\n";
+
+/* NAME and the first sentence of its notes, wrapped under a 78-column
+ * screen: the notes themselves run to a paragraph. */
+static void preset_line(const struct preset_entry *e)
+{
+	double v[P_COUNT];
+	char name[PRESET_NAME_MAX], notes[PRESET_NOTES_MAX + 1], err[256];
+	enum { COL = 19, WIDTH = 78 };
+
+	if (preset_load(e->path, v, name, sizeof name, notes, sizeof notes, err, sizeof err) != ST_OK) {
+		printf("  %-16s (cannot be read: %s)\n", e->name, err);
+		return;
+	}
+	char *end = strstr(notes, ". ");
+	if (end)
+		end[1] = '\0';
+	if (e->user) {
+		size_t n = strlen(notes);
+		snprintf(notes + n, sizeof notes - n, "%s(user preset)", n ? " " : "");
+	}
+	printf("  %-16s", e->name);
+	int col = 2 + (int)strlen(e->name) > COL - 1 ? 2 + (int)strlen(e->name) : COL - 1;
+	for (const char *w = notes; *w;) {
+		size_t len = strcspn(w, " ");
+		if (len == 0) {
+			w++;
+			continue;
+		}
+		if (col + 1 + (int)len > WIDTH && col > COL - 1) {
+			printf("\n%*s", COL - 1, "");
+			col = COL - 1;
+		}
+		printf(" %.*s", (int)len, w);
+		col += 1 + (int)len;
+		w += len;
+	}
+	putchar('\n');
+}
+
+/* The parameters come from the table and the presets from their folders,
+ * so --help cannot go stale. */
 static void usage(void)
 {
+	struct preset_entry *list = NULL;
+	int n = 0;
+	char err[256];
+
 	fputs(usage_text, stdout);
+	fputs(modules_text, stdout);
+	if (preset_list(&list, &n, err, sizeof err) == ST_OK && n > 0) {
+		printf("\nPresets for -p NAME:\n");
+		for (int i = 0; i < n; i++)
+			preset_line(&list[i]);
+	}
+	free(list);
 	printf("\nParameters for --set MODULE.PARAM=VALUE (range, default):\n");
 	for (int i = 0; i < P_COUNT; i++) {
 		const struct param_desc *d = &param_table[i];
