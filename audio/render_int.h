@@ -16,11 +16,15 @@ struct sink {
 };
 
 /* Where audio comes from: a file, read through the whole chain. */
+struct pcache;
 struct feed {
 	struct source *src;
 	float *buf;
 	char *err;
 	int errlen;
+	/* When set, the blocks of an earlier pass through the modules
+	 * before the clipper (render_cache.h), read instead of src. */
+	struct pcache *cache;
 };
 
 /* A feed read and run through the modules before the clipper

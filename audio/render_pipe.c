@@ -22,6 +22,7 @@
 
 #include "dsp/chain.h"
 #include "fade.h"
+#include "render_cache.h"
 #include "source.h"
 #include "status.h"
 
@@ -69,9 +70,19 @@ static int feed_read(struct feed *f, float *L, float *R, int n)
  * end) and the modules before the clipper. */
 static void front_step(struct front *fr, struct blk *b)
 {
-	int n = feed_read(fr->f, b->L, b->R, BLOCK);
+	int n;
 
 	b->end = 0;
+	if (fr->f->cache) {
+		/* Already through the modules, the latency's silence too. */
+		n = pcache_get(fr->f->cache, b->L, b->R, BLOCK);
+		b->n = n > 0 ? n : 0;
+		b->end = n < 0 ? -1 : n == 0;
+		if (n < 0)
+			snprintf(fr->f->err, (size_t)fr->f->errlen, "the temporary copy of the signal could not be read back");
+		return;
+	}
+	n = feed_read(fr->f, b->L, b->R, BLOCK);
 	if (n < 0) {
 		b->n = 0;
 		b->end = -1;

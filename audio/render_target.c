@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "fade.h"
+#include "render_cache.h"
 #include "render_model.h"
 #include "render.h"
 #include "dsp/chain.h"
@@ -159,6 +160,7 @@ struct model {
 	struct fade fade;
 	int rate;
 	double offset; /* the model's error measured so far, LU */
+	struct pcache *cache; /* the pre-limiter signal for the real passes, or NULL */
 };
 
 static int measure_model(void *ctx, const double v[P_COUNT], double *lufs,
@@ -187,7 +189,7 @@ static int model_add(struct model *k, struct clip *cl, int *skip, float *L, floa
 
 /* The modules before the limiter over the whole file, into the model. */
 static int model_fill(const char *in, const double v[P_COUNT], double target, struct job *j,
-		      struct model *k, char *err, int errlen)
+		      struct model *k, int want_cache, char *err, int errlen)
 {
 	const struct render_opts *o = j->o;
 	struct source *src;
@@ -197,6 +199,7 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 	int64_t frames = source_frames(src), n = 0;
 	k->rate = source_rate(src);
 	k->m = rmodel_new(k->rate, frames);
+	k->cache = want_cache ? pcache_new(frames + 2 * BLOCK) : NULL;
 	struct chain *c = chain_new(k->rate);
 	struct clip *cl = NULL;
 	struct pipe *p = NULL;
@@ -218,7 +221,7 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 	}
 	struct feed f = { .src = src, .err = err, .errlen = errlen };
 	if (!k->m || !c || !L || !R || (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5 && !cl) ||
-	    !(p = pipe_open(&f, c, 0, o))) {
+	    !(p = pipe_open(&f, c, k->cache ? chain_latency(c) : 0, o))) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
 		rc = ST_INPUT;
 		goto out;
@@ -230,12 +233,21 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 		rmodel_focus(k->m, param_clamp(P_LIMITER_CEILING, v[P_LIMITER_CEILING]), target - og);
 	/* Decoding and the modules before the clipper on the pipe's worker,
 	 * the clipper and the model here. */
-	while (n < frames) {
+	/* With a cache the pipe goes on past the input as a render's does
+	 * (the latency's silence through the modules), all of it cached;
+	 * the model takes the input's frames only, as without. */
+	for (;;) {
+		if (!k->cache && n >= frames)
+			break;
 		struct blk *b = pipe_next(p);
 		if (b->end)
 			break;
+		if (k->cache && pcache_put(k->cache, b->L, b->R, b->n) != 0) {
+			pcache_free(k->cache);
+			k->cache = NULL;
+		}
 		int got = b->n < frames - n ? b->n : (int)(frames - n);
-		int bad = model_add(k, cl, &skip, b->L, b->R, got);
+		int bad = got > 0 ? model_add(k, cl, &skip, b->L, b->R, got) : 0;
 		pipe_done(p);
 		if (bad) {
 			snprintf(err, (size_t)errlen, "%s: out of memory", in);
@@ -256,6 +268,10 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 		goto out;
 	}
 	p = NULL;
+	if (k->cache && !pcache_ok(k->cache)) {
+		pcache_free(k->cache);
+		k->cache = NULL;
+	}
 	/* The clipper's last frames, pushed out by silence as in a render. */
 	for (int left = cl ? clip_latency(cl) : 0; left > 0;) {
 		int m = left < BLOCK ? left : BLOCK;
@@ -275,6 +291,8 @@ out:
 	if (rc) {
 		rmodel_free(k->m);
 		k->m = NULL;
+		pcache_free(k->cache);
+		k->cache = NULL;
 	}
 	pipe_close(p);
 	clip_free(cl);
@@ -291,7 +309,7 @@ struct rmodel *render_model_open(const char *in, const double v[P_COUNT], double
 {
 	struct job j = { o, 0, 1, -1 };
 	struct model k = { 0 };
-	*status = model_fill(in, v, aim, &j, &k, err, errlen);
+	*status = model_fill(in, v, aim, &j, &k, 0, err, errlen);
 	if (*status)
 		return NULL;
 	*fade = k.fade;
@@ -315,14 +333,15 @@ double render_model_lufs(const char *in, const double v[P_COUNT], const struct r
  * lands within tol (RENDER_MISSED otherwise), or without out a
  * measurement. */
 static int real_pass(const char *in, const char *out, const double v[P_COUNT], double target,
-		     double tol, struct job *j, struct render_check *chk, char *err, int errlen)
+		     double tol, struct job *j, struct pcache *cache, struct render_check *chk,
+		     char *err, int errlen)
 {
 	struct render_opts p = job_opts(j);
 	struct source *src;
 	int rc = render_open_input(&src, in, j->o, err, errlen);
 	if (rc)
 		return rc;
-	struct feed f = { .src = src };
+	struct feed f = { .src = src, .cache = cache && pcache_rewind(cache) == 0 ? cache : NULL };
 	*chk = (struct render_check){ .target = target, .tol = tol };
 	if (out) {
 		rc = render_write(&f, source_rate(src), in, out, v, &p, chk, err, errlen);
@@ -348,7 +367,7 @@ static int target_run(const char *in, const char *out, double v[P_COUNT], double
 	int rc;
 
 	job_phase(j, "measuring", 0, m);
-	rc = model_fill(in, v, target, j, &k, err, errlen);
+	rc = model_fill(in, v, target, j, &k, 1, err, errlen);
 	if (rc)
 		return rc;
 	job_phase(j, "searching", m, s);
@@ -375,7 +394,7 @@ static int target_run(const char *in, const char *out, double v[P_COUNT], double
 		double lo = j->shown > s ? j->shown : s;
 		job_phase(j, r == 0 ? (out ? "writing" : "searching") : NULL, lo, lo + (1 - lo) * 0.9);
 		rc = real_pass(in, out, v, target, r < MAX_RENDERS - 1 ? ACCEPT_LU : PROMISE_LU, j,
-			       &chk, err, errlen);
+			       k.cache, &chk, err, errlen);
 		xs[r] = v[P_LIMITER_DRIVE];
 		ys[r] = chk.lufs;
 		if (rc != RENDER_MISSED)
@@ -397,6 +416,7 @@ static int target_run(const char *in, const char *out, double v[P_COUNT], double
 			*gr = chk.max_gr_db;
 	}
 	rmodel_free(k.m);
+	pcache_free(k.cache);
 	return rc;
 }
 

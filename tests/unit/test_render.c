@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -369,6 +370,71 @@ static void test_threads_same_bytes(void **state)
 	assert_int_equal(access(a, F_OK), -1);
 }
 
+/* --target keeps the signal before the clipper in a temporary file
+ * between its passes (render_cache.c): the bytes are those of the passes
+ * that decode and run the modules again (no usable TMPDIR: no cache),
+ * with the parts that keep state engaged and at more than one try; the
+ * file is gone from TMPDIR when the render returns. */
+static void test_target_cache_same_bytes(void **state)
+{
+	(void)state;
+	static const struct { const char *ext; int bits; const char *set; double target; } cases[] = {
+		{ "wav", 24, "", -11 }, { "wav", 16, "clip", -9 }, { "flac", 24, "dyn", -12 },
+		{ "wav", 32, "mb", -10 }, { "wav", 24, "fades", -13 },
+	};
+	char err[ERRLEN], a[300], b[300], tmp[300], missing[300];
+	const char *old = getenv("TMPDIR");
+	char *saved = old ? strdup(old) : NULL;
+	snprintf(tmp, sizeof tmp, "%s/tmp", dir);
+	snprintf(missing, sizeof missing, "%s/no-such-dir", dir);
+	assert_int_equal(mkdir(tmp, 0700), 0);
+	for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+		double v1[P_COUNT], v2[P_COUNT], l1, l2, g1, g2;
+		params_defaults(v1);
+		struct render_opts o = { .bits = cases[k].bits, .dither_seed = 5 };
+		v1[P_COMP_THRESHOLD] = -24;
+		v1[P_EQ_LOW_GAIN] = 3;
+		if (!strcmp(cases[k].set, "clip")) {
+			v1[P_CLIP_BYPASS] = 0;
+			v1[P_CLIP_DRIVE] = 3;
+		} else if (!strcmp(cases[k].set, "dyn")) {
+			v1[P_EQ_MID1_DYN_RANGE] = -6;
+			v1[P_EQ_MID1_DYN_THRESHOLD] = -30;
+		} else if (!strcmp(cases[k].set, "mb")) {
+			v1[P_MBCOMP_BYPASS] = 0;
+			v1[P_MBCOMP_LOW_THRESHOLD] = -30;
+		} else if (!strcmp(cases[k].set, "fades")) {
+			o.fade_in_s = 0.5;
+			o.fade_out_s = 1.5;
+		}
+		memcpy(v2, v1, sizeof v1);
+		snprintf(a, sizeof a, "%s/c1.%s", dir, cases[k].ext);
+		snprintf(b, sizeof b, "%s/c2.%s", dir, cases[k].ext);
+		setenv("TMPDIR", missing, 1);
+		assert_int_equal(render_file_target(in_path, a, v1, cases[k].target, &o, &l1, &g1,
+						    err, sizeof err), ST_OK);
+		setenv("TMPDIR", tmp, 1);
+		assert_int_equal(render_file_target(in_path, b, v2, cases[k].target, &o, &l2, &g2,
+						    err, sizeof err), ST_OK);
+		assert_true(v1[P_LIMITER_DRIVE] == v2[P_LIMITER_DRIVE]);
+		assert_true(l1 == l2 && g1 == g2);
+		long la, lb;
+		unsigned char *xa = slurp(a, &la), *xb = slurp(b, &lb);
+		assert_true(la > 200000);
+		assert_int_equal(la, lb);
+		assert_memory_equal(xa, xb, (size_t)la);
+		free(xa);
+		free(xb);
+		assert_int_equal(rmdir(tmp), 0); /* empty: nothing left behind */
+		assert_int_equal(mkdir(tmp, 0700), 0);
+	}
+	if (saved)
+		setenv("TMPDIR", saved, 1);
+	else
+		unsetenv("TMPDIR");
+	free(saved);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -378,6 +444,7 @@ int main(void)
 		cmocka_unit_test(test_latency_compensated),
 		cmocka_unit_test(test_dither_deterministic),
 		cmocka_unit_test(test_threads_same_bytes),
+		cmocka_unit_test(test_target_cache_same_bytes),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
