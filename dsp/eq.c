@@ -434,10 +434,14 @@ static inline __attribute__((always_inline)) void flush_static(struct sop *o, in
  * DYN_DEC frames of absolute position (ph counts to it): the band's
  * power summed in between, its mean into the mean square, the curve,
  * the ballistics and the exponential there, and the gain ramped linearly
- * to the new value over the next DYN_DEC frames.  Per sample only the
- * band's filter, a sum and the ramp remain.  wa: the band's weights (mid
- * or side), or NULL; msdom: x is M/S, so a stereo band's detector takes
- * the L/R powers. */
+ * to the new value over the next DYN_DEC frames.  Three passes: the
+ * filter and the power sums, then the control path and the ramp, then
+ * the gain applied.  In one loop each control step held the samples
+ * after it for the whole of its chain of dependent operations (log,
+ * curve, exp: some 90 cycles), which stalled the processor; apart, the
+ * steps overlap one another.  wa: the band's weights (mid or side), or
+ * NULL; msdom: x is M/S, so a stereo band's detector takes the L/R
+ * powers. */
 static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct band *b, const bq_v2d *wa,
                                                           const int msdom, bq_v2d *x, int n, unsigned ph)
 {
@@ -445,32 +449,48 @@ static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct b
 	const float krms = m->krms, katt = b->katt, krel = b->krel;
 	float lev_ms = b->lev_ms, off = b->off, acc = b->acc;
 	double g1 = b->g1, gs = b->g1_step;
+	bq_v2d dx[CHUNK];
+	double g[CHUNK];
+	float sums[CHUNK / DYN_DEC + 1];
+	int nsum = 0;
+	unsigned ph0 = ph;
 
 	for (int i = 0; i < n; i++) {
-		bq_v2d dx = bq_sec_step(&kd, x[i]), p;
+		bq_v2d d = bq_sec_step(&kd, x[i]), p;
+		dx[i] = d;
 		if (wa)
-			p = dx * dx * wa[i];
+			p = d * d * wa[i];
 		else if (msdom) {
-			bq_v2d lr = { dx[0] + dx[1], dx[0] - dx[1] };
+			bq_v2d lr = { d[0] + d[1], d[0] - d[1] };
 			p = lr * lr;
 		} else
-			p = dx * dx;
+			p = d * d;
 		acc += (float)(p[0] > p[1] ? p[0] : p[1]);
-		g1 += gs;
-		bq_v2d g = { g1, g1 };
-		if (wa)
-			g = g * wa[i];
-		x[i] = x[i] + g * dx;
 		if (++ph < DYN_DEC)
 			continue;
 		ph = 0;
-		lev_ms += krms * (acc * (1.0f / DYN_DEC) - lev_ms);
+		sums[nsum++] = acc;
 		acc = 0;
+	}
+	ph = ph0;
+	for (int i = 0, k = 0; i < n; i++) {
+		g1 += gs;
+		g[i] = g1;
+		if (++ph < DYN_DEC)
+			continue;
+		ph = 0;
+		lev_ms += krms * (sums[k++] * (1.0f / DYN_DEC) - lev_ms);
 		float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
 		float tg = dyn_target(b, lev), kk = fabsf(tg) > fabsf(off) ? katt : krel;
 		off += kk * (tg - off);
 		/* 10^(dB/20) = 2^(dB log2(10) / 20) */
 		gs = ((double)fast_exp2(off * 0.166096404f) - 1.0 - g1) * (1.0 / DYN_DEC);
+	}
+	for (int i = 0; i < n; i++) {
+		bq_v2d gg = { g[i], g[i] };
+		if (wa)
+			gg = gg * wa[i];
+		x[i] = x[i] + gg * dx[i];
 	}
 	bq_sec_store(&kd, &b->ds);
 	b->acc = acc;
