@@ -30,8 +30,8 @@ static void signal(int *x, int channels)
 			int64_t v;
 			r = r * 1664525u + 1013904223u;
 			switch ((i + c) % 4) {
-			case 0: v = (int64_t)(i % 65536 - 32768) << 16; break;
-			case 1: v = (int64_t)((i * 7919) % 16777216 - 8388608) << 8; break;
+			case 0: v = (int64_t)(i % 65536 - 32768) * 65536; break;
+			case 1: v = (int64_t)((i * 7919) % 16777216 - 8388608) * 256; break;
 			case 2: v = (int32_t)r; break;
 			default: v = i % 2 ? INT32_MAX : INT32_MIN; break;
 			}
