@@ -1,9 +1,10 @@
 /* The limiter's detector: the driven true peak of each interval.
  *
  * p is the larger of two readings: the accurate one (4x two-stage
- * half-band interpolation + parabolic refinement, both channels, plus a
- * share of the near-Nyquist content) times OS_LOW, its worst low reading,
- * so it never reads under the true peak; and libebur128's own 4x reading
+ * half-band interpolation refined on an 8x grid, both channels, plus a
+ * share of the near-Nyquist content) times OS_LOW, its worst low reading
+ * (more at 96 kHz and above: limdet_set_rate), so it never reads under
+ * the true peak; and libebur128's own 4x reading
  * (os_coefs.eb; it over-reads bright material by up to ~0.2 dB) times
  * EB_SAFE.  Both meters then stay under the ceiling with the limiter's
  * threshold at the ceiling itself.  The refinement runs only where the 4x
@@ -33,12 +34,13 @@
 #endif
 /* The meters' reading (os_coefs.eb) times EB_SAFE is held under thr as
  * well: room for float sums against libebur128's and for the gain's own
- * modulation of the product.  EB_TO_GRID puts it on the scale of q (the
+ * modulation of the product.  eb_to_grid puts it on the scale of q (the
  * grid peak, which thr_4 is compared with). */
 #ifndef EB_SAFE
 #define EB_SAFE 1.002f
 #endif
-#define EB_TO_GRID (EB_SAFE / (OS_SEC4 * OS_LOW))
+/* The estimate's scale at 96 kHz and above (limdet_set_rate). */
+#define OS_LOW_HI 1.006f
 
 /* Coefficients of a bound on the detector's q for one interval m (see
  * detect_chan) from cheap statistics of x around it:
@@ -175,11 +177,11 @@ fir_sum(float *restrict out, const float *restrict x, const float *restrict c,
 /* One channel of a block of nc intervals.  X holds x from time
  * n0 - OS_H1 - 4 up to n0 + nc - 1; the block's intervals are
  * m = n0 - OS_DELAY + t.  Fills u[s] (the half-sample point after
- * x[m - 3 + s]), P2[t] and P4[t + 1] (the 1/4 and 3/4 points of interval
- * t, P4[0] that of the interval before) and q[t], the grid peak plus the
- * near-Nyquist share. */
+ * x[m - 3 + s]), P2[t] for -1 <= t <= nc and P4[t + 1] (the 1/4 and 3/4
+ * points of interval t, P4[0] that of the interval before) and q[t], the
+ * grid peak plus the near-Nyquist share. */
 DSP_CLONES
-static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
+static void detect_chan(const struct os_coefs *oc, const float *X, int nc, float eb_to_grid,
                         float *u, float *P2, float *P4, float *q, float *qe)
 {
 	const int nu = nc + UPRE;
@@ -193,7 +195,7 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
 		P4[t + 1] = b0 * (uu[0] + xx[1]) + b1 * (xx[0] + uu[1]) +
 		            b2 * (uu[-1] + xx[2]) + b3 * (xx[-1] + uu[2]);
 	}
-	for (int t = 0; t < nc; t++) {
+	for (int t = -1; t <= nc; t++) {
 		const float *xx = xm + t, *uu = u + t + 3;
 		P2[t] = b0 * (xx[0] + uu[0]) + b1 * (uu[-1] + xx[1]) +
 		        b2 * (xx[-1] + uu[1]) + b3 * (uu[-2] + xx[2]);
@@ -214,7 +216,7 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
 		float a = fabsf(xm[t]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
 		a = a > b ? a : b;
 		c = c > d ? c : d;
-		float g = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]), e = qe[t] * EB_TO_GRID;
+		float g = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]), e = qe[t] * eb_to_grid;
 		q[t] = g > e ? g : e;
 	}
 }
@@ -275,19 +277,73 @@ static float os_grid_peak_of(const float *X, const float *u, const float *P2,
 	return a > c ? a : c;
 }
 
-/* Refined peak of interval t of a block (see detect_chan). */
+/* Refined peak of interval t of a block (see detect_chan): the 4x grid
+ * refined on an 8x grid.  A parabola on the 4x grid reads up to 0.05 dB
+ * low between points (band-edge content, and the sharp crests of
+ * several tones adding up); every dB it may read low is a dB of margin
+ * the limiter must keep on all music.  So the two 8x points either side
+ * of the largest 4x point are interpolated from the 4x points around it
+ * (six-point Lagrange at the midpoint: exact to degree 5, and the 4x
+ * sequence is smooth, its content below 0.114 of its rate), and the
+ * parabola then runs through the largest of those and its 8x
+ * neighbours: at most about 0.01 dB low with the filters' own error
+ * (tests/unit/test_limiter.c measures it).  s[j] is the 4x point j
+ * quarters after x[m], -4 <= j <= 6. */
 static float refine_at(const float *X, const float *u, const float *P2,
                        const float *P4, int t)
 {
 	const float *xm = X + OS_K1 + 2 + t;
-	float p[6] = { P4[t], xm[0], P2[t], u[t + 3], P4[t + 1], xm[1] };
-	return os_refine(p);
+	const float s[11] = { xm[-1], P2[t - 1], u[t + 2], P4[t],
+	                      xm[0], P2[t], u[t + 3], P4[t + 1],
+	                      xm[1], P2[t + 1], u[t + 4] };
+	const float *c = s + 4;
+	int am = 0;
+	float m = fabsf(c[0]);
+	for (int j = 1; j < 4; j++)
+		if (fabsf(c[j]) > m) {
+			m = fabsf(c[j]);
+			am = j;
+		}
+	c += am;
+	const float sg = c[0] < 0.0f ? -1.0f : 1.0f;
+	const float l0 = 150.0f / 256.0f, l1 = -25.0f / 256.0f, l2 = 3.0f / 256.0f;
+	/* The 8x points at am - 1/2 and am + 1/2, and the 8x sequence
+	 * around the largest point of the three: a, top, b. */
+	float hl = sg * (l0 * (c[-1] + c[0]) + l1 * (c[-2] + c[1]) + l2 * (c[-3] + c[2]));
+	float hr = sg * (l0 * (c[0] + c[1]) + l1 * (c[-1] + c[2]) + l2 * (c[-2] + c[3]));
+	float a = hl, top = m, b = hr;
+	if (hr > top && hr >= hl) {
+		a = m;
+		top = hr;
+		b = sg * c[1];
+	} else if (hl > top) {
+		a = sg * c[-1];
+		top = hl;
+		b = m;
+	}
+	float den = 2.0f * top - a - b, pk = top;
+	if (den > 1e-20f) {
+		float d = a - b, r = d * d / (8.0f * den);
+		pk = top + (r < 0.125f * den ? r : 0.125f * den);
+	}
+	if (!(pk <= m * OS_SEC4))
+		pk = m * OS_SEC4;
+	return pk > m ? pk : m;
 }
 
 void limdet_init(struct limdet *d)
 {
 	os_init(&d->oc);
 	skip_bound(&d->oc, d);
+	limdet_set_rate(d, 44100.0);
+}
+
+void limdet_set_rate(struct limdet *d, double rate)
+{
+	d->low = rate >= 96000.0 ? OS_LOW_HI : OS_LOW;
+	/* EB_SAFE < OS_SEC4 * low: on the grid's scale the model's reading
+	 * stays under its own value, so skip_bound bounds it. */
+	d->eb_to_grid = EB_SAFE / (OS_SEC4 * d->low);
 }
 
 void limdet_block(struct limdet *d, const float *XL, const float *XR,
@@ -307,11 +363,11 @@ void limdet_block(struct limdet *d, const float *XL, const float *XR,
 			p[i] = 0.0f;
 		return;
 	}
-	float *const uL = d->u[0], *const uR = d->u[1], *const p2L = d->p2[0], *const p2R = d->p2[1];
+	float *const uL = d->u[0], *const uR = d->u[1], *const p2L = d->p2[0] + 1, *const p2R = d->p2[1] + 1;
 	float *const p4L = d->p4[0], *const p4R = d->p4[1], *const qL = d->q[0], *const qR = d->q[1];
 	float *const eL = d->e[0], *const eR = d->e[1];
-	detect_chan(&d->oc, XL, nc, uL, p2L, p4L, qL, eL);
-	detect_chan(&d->oc, XR, nc, uR, p2R, p4R, qR, eR);
+	detect_chan(&d->oc, XL, nc, d->eb_to_grid, uL, p2L, p4L, qL, eL);
+	detect_chan(&d->oc, XR, nc, d->eb_to_grid, uR, p2R, p4R, qR, eR);
 	for (int i = 0; i < nc; i++) {
 		float dm = dv[i];
 		float pi = 0.0f;
@@ -321,7 +377,7 @@ void limdet_block(struct limdet *d, const float *XL, const float *XR,
 			float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
 			float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
 			float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
-			pi = (rl > rr ? rl : rr) * dm * OS_LOW;
+			pi = (rl > rr ? rl : rr) * dm * d->low;
 			float pe = (eL[i] > eR[i] ? eL[i] : eR[i]) * dm * EB_SAFE;
 			pi = pi > pe ? pi : pe;
 		}

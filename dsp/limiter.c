@@ -119,6 +119,7 @@ struct limiter *limiter_new(double rate)
 		return NULL;
 	m->rate = rate;
 	limdet_init(&m->det);
+	limdet_set_rate(&m->det, rate);
 	m->smax = (int)ceil(LOOKAHEAD_MAX_MS * 1e-3 * rate);
 	m->wold = m->smax + 2 * EXT;
 	m->lat = m->smax - 1 + OS_DELAY + EXT;
@@ -270,7 +271,7 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 	if (CHANGED(P_LIMITER_CEILING)) {
 		float old = m->thr;
 		m->thr = (float)pow(10.0, (p[P_LIMITER_CEILING] - MARGIN_DB) / 20.0);
-		m->thr_4 = m->thr / (OS_SEC4 * OS_LOW);
+		m->thr_4 = m->thr / (OS_SEC4 * m->det.low);
 		m->env.thr = m->thr;
 		refit = !first && m->thr < old;
 	}
