@@ -169,8 +169,52 @@ out:
 	return rc;
 }
 
-int codec_true_peak(const float *stereo, long frames, int rate, const struct codec *c,
-		    double *tp_dbtp, char *err, int errlen)
+/* The encoded stream in fd, decoded into a float WAV at path. */
+static int decode_to(int fd, const char *path, char *err, int errlen)
+{
+	SF_INFO info = { 0 }, oinfo = { 0 };
+	SNDFILE *sf, *of = NULL;
+	float *buf = malloc(CHUNK * 2 * sizeof *buf);
+	sf_count_t n;
+	int rc = ST_OK;
+
+	lseek(fd, 0, SEEK_SET);
+	sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
+	if (!sf || info.channels != 2 || !buf) {
+		snprintf(err, (size_t)errlen, "cannot decode the encoded stream: %s", sf_strerror(sf));
+		rc = ST_INPUT;
+		goto out;
+	}
+	oinfo.channels = 2;
+	oinfo.samplerate = info.samplerate;
+	oinfo.format = SF_FORMAT_WAV | SF_FORMAT_FLOAT;
+	of = sf_open(path, SFM_WRITE, &oinfo);
+	if (!of) {
+		snprintf(err, (size_t)errlen, "%s: %s", path, sf_strerror(NULL));
+		rc = ST_OUTPUT;
+		goto out;
+	}
+	while ((n = sf_readf_float(sf, buf, CHUNK)) > 0)
+		if (sf_writef_float(of, buf, n) != n) {
+			snprintf(err, (size_t)errlen, "%s: %s", path, sf_strerror(of));
+			rc = ST_OUTPUT;
+			break;
+		}
+out:
+	if (of && sf_close(of) != 0 && !rc) {
+		snprintf(err, (size_t)errlen, "%s: could not be finished", path);
+		rc = ST_OUTPUT;
+	}
+	if (sf)
+		sf_close(sf);
+	free(buf);
+	return rc;
+}
+
+/* The signal encoded into a nameless temporary file, then either its
+ * decoded true peak (out NULL) or its decode written to out. */
+static int round_trip(const float *stereo, long frames, int rate, const struct codec *c,
+		      double *tp_dbtp, const char *out, char *err, int errlen)
 {
 	char path[4200];
 	const char *tmp = getenv("TMPDIR");
@@ -186,13 +230,19 @@ int codec_true_peak(const float *stereo, long frames, int rate, const struct cod
 	unlink(path);
 	rc = encode(fd, stereo, frames, rate, c, &enc_rate, err, errlen);
 	if (!rc)
-		rc = decoded_peak(fd, tp_dbtp, err, errlen);
+		rc = out ? decode_to(fd, out, err, errlen) : decoded_peak(fd, tp_dbtp, err, errlen);
 	close(fd);
 	return rc;
 }
 
-int codec_true_peak_file(const char *path, const struct codec *c, double *tp_dbtp,
-			 char *err, int errlen)
+int codec_true_peak(const float *stereo, long frames, int rate, const struct codec *c,
+		    double *tp_dbtp, char *err, int errlen)
+{
+	return round_trip(stereo, frames, rate, c, tp_dbtp, NULL, err, errlen);
+}
+
+static int file_round_trip(const char *path, const struct codec *c, double *tp_dbtp,
+			   const char *out, char *err, int errlen)
 {
 	struct source *src;
 	float *all;
@@ -214,7 +264,7 @@ int codec_true_peak_file(const char *path, const struct codec *c, double *tp_dbt
 		snprintf(err, (size_t)errlen, "%s", source_error(src));
 		rc = ST_INPUT;
 	} else {
-		rc = codec_true_peak(all, (long)n, source_rate(src), c, tp_dbtp, err, errlen);
+		rc = round_trip(all, (long)n, source_rate(src), c, tp_dbtp, out, err, errlen);
 		if (rc && rc != ST_INPUT) {
 			char tmp[ERRLEN];
 			snprintf(tmp, sizeof tmp, "%s: %s", path, err);
@@ -224,4 +274,16 @@ int codec_true_peak_file(const char *path, const struct codec *c, double *tp_dbt
 	free(all);
 	source_close(src);
 	return rc;
+}
+
+int codec_true_peak_file(const char *path, const struct codec *c, double *tp_dbtp,
+			 char *err, int errlen)
+{
+	return file_round_trip(path, c, tp_dbtp, NULL, err, errlen);
+}
+
+int codec_decode_file(const char *in, const struct codec *c, const char *out,
+		      char *err, int errlen)
+{
+	return file_round_trip(in, c, NULL, out, err, errlen);
 }

@@ -27,4 +27,10 @@ int codec_true_peak(const float *stereo, long frames, int rate, const struct cod
 /* The same for a file. */
 int codec_true_peak_file(const char *path, const struct codec *c, double *tp_dbtp,
 			 char *err, int errlen);
+
+/* The file in through c and back, decoded into out (32-bit float WAV, at
+ * the decoder's rate: 48 kHz for Opus), for listening to what a listener
+ * of the service hears.  ST_OK, ST_INPUT or ST_OUTPUT with a message. */
+int codec_decode_file(const char *in, const struct codec *c, const char *out,
+		      char *err, int errlen);
 #endif

@@ -149,6 +149,11 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
  * reference is loaded the louder of the two is turned down (monitoring
  * only, never rendered), so the comparison is at equal loudness. */
 void engine_set_reference(struct engine *e, int on);
+/* The same for a decode of the master itself (the console's codec
+ * listening): no loudness match either way, so what plays is the decoded
+ * samples.  engine_drop_reference unloads either kind. */
+int engine_load_decode(struct engine *e, const char *path, char *err, int errlen);
+void engine_drop_reference(struct engine *e);
 
 /* The analysis tap: a lock-free copy of the chain's output
  * (post) and input (pre, delayed to line up), in blocks, for spectrum and

@@ -42,7 +42,7 @@ float ref_match(struct engine *e, const struct loud_readings *lr,
 	m->ref_on = p->ref_target;
 	m->ref_lufs = (float)ref_lufs;
 	m->master_lufs = -INFINITY;
-	if (!ref_live(e)) {
+	if (!ref_live(e) || atomic_load_explicit(&e->ref_unmatched, memory_order_relaxed)) {
 		p->gm_t = p->gr_t = 1;
 		return 0;
 	}
@@ -306,7 +306,7 @@ static int open_ref(const char *path, unsigned rate, struct source **out,
 	return ST_OK;
 }
 
-int engine_load_reference(struct engine *e, const char *path, char *err, int errlen)
+static int load_ref(struct engine *e, const char *path, int unmatched, char *err, int errlen)
 {
 	struct source *s;
 	struct reader *rd;
@@ -333,6 +333,7 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
 	e->p.ref_pos = e->p.in_pos % e->ref_frames;
 	e->p.ref_gen = reader_seek(rd, e->p.ref_pos);
 	e->p.ref_off = 0;
+	atomic_store(&e->ref_unmatched, unmatched);
 	if (!same) {
 		e->p.gm = e->p.gr = e->p.gm_t = e->p.gr_t = 1;
 		atomic_store(&e->ref_lufs, NAN);
@@ -349,6 +350,31 @@ int engine_load_reference(struct engine *e, const char *path, char *err, int err
 	return ST_OK;
 }
 
+int engine_load_reference(struct engine *e, const char *path, char *err, int errlen)
+{
+	return load_ref(e, path, 0, err, errlen);
+}
+
+int engine_load_decode(struct engine *e, const char *path, char *err, int errlen)
+{
+	return load_ref(e, path, 1, err, errlen);
+}
+
+void engine_drop_reference(struct engine *e)
+{
+	atomic_store(&e->ref_on, 0);
+	eng_park(e);
+	ref_unload(e);
+	e->ref_path[0] = 0;
+	e->p.ref_dead = 0;
+	e->p.gm = e->p.gr = e->p.gm_t = e->p.gr_t = 1;
+	e->p.ref_target = 0;
+	e->p.ref_x = 0;
+	atomic_store(&e->ref_unmatched, 0);
+	atomic_store(&e->ref_lufs, NAN);
+	eng_unpark(e);
+}
+
 /* After a track load at another rate: the reference follows it, from its
  * own file again, converted to the new rate. */
 void ref_follow_rate(struct engine *e)
@@ -356,7 +382,7 @@ void ref_follow_rate(struct engine *e)
 	char err[ERRLEN];
 
 	if (e->ref_rd && e->ref_rate != e->src_rate)
-		engine_load_reference(e, e->ref_path, err, sizeof err);
+		load_ref(e, e->ref_path, atomic_load(&e->ref_unmatched), err, sizeof err);
 }
 
 void engine_set_reference(struct engine *e, int on)

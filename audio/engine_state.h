@@ -189,6 +189,7 @@ struct engine {
 	pthread_t ref_meas;
 	int ref_meas_ok;
 	atomic_int ref_on;
+	atomic_int ref_unmatched; /* 1: a codec decode of the master, heard as it is */
 	float *refL, *refR;
 
 	/* The analysis tap (engine_tap.c): allocated by the first enable. */

@@ -216,6 +216,7 @@ void master_show(struct console *c);  /* the current track's figures to the mode
  * background after the master's measurement. */
 void con_sweep_tick(struct console *c);
 void con_sweep_end(struct console *c);
+void con_codec_listen(struct console *c, const char *arg);
 
 /* console_session.c */
 int save_session(struct console *c);

@@ -317,6 +317,11 @@ static void cx_ref(struct console *c, char *arg)
 		con_status(c, 1, "usage: ref [on|off]");
 }
 
+static void cx_codec(struct console *c, char *arg)
+{
+	con_codec_listen(c, arg);
+}
+
 static void cx_help(struct console *c, char *arg)
 {
 	(void)arg;
@@ -357,6 +362,7 @@ static const struct cmd_entry cmds[] = {
 	{ "track", NULL, "N", "go to track N", CPL_NONE, NULL, cx_track },
 	{ "copy", NULL, "all|N", "settings to tracks", CPL_WORDS, "all", cx_copy },
 	{ "ref", "reference", "[on|off]", "master / reference", CPL_WORDS, "on off", cx_ref },
+	{ "codec", NULL, "mp3|opus[:K]|off", "hear the master's decode", CPL_WORDS, "mp3 opus off", cx_codec },
 	{ "help", NULL, "", "this help", CPL_NONE, NULL, cx_help },
 	{ "quit", "q", "", "quit (asks if unsaved)", CPL_NONE, NULL, cx_quit },
 	{ "q!", NULL, "", "quit, dropping tweaks", CPL_NONE, NULL, cx_quit_now },

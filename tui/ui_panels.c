@@ -116,6 +116,13 @@ static void ref_text(const struct ui_model *mo, char *buf, size_t size, enum rol
 		*r = R_WARN;
 		return;
 	}
+	if (mo->sweep.listen[0]) {
+		/* A decode of the master itself: heard as decoded, unmatched. */
+		snprintf(buf, size, "%s %s%s", mo->ref_on ? "HEARING" : "MASTER; r:", mo->sweep.listen,
+			 mo->sweep.listen_stale ? " decode (stale)" : " decode");
+		*r = mo->ref_on ? R_PARAM_SEL : R_VALUE;
+		return;
+	}
 	trim = mo->have_meters ? (mo->ref_on ? m->ref_trim_db : m->master_trim_db) : 0;
 	if (!(trim < -0.05))
 		snprintf(buf, size, "%s 0.0 dB", mo->ref_on ? "REFERENCE" : "MASTER");
@@ -298,9 +305,12 @@ void draw_status(struct view *v, const struct ui_model *mo)
 	} else if (mo->monitor != MON_STEREO) {
 		snprintf(mon, sizeof mon, "mon:%s", monitor_names[mo->monitor]);
 	}
+	/* What plays instead of the master: a codec decode is named. */
+	char heard[64];
+	snprintf(heard, sizeof heard, "  %s DECODE%s", mo->sweep.listen, mo->sweep.listen_stale ? "~" : "");
 	snprintf(right, sizeof right, " %s%s%s%s %s%s",
 		 mon,
-		 mo->ab ? "  A/B:DRY" : "", mo->ref_on ? "  REF" : "",
+		 mo->ab ? "  A/B:DRY" : "", mo->ref_on ? (mo->sweep.listen[0] ? heard : "  REF") : "",
 		 mo->monitor != MON_STEREO || mo->ab || mo->ref_on ? " " : "",
 		 mo->preset[0] ? mo->preset : "no preset", mo->dirty ? "*" : "");
 	rw = (int)strlen(right) + 1;

@@ -58,6 +58,8 @@ struct ui_sweep {
 	int codec_valid;    /* codec_tp holds a figure (maybe of older settings) */
 	int codec_measuring;
 	double codec_tp[2]; /* dBTP after MP3 320 and Opus 128 */
+	char listen[32];    /* the codec heard in the reference's place ("mp3 128 kbps"); "" none */
+	int listen_stale;   /* asked for, or the settings changed: a new decode is being made */
 };
 
 /* The ':' line holds a whole path (PATH_MAX) after its command word. */
