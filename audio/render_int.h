@@ -37,6 +37,7 @@ struct blk {
 	float L[BLOCK], R[BLOCK];
 	int n;    /* frames in the block */
 	int end;  /* 1: no more audio; -1: the read failed (message at close) */
+	int post; /* the rest of the chain has run on it too (a cached feed) */
 };
 struct pipe;
 struct chain;

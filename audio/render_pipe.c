@@ -3,7 +3,9 @@
  * clipper (chain_process_pre), the caller's thread runs the clipper, the
  * limiter and what follows (chain_process_post), the fades, dither and the
  * encoder (the sink).  They hand fixed blocks of BLOCK frames over through
- * a bounded queue of NBLK blocks.
+ * a bounded queue of NBLK blocks.  A --target pass that reads its cached
+ * pre-clipper signal (render_cache.h) has nothing to decode, so there the
+ * worker runs the clipper and limiter too.
  *
  * Why the samples cannot depend on the thread count: with settings at
  * rest the two halves of the chain keep disjoint state, each half sees
@@ -73,13 +75,22 @@ static void front_step(struct front *fr, struct blk *b)
 	int n;
 
 	b->end = 0;
+	b->post = 0;
 	if (fr->f->cache) {
-		/* Already through the modules, the latency's silence too. */
+		/* Already through the modules, the latency's silence too.
+		 * Reading it back leaves the worker idle, so it runs the rest
+		 * of the chain (clipper, limiter) as well, the caller only the
+		 * fades, dither, metering and encoding: the same steps in the
+		 * same order on the same state, on another thread. */
 		n = pcache_get(fr->f->cache, b->L, b->R, BLOCK);
 		b->n = n > 0 ? n : 0;
 		b->end = n < 0 ? -1 : n == 0;
 		if (n < 0)
 			snprintf(fr->f->err, (size_t)fr->f->errlen, "the temporary copy of the signal could not be read back");
+		if (n > 0) {
+			chain_process_post(fr->c, b->L, b->R, n);
+			b->post = 1;
+		}
 		return;
 	}
 	n = feed_read(fr->f, b->L, b->R, BLOCK);
@@ -260,7 +271,8 @@ int render_run(struct feed *f, int rate, const double v[P_COUNT], struct sink *s
 			break;
 		}
 		int n = b->n;
-		chain_process_post(c, b->L, b->R, n);
+		if (!b->post)
+			chain_process_post(c, b->L, b->R, n);
 		int first = skip < n ? skip : n;
 		skip -= first;
 		for (int i = first; i < n; i++) {
