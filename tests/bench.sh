@@ -131,8 +131,24 @@ fi
 echo "generating ${SECONDS_AUDIO} s of 48 kHz stereo..."
 "$TOOLS/siggen" --rate 48000 --seconds $SECONDS_AUDIO --level -3 music "$T/in48.wav" || exit 1
 printf 'pcm.!default { type hw card 99 }\n' >"$T/nocard.conf"
-ALSA_CONFIG_PATH="$T/nocard.conf" "$LATHE" play --seconds 10 $SETS "$T/in48.wav" 2>&1 | grep 'played' |
-	sed 's/^lathe: /playback (48 kHz, full chain): /'
+# play_best LABEL ARGS...: the least of three plays, since the shared
+# machine's load moves this figure by a factor of two from one play to
+# the next; the default chain is what the goal names, the bench's chain
+# beside it.
+play_best() {
+	label=$1; shift
+	best=; bp=
+	for k in 1 2 3; do
+		l=$(ALSA_CONFIG_PATH="$T/nocard.conf" "$LATHE" play --seconds 10 "$@" "$T/in48.wav" 2>&1 | grep 'played')
+		p=$(echo "$l" | sed 's/.*audio thread \([0-9.]*\)%.*/\1/')
+		if [ -z "$bp" ] || awk -v a="$p" -v b="$bp" 'BEGIN { exit !(a < b) }'; then
+			best=$l; bp=$p
+		fi
+	done
+	echo "$best" | sed "s/^lathe: /playback (48 kHz, $label, best of 3): /"
+}
+play_best "default chain"
+play_best "full chain" $SETS
 
 # --- dsp: the audio thread while everything glides (a preset load moves
 # every EQ band, the high-pass, the compressor and the limiter at once),
