@@ -11,6 +11,7 @@
 #define MAXPH 24         /* taps of one phase at most (factor 2) */
 #define NBIN 1000        /* libebur128's histogram: 0.1 LU bins from -70 LUFS */
 #define ST_HOPS 30       /* short-term window: 3 s of 100 ms hops */
+#define TP_STRETCH 64    /* samples the true peak's bound is taken over (a multiple of 8) */
 
 typedef float v8f __attribute__((vector_size(32)));
 typedef int v8i __attribute__((vector_size(32)));
@@ -195,8 +196,20 @@ static void true_peak(struct smeter *m, int ch, const float *y, int n)
 	float y0 = abs_peak(h + back, n), a = abs_peak(h + back - (m->ntap - 1), m->ntap - 1);
 	a = y0 > a ? y0 : a;
 	p = y0 > p ? y0 : p;
-	if (a * m->gain > p)
-		p = phase_peak((const float (*)[MAXPH])m->c, m->factor - 1, m->ntap, h + back, n, p);
+	/* The same bound again on short stretches: on a limited master the
+	 * peak so far sits at the ceiling and most stretches stay under
+	 * it by more than the gain.  Stretches are whole vectors, so each
+	 * point is computed as it would be over the whole block. */
+	for (int s = 0; a * m->gain > p && s < n; s += TP_STRETCH) {
+		int k = n - s < TP_STRETCH ? n - s : TP_STRETCH;
+		if (n - s - k < 8)
+			k = n - s;   /* the block's tail goes with its last stretch */
+		const float *x = h + back + s;
+		if (abs_peak(x - (m->ntap - 1), k + m->ntap - 1) * m->gain > p)
+			p = phase_peak((const float (*)[MAXPH])m->c, m->factor - 1, m->ntap, x, k, p);
+		if (k == n - s)
+			break;
+	}
 	/* keep the last samples as the history of the next call */
 	memmove(h, h + n, (size_t)back * sizeof *h);
 	m->peak = p;
