@@ -174,7 +174,11 @@ void set_reference(struct console *c, int on)
 	c->mo.ref_on = on;
 	engine_set_reference(c->e, on);
 	c->pending |= VP_TRACKS | VP_STATUS | VP_HEADER;
-	if (on && isfinite(c->mo.info.reference_lufs))
+	if (c->mo.sweep.listen[0])
+		/* The codec decode plays as decoded: no match to report. */
+		con_status(c, 0, on ? "hearing the master's %s decode (r: the live master)" : "master (r: the %s decode)",
+			   c->mo.sweep.listen);
+	else if (on && isfinite(c->mo.info.reference_lufs))
 		con_status(c, 0, "reference %s, %.1f LUFS (the louder one is turned down)",
 		       c->mo.ref_name, c->mo.info.reference_lufs);
 	else if (on)
