@@ -4,7 +4,10 @@
  * /tmp), unlinked as soon as it exists, so nothing is left behind by a
  * crash, and the pages are dropped unwritten when it is closed soon
  * enough.  On a tmpfs the file would be memory: there it is used only
- * up to CACHE_TMPFS_MAX, the bound the render keeps in memory anyway. */
+ * up to CACHE_TMPFS_MAX, the bound the render keeps in memory anyway.
+ * Anywhere it stops at CACHE_MAX (46 minutes of 44.1 kHz stereo): past
+ * a tenth of the memory the kernel starts writing dirty pages out, and
+ * the disk's time would be the cache's cost. */
 #include "render_cache.h"
 
 #include <stdint.h>
@@ -17,6 +20,7 @@
 
 #define CACHE_BUF (1 << 20)
 #define CACHE_TMPFS_MAX (64LL << 20)
+#define CACHE_MAX (1LL << 30)
 /* Left free on the file system besides the cache: the output itself
  * is still to be written, and others use the disk. */
 #define CACHE_SPARE (512LL << 20)
@@ -37,7 +41,7 @@ struct pcache *pcache_new(long long frames)
 
 	if (!dir || !*dir)
 		dir = "/tmp";
-	if (frames <= 0 || statfs(dir, &fs) != 0)
+	if (frames <= 0 || need > CACHE_MAX || statfs(dir, &fs) != 0)
 		return NULL;
 	if (fs.f_type == TMPFS_MAGIC_ ? need > CACHE_TMPFS_MAX
 				      : (long long)fs.f_bavail * (long long)fs.f_bsize < need + CACHE_SPARE)

@@ -8,8 +8,9 @@
 #define LATHE_RENDER_CACHE_H
 
 struct pcache;
-/* NULL when there is no room for frames of it (or no file): the passes
- * then decode the input each time, with the same result. */
+/* NULL when there is no room for frames of it, or they are too many
+ * (render_cache.c), or no file: the passes then decode the input each
+ * time, with the same result. */
 struct pcache *pcache_new(long long frames);
 void pcache_free(struct pcache *c);
 /* -1 when the write failed: the cache is then unusable (pcache_ok 0). */

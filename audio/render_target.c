@@ -12,7 +12,8 @@
  * again, the missed one thrown away before it reached the output's name.
  * render_find_drive measures in the same way without writing, so both
  * settle on the same drive.  Memory: the model's 10 bytes per 1.4 ms
- * (no copy of the signal is kept), so it stays bounded at any length.
+ * (the signal's copy for the real passes is on disk, render_cache.h), so
+ * it stays bounded at any length.
  *
  * Progress: one bar across the phases, which only moves forward:
  * measuring (the model's pass), searching (on the model), writing (each
