@@ -17,7 +17,8 @@
  * jitter, far less than this); the hold covers HOLD_GAP times the last
  * spacing of tops (a tone's crests, or a slowly drifting note, arrive
  * inside it); tops closer than HOLD_GAPMIN_MS are one top (the flat crest
- * of the sliding maximum).  Chosen by measurement (notes/limiter.md). */
+ * of the sliding maximum).  Chosen by measurement (THD+N of low tones,
+ * tests/unit/test_limiter.c). */
 #define HOLD_TOL 0.995f
 #define HOLD_GAP 1.15f
 #define HOLD_GAPMIN_MS 1.0
@@ -28,11 +29,15 @@
  * depth its output needs held for LF_HOLD_MS (longer than a 40 Hz
  * half-cycle; kept per block of lbs samples in a ring of LIMENV_RING), then
  * released with a time constant of LF_REL_MS.
- * Chosen by measurement on music at +6 and +12 dB of drive against the
- * release alone (notes/limiter.md). */
-#define LF_HZ 250.0
+ * Chosen by measurement on music at +6 and +12 dB of drive.  Loudness
+ * costs distortion at about 0.1 LU a dB whichever of these moves (or the
+ * release, or the lookahead): at 200 Hz and 15 ms the distortion on music
+ * is still under x42-dpl's at both drives (+12 dB: -27.14 against
+ * -27.10 dB); a lower corner or a faster release of the floor passes it
+ * (tests/bench_limiter.sh). */
+#define LF_HZ 200.0
 #define LF_HOLD_MS 15.0
-#define LF_REL_MS 20.0
+#define LF_REL_MS 15.0
 
 int limenv_init(struct limenv *m, double rate, unsigned esize, unsigned lsize)
 {
