@@ -2,11 +2,10 @@
  *
  * p is the larger of two readings: the accurate one (4x two-stage
  * half-band interpolation refined on an 8x grid, both channels, plus a
- * share of the near-Nyquist content) times OS_LOW, its worst low reading
- * (more at 96 kHz and above: limdet_set_rate), so it never reads under
- * the true peak; and libebur128's own 4x reading
- * (os_coefs.eb; it over-reads bright material by up to ~0.2 dB) times
- * EB_SAFE.  Both meters then stay under the ceiling with the limiter's
+ * share of the near-Nyquist content) times its worst low reading
+ * (OS_LOW or OS_LOW_8X: refine_at), so it never reads under the true
+ * peak; and libebur128's own 4x reading (os_coefs.eb; it over-reads
+ * bright material by up to ~0.2 dB) times EB_SAFE.  Both meters then stay under the ceiling with the limiter's
  * threshold at the ceiling itself.  The refinement runs only where the 4x
  * grid times its secant bound can reach the threshold, and a whole block
  * is skipped when a cheap bound from differences proves it below (the
@@ -34,13 +33,23 @@
 #endif
 /* The meters' reading (os_coefs.eb) times EB_SAFE is held under thr as
  * well: room for float sums against libebur128's and for the gain's own
- * modulation of the product.  eb_to_grid puts it on the scale of q (the
+ * modulation of the product.  EB_TO_GRID puts it on the scale of q (the
  * grid peak, which thr_4 is compared with). */
 #ifndef EB_SAFE
 #define EB_SAFE 1.002f
 #endif
-/* The estimate's scale at 96 kHz and above (limdet_set_rate). */
-#define OS_LOW_HI 1.006f
+#define EB_TO_GRID (EB_SAFE / (OS_SEC4 * OS_LOW))
+/* Worst low reading of the fine estimate (refine_at), rounded up. */
+#define OS_LOW_8X 1.002f
+/* The fine estimate is used where the 4x grid's curvature at its largest
+ * point, (2 m - a - c) / m, is below KAPPA_8X (a sine below 12.7 kHz at
+ * 44.1 kHz): music's peaks.  Above, where the parabola on the 4x grid
+ * reads furthest low, it keeps that parabola and its margin OS_LOW: the
+ * fine estimate's readings of band-edge crests differ from one crest to
+ * the next more than the parabola's, and h carries the difference into
+ * the gain (19 + 20 kHz products -155 -> -139 dB).  Either reading never
+ * falls under the true peak, so choosing between them is safe. */
+#define KAPPA_8X 0.2f
 
 /* Coefficients of a bound on the detector's q for one interval m (see
  * detect_chan) from cheap statistics of x around it:
@@ -181,7 +190,7 @@ fir_sum(float *restrict out, const float *restrict x, const float *restrict c,
  * points of interval t, P4[0] that of the interval before) and q[t], the
  * grid peak plus the near-Nyquist share. */
 DSP_CLONES
-static void detect_chan(const struct os_coefs *oc, const float *X, int nc, float eb_to_grid,
+static void detect_chan(const struct os_coefs *oc, const float *X, int nc,
                         float *u, float *P2, float *P4, float *q, float *qe)
 {
 	const int nu = nc + UPRE;
@@ -216,7 +225,7 @@ static void detect_chan(const struct os_coefs *oc, const float *X, int nc, float
 		float a = fabsf(xm[t]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
 		a = a > b ? a : b;
 		c = c > d ? c : d;
-		float g = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]), e = qe[t] * eb_to_grid;
+		float g = (a > c ? a : c) + NQ_SHARE * fabsf(q[t]), e = qe[t] * EB_TO_GRID;
 		q[t] = g > e ? g : e;
 	}
 }
@@ -277,20 +286,20 @@ static float os_grid_peak_of(const float *X, const float *u, const float *P2,
 	return a > c ? a : c;
 }
 
-/* Refined peak of interval t of a block (see detect_chan): the 4x grid
- * refined on an 8x grid.  A parabola on the 4x grid reads up to 0.05 dB
- * low between points (band-edge content, and the sharp crests of
- * several tones adding up); every dB it may read low is a dB of margin
- * the limiter must keep on all music.  So the two 8x points either side
- * of the largest 4x point are interpolated from the 4x points around it
- * (six-point Lagrange at the midpoint: exact to degree 5, and the 4x
- * sequence is smooth, its content below 0.114 of its rate), and the
- * parabola then runs through the largest of those and its 8x
- * neighbours: at most about 0.01 dB low with the filters' own error
- * (tests/unit/test_limiter.c measures it).  s[j] is the 4x point j
- * quarters after x[m], -4 <= j <= 6. */
+/* Refined peak of interval t of a block (see detect_chan), times its
+ * margin, so never under the true peak.  A parabola on the 4x grid reads
+ * up to 0.05 dB low between points (band-edge content, and the sharp
+ * crests of several tones adding up), and its margin OS_LOW is headroom
+ * music never gets.  So where the curvature allows (KAPPA_8X) the two 8x
+ * points either side of the largest 4x point are interpolated from the
+ * 4x points around it (six-point Lagrange at the midpoint: exact to
+ * degree 5, and the 4x sequence is smooth, its content below 0.114 of
+ * its rate), and the parabola runs through the largest of those and its
+ * 8x neighbours: at most about 0.01 dB low with the filters' own error,
+ * margin OS_LOW_8X (tests/unit/test_limiter_detect.c measures both).
+ * s[j] is the 4x point j quarters after x[m], -4 <= j <= 6. */
 static float refine_at(const float *X, const float *u, const float *P2,
-                       const float *P4, int t)
+                       const float *P4, int t, float low8)
 {
 	const float *xm = X + OS_K1 + 2 + t;
 	const float s[11] = { xm[-1], P2[t - 1], u[t + 2], P4[t],
@@ -306,6 +315,8 @@ static float refine_at(const float *X, const float *u, const float *P2,
 		}
 	c += am;
 	const float sg = c[0] < 0.0f ? -1.0f : 1.0f;
+	if (2.0f * m - sg * (c[-1] + c[1]) >= KAPPA_8X * m)
+		return os_refine(s + 3) * OS_LOW;
 	const float l0 = 150.0f / 256.0f, l1 = -25.0f / 256.0f, l2 = 3.0f / 256.0f;
 	/* The 8x points at am - 1/2 and am + 1/2, and the 8x sequence
 	 * around the largest point of the three: a, top, b. */
@@ -328,7 +339,7 @@ static float refine_at(const float *X, const float *u, const float *P2,
 	}
 	if (!(pk <= m * OS_SEC4))
 		pk = m * OS_SEC4;
-	return pk > m ? pk : m;
+	return (pk > m ? pk : m) * low8;
 }
 
 void limdet_init(struct limdet *d)
@@ -340,10 +351,7 @@ void limdet_init(struct limdet *d)
 
 void limdet_set_rate(struct limdet *d, double rate)
 {
-	d->low = rate >= 96000.0 ? OS_LOW_HI : OS_LOW;
-	/* EB_SAFE < OS_SEC4 * low: on the grid's scale the model's reading
-	 * stays under its own value, so skip_bound bounds it. */
-	d->eb_to_grid = EB_SAFE / (OS_SEC4 * d->low);
+	d->low8 = rate >= 96000.0 ? OS_LOW : OS_LOW_8X;
 }
 
 void limdet_block(struct limdet *d, const float *XL, const float *XR,
@@ -366,8 +374,8 @@ void limdet_block(struct limdet *d, const float *XL, const float *XR,
 	float *const uL = d->u[0], *const uR = d->u[1], *const p2L = d->p2[0] + 1, *const p2R = d->p2[1] + 1;
 	float *const p4L = d->p4[0], *const p4R = d->p4[1], *const qL = d->q[0], *const qR = d->q[1];
 	float *const eL = d->e[0], *const eR = d->e[1];
-	detect_chan(&d->oc, XL, nc, d->eb_to_grid, uL, p2L, p4L, qL, eL);
-	detect_chan(&d->oc, XR, nc, d->eb_to_grid, uR, p2R, p4R, qR, eR);
+	detect_chan(&d->oc, XL, nc, uL, p2L, p4L, qL, eL);
+	detect_chan(&d->oc, XR, nc, uR, p2R, p4R, qR, eR);
 	for (int i = 0; i < nc; i++) {
 		float dm = dv[i];
 		float pi = 0.0f;
@@ -375,9 +383,9 @@ void limdet_block(struct limdet *d, const float *XL, const float *XR,
 			/* q holds grid + share; swap the grid for the refined peak */
 			float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
 			float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
-			float rl = refine_at(XL, uL, p2L, p4L, i) + nl;
-			float rr = refine_at(XR, uR, p2R, p4R, i) + nr;
-			pi = (rl > rr ? rl : rr) * dm * d->low;
+			float rl = refine_at(XL, uL, p2L, p4L, i, d->low8) + nl * OS_LOW;
+			float rr = refine_at(XR, uR, p2R, p4R, i, d->low8) + nr * OS_LOW;
+			pi = (rl > rr ? rl : rr) * dm;
 			float pe = (eL[i] > eR[i] ? eL[i] : eR[i]) * dm * EB_SAFE;
 			pi = pi > pe ? pi : pe;
 		}

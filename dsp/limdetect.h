@@ -17,10 +17,9 @@
 struct limdet {
 	struct os_coefs oc;
 	float kd2, kd1, kd0; /* bound from differences (limdet_init) */
-	/* The estimate's scale (OS_LOW, or more where meters disagree more:
-	 * limdet_set_rate) and the meters' model's share of it on the grid's
-	 * scale. */
-	float low, eb_to_grid;
+	/* The fine estimate's scale (OS_LOW_8X, or more where meters
+	 * disagree more: limdet_set_rate). */
+	float low8;
 	/* Block scratch, per channel: half-sample points, the 1/4 points
 	 * (from the interval before the block's first to the one after its
 	 * last: the refinement reads the 4x points either side), the 3/4
@@ -32,8 +31,8 @@ struct limdet {
 void limdet_init(struct limdet *d);
 /* At 96 kHz and above libebur128 interpolates 2x, not 4x, with a filter
  * the meters' model does not follow, and reads clipped noise up to
- * 0.01 dB above its true peak: the estimate keeps OS_LOW_HI there.
- * thr_4 is then thr / (OS_SEC4 * d->low). */
+ * 0.01 dB above its true peak: the fine estimate keeps OS_LOW there.
+ * thr_4 is thr / (OS_SEC4 * OS_LOW) at any rate. */
 void limdet_set_rate(struct limdet *d, double rate);
 /* One block of nc <= LIMDET_CH intervals m = n0 - OS_DELAY + t.  XL, XR
  * hold each channel's x from time n0 - OS_H1 - 4 up to n0 + nc - 1

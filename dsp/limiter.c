@@ -271,7 +271,7 @@ void limiter_set(struct limiter *m, const double p[P_COUNT])
 	if (CHANGED(P_LIMITER_CEILING)) {
 		float old = m->thr;
 		m->thr = (float)pow(10.0, (p[P_LIMITER_CEILING] - MARGIN_DB) / 20.0);
-		m->thr_4 = m->thr / (OS_SEC4 * m->det.low);
+		m->thr_4 = m->thr / (OS_SEC4 * OS_LOW);
 		m->env.thr = m->thr;
 		refit = !first && m->thr < old;
 	}

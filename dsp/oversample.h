@@ -24,12 +24,8 @@
 /* 1/cos(pi/8): for a signal band-limited to fs/2 the largest value
  * between points of a 4x grid is at most this much above the grid max. */
 #define OS_SEC4 1.0824f
-/* Worst low reading of the limiter's estimate (the filters plus its
- * refinement on an 8x grid, dsp/limdetect.c), rounded up: it scales
- * every reading, so it is headroom music never gets. */
-#ifndef OS_LOW
-#define OS_LOW 1.0020f
-#endif
+/* Worst low reading of the filters plus the parabola, rounded up. */
+#define OS_LOW 1.0060f
 
 /* Taps of the near-Nyquist band detector (see os_nyquist). */
 #define OS_NQ 32
