@@ -132,6 +132,23 @@ out:
 	return rc;
 }
 
+/* The encoded stream in fd, from its start, for reading (buf: the
+ * caller's buffer, NULL when it could not have one). */
+static SNDFILE *open_decoder(int fd, SF_INFO *info, const float *buf, char *err, int errlen)
+{
+	SNDFILE *sf;
+
+	lseek(fd, 0, SEEK_SET);
+	sf = sf_open_fd(fd, SFM_READ, info, SF_FALSE);
+	if (!sf || info->channels != 2 || !buf) {
+		snprintf(err, (size_t)errlen, "cannot decode the encoded stream: %s", sf_strerror(sf));
+		if (sf)
+			sf_close(sf);
+		return NULL;
+	}
+	return sf;
+}
+
 static int decoded_peak(int fd, double *tp_dbtp, char *err, int errlen)
 {
 	SF_INFO info = { 0 };
@@ -142,10 +159,8 @@ static int decoded_peak(int fd, double *tp_dbtp, char *err, int errlen)
 	double tp = 0, x;
 	int rc = ST_OK;
 
-	lseek(fd, 0, SEEK_SET);
-	sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
-	if (!sf || info.channels != 2 || !buf) {
-		snprintf(err, (size_t)errlen, "cannot decode the encoded stream: %s", sf_strerror(sf));
+	sf = open_decoder(fd, &info, buf, err, errlen);
+	if (!sf) {
 		rc = ST_INPUT;
 		goto out;
 	}
@@ -178,10 +193,8 @@ static int decode_to(int fd, const char *path, char *err, int errlen)
 	sf_count_t n;
 	int rc = ST_OK;
 
-	lseek(fd, 0, SEEK_SET);
-	sf = sf_open_fd(fd, SFM_READ, &info, SF_FALSE);
-	if (!sf || info.channels != 2 || !buf) {
-		snprintf(err, (size_t)errlen, "cannot decode the encoded stream: %s", sf_strerror(sf));
+	sf = open_decoder(fd, &info, buf, err, errlen);
+	if (!sf) {
 		rc = ST_INPUT;
 		goto out;
 	}

@@ -92,16 +92,26 @@ static void key_now(struct console *c, struct bg_key *k)
 	memcpy(k->v, c->mo.v, sizeof k->v);
 }
 
-static int codec_job(struct con_sweep *s)
+/* The master as `lathe render` writes it, into s->tmp in the session
+ * folder (dir: that folder); s->tmp stays "" when there is none. */
+static int render_master(struct con_sweep *s, char *dir, int dirlen)
 {
 	struct render_opts o = { .bits = s->bits, .cancel = &s->cancel };
-	char dir[4096];
-	int st;
 
-	if (session_dir_err(dir, sizeof dir, 1, s->err, sizeof s->err) != ST_OK)
+	s->tmp[0] = 0;
+	if (session_dir_err(dir, dirlen, 1, s->err, sizeof s->err) != ST_OK)
 		return ST_OUTPUT;
 	snprintf(s->tmp, sizeof s->tmp, "%s/codec-master-%ld.wav", dir, (long)getpid());
-	st = render_file(s->path, s->tmp, s->key.v, &o, NULL, s->err, sizeof s->err);
+	return render_file(s->path, s->tmp, s->key.v, &o, NULL, s->err, sizeof s->err);
+}
+
+static int codec_job(struct con_sweep *s)
+{
+	char dir[4096];
+	int st = render_master(s, dir, sizeof dir);
+
+	if (!s->tmp[0])
+		return st;
 	for (int i = 0; i < 2 && st == ST_OK; i++) {
 		struct codec cd;
 		char msg[200];
@@ -118,16 +128,14 @@ static int codec_job(struct con_sweep *s)
 /* The master rendered, then its decode through lc into listen_next. */
 static int listen_job(struct con_sweep *s)
 {
-	struct render_opts o = { .bits = s->bits, .cancel = &s->cancel };
 	char dir[4096];
-	int st;
+	int st = render_master(s, dir, sizeof dir);
 
-	if (session_dir_err(dir, sizeof dir, 1, s->err, sizeof s->err) != ST_OK)
-		return ST_OUTPUT;
-	snprintf(s->tmp, sizeof s->tmp, "%s/codec-master-%ld.wav", dir, (long)getpid());
+	s->listen_next[0] = 0;
+	if (!s->tmp[0])
+		return st;
 	snprintf(s->listen_next, sizeof s->listen_next, "%s/codec-decode-%ld-%d.wav", dir,
 		 (long)getpid(), s->nlisten++);
-	st = render_file(s->path, s->tmp, s->key.v, &o, NULL, s->err, sizeof s->err);
 	if (st == ST_OK && !atomic_load(&s->cancel))
 		st = codec_decode_file(s->tmp, &s->lc, s->listen_next, s->err, sizeof s->err);
 	unlink(s->tmp);
