@@ -40,6 +40,22 @@ le() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 <= b + 0) }'; }
 # near A B TOL: |A - B| <= TOL
 near() { awk -v a="$1" -v b="$2" -v t="$3" 'BEGIN { d = a - b; if (d < 0) d = -d; exit !(d <= t) }'; }
 
+# Waits up to 10 s until process $1 catches signal $2 (INT, TERM or HUP):
+# one sent earlier, while it starts, is ignored (a background job's
+# SIGINT) or kills it, and says nothing of what lathe does with it.
+catches() {
+	case $2 in HUP) _b=0 ;; INT) _b=1 ;; TERM) _b=14 ;; *) return 1 ;; esac
+	_n=0
+	while [ $_n -lt 1000 ]; do
+		_m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+		[ -n "$_m" ] || return 1
+		[ $(( (0x$_m >> _b) & 1 )) = 1 ] && return 0
+		sleep 0.01
+		_n=$((_n + 1))
+	done
+	return 1
+}
+
 finish() {
 	if [ "$FAILS" -gt 0 ]; then echo "$FAILS failure(s)"; exit 1; fi
 	echo "all passed"; exit 0
