@@ -298,8 +298,9 @@ static float os_grid_peak_of(const float *X, const float *u, const float *P2,
  * 8x neighbours: at most about 0.01 dB low with the filters' own error,
  * margin OS_LOW_8X (tests/unit/test_limiter_detect.c measures both).
  * s[j] is the 4x point j quarters after x[m], -4 <= j <= 6. */
-static float refine_at(const float *X, const float *u, const float *P2,
-                       const float *P4, int t, float low8)
+static inline __attribute__((always_inline)) float
+refine_at(const float *X, const float *u, const float *P2, const float *P4,
+          int t, float low8)
 {
 	const float *xm = X + OS_K1 + 2 + t;
 	const float s[11] = { xm[-1], P2[t - 1], u[t + 2], P4[t],
