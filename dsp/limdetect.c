@@ -275,72 +275,74 @@ static float block_bound(const struct limdet *det, const float *X, int nc)
 	       det->kd0 * bits_float(aw);
 }
 
-/* Grid peak of interval t of a block, as detect_chan computed it. */
-static float os_grid_peak_of(const float *X, const float *u, const float *P2,
-                             const float *P4, int t)
+/* Refined peak of each interval t of a block, times its margin, so never
+ * under the true peak, plus the near-Nyquist share of q: r[t].  A
+ * parabola on the 4x grid reads up to 0.05 dB low between points
+ * (band-edge content, and the sharp crests of several tones adding up),
+ * and its margin OS_LOW is headroom music never gets.  So where the
+ * curvature allows (KAPPA_8X) the two 8x points either side of the
+ * largest 4x point are interpolated from the 4x points around it
+ * (six-point Lagrange at the midpoint: exact to degree 5, and the 4x
+ * sequence is smooth, its content below 0.114 of its rate), and the
+ * parabola runs through the largest of those and its 8x neighbours: at
+ * most about 0.01 dB low with the filters' own error, margin OS_LOW_8X
+ * (tests/unit/test_limiter_detect.c measures both).
+ * s1 .. s10 are the 4x points from x[m] - 3/4 to x[m] + 6/4 (s4 = x[m]).  Both
+ * readings are computed for every interval and one is selected, so the
+ * loop is vector code along time; each lane does the scalar arithmetic. */
+DSP_CLONES
+static void refine_block(const float *X, const float *u, const float *P2,
+                         const float *P4, const float *q, int nc, float low8,
+                         float *restrict r)
 {
-	const float *xm = X + OS_K1 + 2 + t;
-	float a = fabsf(xm[0]), b = fabsf(P2[t]), c = fabsf(u[t + 3]), d = fabsf(P4[t + 1]);
-	a = a > b ? a : b;
-	c = c > d ? c : d;
-	return a > c ? a : c;
-}
-
-/* Refined peak of interval t of a block (see detect_chan), times its
- * margin, so never under the true peak.  A parabola on the 4x grid reads
- * up to 0.05 dB low between points (band-edge content, and the sharp
- * crests of several tones adding up), and its margin OS_LOW is headroom
- * music never gets.  So where the curvature allows (KAPPA_8X) the two 8x
- * points either side of the largest 4x point are interpolated from the
- * 4x points around it (six-point Lagrange at the midpoint: exact to
- * degree 5, and the 4x sequence is smooth, its content below 0.114 of
- * its rate), and the parabola runs through the largest of those and its
- * 8x neighbours: at most about 0.01 dB low with the filters' own error,
- * margin OS_LOW_8X (tests/unit/test_limiter_detect.c measures both).
- * s[j] is the 4x point j quarters after x[m], -4 <= j <= 6. */
-static inline __attribute__((always_inline)) float
-refine_at(const float *X, const float *u, const float *P2, const float *P4,
-          int t, float low8)
-{
-	const float *xm = X + OS_K1 + 2 + t;
-	const float s[11] = { xm[-1], P2[t - 1], u[t + 2], P4[t],
-	                      xm[0], P2[t], u[t + 3], P4[t + 1],
-	                      xm[1], P2[t + 1], u[t + 4] };
-	const float *c = s + 4;
-	int am = 0;
-	float m = fabsf(c[0]);
-	for (int j = 1; j < 4; j++)
-		if (fabsf(c[j]) > m) {
-			m = fabsf(c[j]);
-			am = j;
-		}
-	c += am;
-	const float sg = c[0] < 0.0f ? -1.0f : 1.0f;
-	if (2.0f * m - sg * (c[-1] + c[1]) >= KAPPA_8X * m)
-		return os_refine(s + 3) * OS_LOW;
 	const float l0 = 150.0f / 256.0f, l1 = -25.0f / 256.0f, l2 = 3.0f / 256.0f;
-	/* The 8x points at am - 1/2 and am + 1/2, and the 8x sequence
-	 * around the largest point of the three: a, top, b. */
-	float hl = sg * (l0 * (c[-1] + c[0]) + l1 * (c[-2] + c[1]) + l2 * (c[-3] + c[2]));
-	float hr = sg * (l0 * (c[0] + c[1]) + l1 * (c[-1] + c[2]) + l2 * (c[-2] + c[3]));
-	float a = hl, top = m, b = hr;
-	if (hr > top && hr >= hl) {
-		a = m;
-		top = hr;
-		b = sg * c[1];
-	} else if (hl > top) {
-		a = sg * c[-1];
-		top = hl;
-		b = m;
+	const float *const xm = X + OS_K1 + 2;
+	for (int t = 0; t < nc; t++) {
+		const float s1 = P2[t - 1], s2 = u[t + 2], s3 = P4[t];
+		const float s4 = xm[t], s5 = P2[t], s6 = u[t + 3], s7 = P4[t + 1];
+		const float s8 = xm[t + 1], s9 = P2[t + 1], s10 = u[t + 4];
+		/* The largest of s4 .. s7 (the first, on ties) and the points
+		 * either side: cj is s[4 + am + j]. */
+		float m = fabsf(s4);
+		float cm3 = s1, cm2 = s2, cm1 = s3, c0 = s4, c1 = s5, c2 = s6, c3 = s7;
+		int b = fabsf(s5) > m;
+		m = b ? fabsf(s5) : m;
+		cm3 = b ? s2 : cm3; cm2 = b ? s3 : cm2; cm1 = b ? s4 : cm1; c0 = b ? s5 : c0;
+		c1 = b ? s6 : c1; c2 = b ? s7 : c2; c3 = b ? s8 : c3;
+		b = fabsf(s6) > m;
+		m = b ? fabsf(s6) : m;
+		cm3 = b ? s3 : cm3; cm2 = b ? s4 : cm2; cm1 = b ? s5 : cm1; c0 = b ? s6 : c0;
+		c1 = b ? s7 : c1; c2 = b ? s8 : c2; c3 = b ? s9 : c3;
+		b = fabsf(s7) > m;
+		m = b ? fabsf(s7) : m;
+		cm3 = b ? s4 : cm3; cm2 = b ? s5 : cm2; cm1 = b ? s6 : cm1; c0 = b ? s7 : c0;
+		c1 = b ? s8 : c1; c2 = b ? s9 : c2; c3 = b ? s10 : c3;
+		const float sg = c0 < 0.0f ? -1.0f : 1.0f;
+		const float cap = m * OS_SEC4;
+		/* The parabola on the 4x grid (os_refine). */
+		float pa = sg * cm1, pc = sg * c1;
+		float pden = 2.0f * m - pa - pc;
+		float pd = pa - pc, pr = pd * pd / (8.0f * pden), pq = 0.125f * pden;
+		float ppk = pden > 1e-20f ? m + (pr < pq ? pr : pq) : m;
+		ppk = ppk <= cap ? ppk : cap;
+		const float coarse = (ppk > m ? ppk : m) * OS_LOW;
+		/* The 8x points at am - 1/2 and am + 1/2, and the 8x sequence
+		 * around the largest point of the three: a, top, b. */
+		float hl = sg * (l0 * (cm1 + c0) + l1 * (cm2 + c1) + l2 * (cm3 + c2));
+		float hr = sg * (l0 * (c0 + c1) + l1 * (cm1 + c2) + l2 * (cm2 + c3));
+		int br = hr > m && hr >= hl, bl = !br && hl > m;
+		float a = br ? m : bl ? pa : hl;
+		float top = br ? hr : bl ? hl : m;
+		float bb = br ? pc : bl ? m : hr;
+		float den = 2.0f * top - a - bb;
+		float d = a - bb, rr = d * d / (8.0f * den), rq = 0.125f * den;
+		float pk = den > 1e-20f ? top + (rr < rq ? rr : rq) : top;
+		pk = pk <= cap ? pk : cap;
+		const float fine = (pk > m ? pk : m) * low8;
+		const int flat = 2.0f * m - sg * (cm1 + c1) < KAPPA_8X * m;
+		/* q holds grid + share; swap the grid for the refined peak */
+		r[t] = (flat ? fine : coarse) + (q[t] - m) * OS_LOW;
 	}
-	float den = 2.0f * top - a - b, pk = top;
-	if (den > 1e-20f) {
-		float d = a - b, r = d * d / (8.0f * den);
-		pk = top + (r < 0.125f * den ? r : 0.125f * den);
-	}
-	if (!(pk <= m * OS_SEC4))
-		pk = m * OS_SEC4;
-	return (pk > m ? pk : m) * low8;
 }
 
 void limdet_init(struct limdet *d)
@@ -377,16 +379,14 @@ void limdet_block(struct limdet *d, const float *XL, const float *XR,
 	float *const eL = d->e[0], *const eR = d->e[1];
 	detect_chan(&d->oc, XL, nc, uL, p2L, p4L, qL, eL);
 	detect_chan(&d->oc, XR, nc, uR, p2R, p4R, qR, eR);
+	float *const rL = d->r[0], *const rR = d->r[1];
+	refine_block(XL, uL, p2L, p4L, qL, nc, d->low8, rL);
+	refine_block(XR, uR, p2R, p4R, qR, nc, d->low8, rR);
 	for (int i = 0; i < nc; i++) {
 		float dm = dv[i];
 		float pi = 0.0f;
 		if ((qL[i] > qR[i] ? qL[i] : qR[i]) * dm > thr_4) {
-			/* q holds grid + share; swap the grid for the refined peak */
-			float nl = qL[i] - os_grid_peak_of(XL, uL, p2L, p4L, i);
-			float nr = qR[i] - os_grid_peak_of(XR, uR, p2R, p4R, i);
-			float rl = refine_at(XL, uL, p2L, p4L, i, d->low8) + nl * OS_LOW;
-			float rr = refine_at(XR, uR, p2R, p4R, i, d->low8) + nr * OS_LOW;
-			pi = (rl > rr ? rl : rr) * dm;
+			pi = (rL[i] > rR[i] ? rL[i] : rR[i]) * dm;
 			float pe = (eL[i] > eR[i] ? eL[i] : eR[i]) * dm * EB_SAFE;
 			pi = pi > pe ? pi : pe;
 		}

@@ -25,7 +25,7 @@ struct limdet {
 	 * last: the refinement reads the 4x points either side), the 3/4
 	 * points, grid peak plus near-Nyquist share, the meters' model. */
 	float u[2][LIMDET_CH + LIMDET_UPRE], p2[2][LIMDET_CH + 2], p4[2][LIMDET_CH + 1];
-	float q[2][LIMDET_CH], e[2][LIMDET_CH];
+	float q[2][LIMDET_CH], e[2][LIMDET_CH], r[2][LIMDET_CH];
 };
 
 void limdet_init(struct limdet *d);
