@@ -316,6 +316,25 @@ static void cancel_progress(void *ctx, double f)
 		atomic_store(&c->flag, 1);
 }
 
+/* The parts that keep state, by the name a case gives: the clipper, a
+ * dynamic EQ band, the multiband compressor, or fades. */
+static void engage(const char *set, double v[P_COUNT], struct render_opts *o)
+{
+	if (!strcmp(set, "clip")) {
+		v[P_CLIP_BYPASS] = 0;
+		v[P_CLIP_DRIVE] = 3;
+	} else if (!strcmp(set, "dyn")) {
+		v[P_EQ_MID1_DYN_RANGE] = -6;
+		v[P_EQ_MID1_DYN_THRESHOLD] = -30;
+	} else if (!strcmp(set, "mb")) {
+		v[P_MBCOMP_BYPASS] = 0;
+		v[P_MBCOMP_LOW_THRESHOLD] = -30;
+	} else if (!strcmp(set, "fades")) {
+		o->fade_in_s = 0.5;
+		o->fade_out_s = 1.5;
+	}
+}
+
 /* The render's two threads (decode and the modules before the clipper |
  * the rest and the encoder) give the bytes of the one-thread pass, for
  * every output kind and with the parts that keep state across blocks
@@ -334,19 +353,7 @@ static void test_threads_same_bytes(void **state)
 		params_defaults(v);
 		struct render_opts o = { .bits = cases[k].bits, .dither_seed = 3 };
 		v[P_LIMITER_DRIVE] = 6;
-		if (!strcmp(cases[k].set, "clip")) {
-			v[P_CLIP_BYPASS] = 0;
-			v[P_CLIP_DRIVE] = 3;
-		} else if (!strcmp(cases[k].set, "dyn")) {
-			v[P_EQ_MID1_DYN_RANGE] = -6;
-			v[P_EQ_MID1_DYN_THRESHOLD] = -30;
-		} else if (!strcmp(cases[k].set, "mb")) {
-			v[P_MBCOMP_BYPASS] = 0;
-			v[P_MBCOMP_LOW_THRESHOLD] = -30;
-		} else if (!strcmp(cases[k].set, "fades")) {
-			o.fade_in_s = 0.5;
-			o.fade_out_s = 1.5;
-		}
+		engage(cases[k].set, v, &o);
 		snprintf(a, sizeof a, "%s/t1.%s", dir, cases[k].ext);
 		snprintf(b, sizeof b, "%s/t2.%s", dir, cases[k].ext);
 		o.threads = 1;
@@ -394,19 +401,7 @@ static void test_target_cache_same_bytes(void **state)
 		struct render_opts o = { .bits = cases[k].bits, .dither_seed = 5 };
 		v1[P_COMP_THRESHOLD] = -24;
 		v1[P_EQ_LOW_GAIN] = 3;
-		if (!strcmp(cases[k].set, "clip")) {
-			v1[P_CLIP_BYPASS] = 0;
-			v1[P_CLIP_DRIVE] = 3;
-		} else if (!strcmp(cases[k].set, "dyn")) {
-			v1[P_EQ_MID1_DYN_RANGE] = -6;
-			v1[P_EQ_MID1_DYN_THRESHOLD] = -30;
-		} else if (!strcmp(cases[k].set, "mb")) {
-			v1[P_MBCOMP_BYPASS] = 0;
-			v1[P_MBCOMP_LOW_THRESHOLD] = -30;
-		} else if (!strcmp(cases[k].set, "fades")) {
-			o.fade_in_s = 0.5;
-			o.fade_out_s = 1.5;
-		}
+		engage(cases[k].set, v1, &o);
 		memcpy(v2, v1, sizeof v1);
 		snprintf(a, sizeof a, "%s/c1.%s", dir, cases[k].ext);
 		snprintf(b, sizeof b, "%s/c2.%s", dir, cases[k].ext);
