@@ -58,7 +58,7 @@ static void write_track(const char *path, int rate, double freq, double secs)
  * (fuzz.mk): it scans while the engine's audio and reader threads run
  * (the null PCM is unpaced, and a converted reference makes a new soxr
  * at every loop), and it reported a thread just being started by the
- * sanitizer itself, 32 bytes from pthread_getattr_np, and twice a soxr
+ * sanitizer itself, 32 bytes from pthread_getattr_np, and three times a soxr
  * that no input leaks when run alone. */
 static void close_console(void)
 {
