@@ -5,7 +5,7 @@ BUILD=${BUILD:-build}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 LATHE="$ROOT/$BUILD/lathe"
 TOOLS="$ROOT/$BUILD/tests/tools"
-make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/tests/tools/siggen" "$BUILD/tests/tools/runstat" "$BUILD/tests/tools/glidebench" >/dev/null || exit 1
+make -s -C "$ROOT" BUILD="$BUILD" "$BUILD/tests/tools/siggen" "$BUILD/tests/tools/runstat" "$BUILD/tests/tools/glidebench" "$BUILD/tests/tools/refopen" >/dev/null || exit 1
 T=$(mktemp -d "${TMPDIR:-/tmp}/lathe-bench.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 SECONDS_AUDIO=300
