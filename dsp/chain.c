@@ -426,20 +426,20 @@ void chain_process_pre(struct chain *c, float *L, float *R, int n)
 	}
 }
 
+/* The clipper over the whole block first: nothing it does depends on
+ * where calls end, nor on the limiter after it, and its bypassed delay
+ * moves a long block at once (clip.c). */
 void chain_process_post(struct chain *c, float *L, float *R, int n)
 {
-	for (int k; n > 0; n -= k, L += k, R += k) {
-		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
-		run_post(c, L, R, k);
-	}
+	if (n > 0)
+		clip_process(c->clip, L, R, n);
+	chain_process_limit(c, L, R, n);
 }
 
 void chain_process_clip(struct chain *c, float *L, float *R, int n)
 {
-	for (int k; n > 0; n -= k, L += k, R += k) {
-		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
-		clip_process(c->clip, L, R, k);
-	}
+	if (n > 0)
+		clip_process(c->clip, L, R, n);
 }
 
 void chain_process_limit(struct chain *c, float *L, float *R, int n)

@@ -201,6 +201,35 @@ static float run1(const struct clip *m, struct chan *c, float x)
 	return hb_down(m->a, KA, last(c->r4, N4, c->i4, 4 * KA));
 }
 
+/* The dry delay alone, over a block: the same samples as pushing and
+ * reading one at a time.  Only the last LAT samples pushed are ever read
+ * (the loop below reads LAT back after its push), so a block of LAT or
+ * more moves by LAT in place and leaves its last LAT in the ring; a
+ * shorter one goes through the ring in runs short enough that what they
+ * push never overwrites the LAT samples they read. */
+static void delay(struct chan *c, float *x, int n)
+{
+	for (int j = 0; j < n; j++)
+		x[j] = fabsf(x[j]) <= 1e6f ? x[j] : 0.0f; /* NaN fails the test */
+	if (n >= LAT) {
+		float t[LAT];
+		memcpy(t, x + n - LAT, sizeof t);
+		memmove(x + LAT, x, (size_t)(n - LAT) * sizeof *x);
+		memcpy(x, last(c->dl, ND, c->id, LAT), sizeof t);
+		for (int j = 0; j < LAT; j++)
+			push(c->dl, ND, &c->id, t[j]);
+		return;
+	}
+	float t[ND - LAT];
+	for (int i0 = 0, mm; i0 < n; i0 += mm) {
+		mm = n - i0 < ND - LAT ? n - i0 : ND - LAT;
+		memcpy(t, x + i0, (size_t)mm * sizeof *x);
+		memcpy(x + i0, last(c->dl, ND, c->id, LAT), (size_t)mm * sizeof *x);
+		for (int j = 0; j < mm; j++)
+			push(c->dl, ND, &c->id, t[j]);
+	}
+}
+
 void clip_process(struct clip *m, float *L, float *R, int n)
 {
 	float *io[2] = { L, R };
@@ -208,20 +237,8 @@ void clip_process(struct clip *m, float *L, float *R, int n)
 		/* Bypassed and staying so (the default): only the dry delay,
 		 * the same samples as the loop below, without its per-sample
 		 * tests (they were a tenth of a default render). */
-		for (int k = 0; k < 2 && n > 0; k++) {
-			struct chan *c = &m->ch[k];
-			float *x = io[k], t[ND - LAT];
-			/* Runs short enough that what they push never
-			 * overwrites the LAT samples they read. */
-			for (int i0 = 0, mm; i0 < n; i0 += mm) {
-				mm = n - i0 < ND - LAT ? n - i0 : ND - LAT;
-				for (int j = 0; j < mm; j++)
-					t[j] = fabsf(x[i0 + j]) <= 1e6f ? x[i0 + j] : 0.0f;
-				memcpy(x + i0, last(c->dl, ND, c->id, LAT), (size_t)mm * sizeof *x);
-				for (int j = 0; j < mm; j++)
-					push(c->dl, ND, &c->id, t[j]);
-			}
-		}
+		for (int k = 0; k < 2 && n > 0; k++)
+			delay(&m->ch[k], io[k], n);
 		if (n > 0)
 			m->stale = 1;
 		return;
