@@ -27,6 +27,8 @@ struct file_sink {
 	int bits;
 	struct dither dither;
 	int *ibuf;
+	unsigned char *raw; /* the file's own bytes, when pack() writes them */
+	int width, big;     /* bytes a sample and their order, for pack() */
 	struct lufs_meter *m; /* measuring what is written, or NULL */
 };
 
@@ -51,6 +53,45 @@ int render_format_for(const char *path, int bits)
 	return 0;
 }
 
+/* n dithered samples (whole 16- or 24-bit steps, left-aligned in an int
+ * as sf_writef_int takes them) as a WAV's or AIFF's bytes: the bytes
+ * libsndfile's own conversion writes, at a fraction of its cost (it was
+ * 5% of a render).  On a little-endian machine the 24-bit WAV loop
+ * stores four bytes and steps three: out has one byte to spare. */
+static void pack(unsigned char *out, const int *x, int n, int width, int big)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	if (width == 3 && !big) {
+		for (int i = 0; i < n; i++, out += 3) {
+			uint32_t w = (uint32_t)x[i] >> 8;
+			memcpy(out, &w, sizeof w);
+		}
+		return;
+	}
+#endif
+	if (width == 3 && !big) {
+		for (int i = 0; i < n; i++, out += 3) {
+			uint32_t w = (uint32_t)x[i];
+			out[0] = (unsigned char)(w >> 8);
+			out[1] = (unsigned char)(w >> 16);
+			out[2] = (unsigned char)(w >> 24);
+		}
+	} else if (width == 3) {
+		for (int i = 0; i < n; i++, out += 3) {
+			uint32_t w = (uint32_t)x[i];
+			out[0] = (unsigned char)(w >> 24);
+			out[1] = (unsigned char)(w >> 16);
+			out[2] = (unsigned char)(w >> 8);
+		}
+	} else {
+		for (int i = 0; i < n; i++, out += 2) {
+			uint32_t w = (uint32_t)x[i];
+			out[!big] = (unsigned char)(w >> 24);
+			out[big] = (unsigned char)(w >> 16);
+		}
+	}
+}
+
 static int file_write(struct sink *k, const float *stereo, int n)
 {
 	struct file_sink *f = (struct file_sink *)k;
@@ -60,7 +101,11 @@ static int file_write(struct sink *k, const float *stereo, int n)
 	if (f->bits == 32)
 		return sf_writef_float(f->sf, stereo, n) == n ? 0 : -1;
 	dither_run(&f->dither, stereo, f->ibuf, 2 * n);
-	return sf_writef_int(f->sf, f->ibuf, n) == n ? 0 : -1;
+	if (!f->raw)
+		return sf_writef_int(f->sf, f->ibuf, n) == n ? 0 : -1;
+	sf_count_t bytes = (sf_count_t)n * 2 * f->width;
+	pack(f->raw, f->ibuf, 2 * n, f->width, f->big);
+	return sf_write_raw(f->sf, f->raw, bytes) == bytes ? 0 : -1;
 }
 
 static int meter_write(struct sink *k, const float *stereo, int n)
@@ -127,7 +172,15 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 	dither_init(&fs.dither, bits, o ? o->dither_seed : 0);
 	fs.ibuf = malloc(BLOCK * 2 * sizeof *fs.ibuf);
 	fs.m = chk ? lufs_new((unsigned)rate) : NULL;
-	if (!fs.ibuf || (chk && !fs.m)) {
+	/* WAV and AIFF PCM are the samples' bytes after the header, in the
+	 * container's order; FLAC goes through libsndfile's encoder. */
+	int major = format & SF_FORMAT_TYPEMASK;
+	if (bits != 32 && (major == SF_FORMAT_WAV || major == SF_FORMAT_AIFF)) {
+		fs.width = bits / 8;
+		fs.big = major == SF_FORMAT_AIFF;
+		fs.raw = malloc((size_t)BLOCK * 2 * 3 + 1);
+	}
+	if (!fs.ibuf || (chk && !fs.m) || (fs.width && !fs.raw)) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", out);
 		return ST_OUTPUT;
 	}
@@ -193,6 +246,7 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		snprintf(err, (size_t)errlen, "%s: render interrupted; nothing written", out);
 out:
 	free(fs.ibuf);
+	free(fs.raw);
 	lufs_free(fs.m);
 	return rc;
 }
