@@ -52,6 +52,13 @@
 #include "fastmath.h"
 #include "handover.h"
 
+/* Floating-point exceptions are never looked at; without this GCC will
+ * not turn the control steps' selects (the curve, exp2's clamps) into
+ * vector code (results are unchanged: nothing is reassociated). */
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC optimize("no-trapping-math")
+#endif
+
 #define BANDS EQ_BANDS
 #define CHUNK 256
 #define MODE_FADE_MS 10.0
@@ -367,16 +374,17 @@ static int is_dynamic(const struct band *b)
 	return b->range != 0 || b->off != 0;
 }
 
-/* 2:1 above the threshold with a soft knee, up to |range|; in dB. */
-static inline float dyn_target(const struct band *b, float lev)
+/* 2:1 above the threshold with a soft knee, up to |range| (r), cut when
+ * neg; in dB.  Selects, no branches: the control steps run as vector
+ * loops (see run_dyn). */
+static inline __attribute__((always_inline)) float dyn_target(float thr, float r, int neg, float lev)
 {
-	float over = lev - (float)b->thr, hk = 0.5f * (float)DYN_KNEE_DB;
+	float over = lev - thr, hk = 0.5f * (float)DYN_KNEE_DB;
 	float red = over <= -hk ? 0.0f
 	            : over < hk ? 0.5f * (over + hk) * (over + hk) / (2.0f * (float)DYN_KNEE_DB)
 	                        : 0.5f * over;
-	float r = (float)fabs(b->range);
 	red = red < r ? red : r;
-	return b->range < 0 ? -red : red;
+	return neg ? -red : red;
 }
 
 /* The general path (any band mid/side or dynamic), over n <= CHUNK
@@ -389,12 +397,14 @@ static inline float dyn_target(const struct band *b, float lev)
 #define GMAX 3
 
 /* One static section of the list: its band's input is kept at the
- * band's first section and the band's weights wa applied after its last
- * (wa NULL: a stereo band, no weighting). */
+ * band's first section and the band's weights applied after its last
+ * (wk: 0 a stereo band, no weighting; 1 constant weights wc; 2 a mode
+ * fade, weights wa per frame). */
 struct sop {
 	struct bq_sec k;
 	struct bq_df1 *s;
-	int first;
+	int first, wk;
+	bq_v2d wc;
 	const bq_v2d *wa;
 };
 
@@ -410,8 +420,8 @@ static inline __attribute__((always_inline)) void run_static(struct sop *o, cons
 			if (o[j].first)
 				u = v;
 			v = bq_sec_step(&k[j], v);
-			if (o[j].wa)
-				v = u + o[j].wa[i] * (v - u);
+			if (o[j].wk)
+				v = u + (o[j].wk == 2 ? o[j].wa[i] : o[j].wc) * (v - u);
 		}
 		x[i] = v;
 	}
@@ -430,67 +440,105 @@ static inline __attribute__((always_inline)) void flush_static(struct sop *o, in
 	*ns = 0;
 }
 
+/* The detector's power of one frame of D x: the larger lane's. */
+enum dyn_det {
+	DET_LR,    /* x is L/R, a stereo band */
+	DET_MS,    /* x is M/S, a stereo band: the larger of L^2 and R^2 */
+	DET_WC,    /* a mid or side band, constant weights wc */
+	DET_WA,    /* a mid or side band in its mode fade, weights wa */
+};
+
+static inline __attribute__((always_inline)) float dyn_power(bq_v2d d, const int det, bq_v2d w)
+{
+	bq_v2d p;
+
+	if (det == DET_MS) {
+		/* max(|m + s|, |m - s|) is |m| + |s|, rounded the same way
+		 * (the sum of two same-signed numbers), and squaring keeps
+		 * the order: exactly the larger of the L and R powers. */
+		double a = fabs(d[0]) + fabs(d[1]);
+		return (float)(a * a);
+	}
+	p = det == DET_LR ? d * d : d * d * w;
+	return (float)(p[0] > p[1] ? p[0] : p[1]);
+}
+
 /* A band's dynamic part: y = x + (G - 1) D x, its control path every
- * DYN_DEC frames of absolute position (ph counts to it): the band's
- * power summed in between, its mean into the mean square, the curve,
- * the ballistics and the exponential there, and the gain ramped linearly
- * to the new value over the next DYN_DEC frames.  Three passes: the
- * filter and the power sums, then the control path and the ramp, then
- * the gain applied.  In one loop each control step held the samples
- * after it for the whole of its chain of dependent operations (log,
- * curve, exp: some 90 cycles), which stalled the processor; apart, the
- * steps overlap one another.  wa: the band's weights (mid or side), or
- * NULL; msdom: x is M/S, so a stereo band's detector takes the L/R
- * powers. */
-static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct band *b, const bq_v2d *wa,
-                                                          const int msdom, bq_v2d *x, int n, unsigned ph)
+ * DYN_DEC frames of absolute position: the band's power summed in
+ * between, its mean into the mean square, the curve, the ballistics and
+ * the exponential there, and the gain ramped linearly to the new value
+ * over the next DYN_DEC frames.  Two passes over stretches that end at
+ * the control steps (the first from the chunk's phase ph): the filter
+ * and the power sums, then the ramp and the gain applied with the
+ * control step at each stretch's end.  In one loop each control step
+ * held the filter's samples after it for the whole of its chain of
+ * dependent operations (log, curve, exp: some 90 cycles), which stalled
+ * the processor; in the second pass nothing but the ramp waits for it.
+ * det: how the detector reads D x (see dyn_det); wc or wa the band's
+ * weights. */
+static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct band *b, const int det,
+                                                          bq_v2d wc, const bq_v2d *wa, bq_v2d *x, int n,
+                                                          unsigned ph)
 {
 	struct bq_sec kd = bq_sec_load(&b->d, &b->ds);
 	const float krms = m->krms, katt = b->katt, krel = b->krel;
 	float lev_ms = b->lev_ms, off = b->off, acc = b->acc;
 	double g1 = b->g1, gs = b->g1_step;
 	bq_v2d dx[CHUNK];
-	double g[CHUNK];
 	float sums[CHUNK / DYN_DEC + 1];
+	const int first = DYN_DEC - (int)ph;
 	int nsum = 0;
-	unsigned ph0 = ph;
 
-	for (int i = 0; i < n; i++) {
-		bq_v2d d = bq_sec_step(&kd, x[i]), p;
-		dx[i] = d;
-		if (wa)
-			p = d * d * wa[i];
-		else if (msdom) {
-			bq_v2d lr = { d[0] + d[1], d[0] - d[1] };
-			p = lr * lr;
-		} else
-			p = d * d;
-		acc += (float)(p[0] > p[1] ? p[0] : p[1]);
-		if (++ph < DYN_DEC)
-			continue;
-		ph = 0;
-		sums[nsum++] = acc;
-		acc = 0;
+	for (int i = 0, e = first; i < n; e += DYN_DEC) {
+		int end = e < n ? e : n;
+		for (; i < end; i++) {
+			bq_v2d d = bq_sec_step(&kd, x[i]);
+			dx[i] = d;
+			acc += dyn_power(d, det, det == DET_WA ? wa[i] : wc);
+		}
+		if (end == e) {
+			sums[nsum++] = acc;
+			acc = 0;
+		}
 	}
-	ph = ph0;
-	for (int i = 0, k = 0; i < n; i++) {
-		g1 += gs;
-		g[i] = g1;
-		if (++ph < DYN_DEC)
-			continue;
-		ph = 0;
-		lev_ms += krms * (sums[k++] * (1.0f / DYN_DEC) - lev_ms);
-		float lev = 3.01029996f * fast_log2(lev_ms > 1e-20f ? lev_ms : 1e-20f) + 3.01029996f;
-		float tg = dyn_target(b, lev), kk = fabsf(tg) > fabsf(off) ? katt : krel;
+	/* The control steps apart, each stage a loop over the chunk's
+	 * steps: only the mean square and the ballistics are recursions
+	 * (a few operations each), the log, the curve and the exponential
+	 * go as vectors.  Stepped one at a time, their chain and the
+	 * curve's branches held the ramp for some 80 cycles a step. */
+	float cv[CHUNK / DYN_DEC + 1];
+	const float thr = (float)b->thr, r = (float)fabs(b->range);
+	const int neg = b->range < 0;
+	for (int k = 0; k < nsum; k++) {
+		lev_ms += krms * (sums[k] * (1.0f / DYN_DEC) - lev_ms);
+		cv[k] = lev_ms;
+	}
+	for (int k = 0; k < nsum; k++) {
+		float ms = cv[k] > 1e-20f ? cv[k] : 1e-20f;
+		cv[k] = dyn_target(thr, r, neg, 3.01029996f * fast_log2(ms) + 3.01029996f);
+	}
+	for (int k = 0; k < nsum; k++) {
+		float tg = cv[k], kk = fabsf(tg) > fabsf(off) ? katt : krel;
 		off += kk * (tg - off);
-		/* 10^(dB/20) = 2^(dB log2(10) / 20) */
-		gs = ((double)fast_exp2(off * 0.166096404f) - 1.0 - g1) * (1.0 / DYN_DEC);
+		cv[k] = off;
 	}
-	for (int i = 0; i < n; i++) {
-		bq_v2d gg = { g[i], g[i] };
-		if (wa)
-			gg = gg * wa[i];
-		x[i] = x[i] + gg * dx[i];
+	/* 10^(dB/20) = 2^(dB log2(10) / 20) */
+	for (int k = 0; k < nsum; k++)
+		cv[k] = fast_exp2(cv[k] * 0.166096404f);
+	for (int i = 0, k = 0, e = first; i < n; e += DYN_DEC) {
+		int end = e < n ? e : n;
+		for (; i < end; i++) {
+			g1 += gs;
+			bq_v2d gg = { g1, g1 };
+			if (det == DET_WA)
+				gg = gg * wa[i];
+			else if (det == DET_WC)
+				gg = gg * wc;
+			x[i] = x[i] + gg * dx[i];
+		}
+		if (end < e)
+			break;
+		gs = ((double)cv[k++] - 1.0 - g1) * (1.0 / DYN_DEC);
 	}
 	bq_sec_store(&kd, &b->ds);
 	b->acc = acc;
@@ -500,19 +548,17 @@ static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct b
 	b->off = off;
 }
 
-/* A mid/side band's lane weights for this chunk: constant, or its mode
- * fade (linear, stopping on the target; ternaries, not fmin/fmax: those
- * are libm calls here). */
-static inline void weights(struct eq *m, struct band *b, bq_v2d *wa, int n)
+/* A mid/side band's lane weights for this chunk: constant (returns 1,
+ * *wc set), or its mode fade into wa (linear, stopping on the target;
+ * ternaries, not fmin/fmax: those are libm calls here; returns 2). */
+static inline int weights(struct eq *m, struct band *b, bq_v2d *wc, bq_v2d *wa, int n)
 {
 	double w0 = b->w[0], w1 = b->w[1];
 	const double wt0 = b->wt[0], wt1 = b->wt[1], ws = m->wstep;
 
-	if (w0 == wt0 && w1 == wt1) {
-		for (int i = 0; i < n; i++)
-			wa[i] = (bq_v2d){ w0, w1 };
-		return;
-	}
+	*wc = (bq_v2d){ w0, w1 };
+	if (w0 == wt0 && w1 == wt1)
+		return 1;
 	for (int i = 0; i < n; i++) {
 		wa[i] = (bq_v2d){ w0, w1 };
 		w0 = w0 < wt0 ? (w0 + ws < wt0 ? w0 + ws : wt0) : (w0 - ws > wt0 ? w0 - ws : wt0);
@@ -520,6 +566,7 @@ static inline void weights(struct eq *m, struct band *b, bq_v2d *wa, int n)
 	}
 	b->w[0] = w0;
 	b->w[1] = w1;
+	return 2;
 }
 
 DSP_CLONES
@@ -539,25 +586,24 @@ static void run_general(struct eq *m, float *L, float *R, int n)
 	}
 	for (int j = 0; j < BANDS; j++) {
 		struct band *b = &m->b[j];
-		const bq_v2d *wa = NULL;
-		if (b->ms) {
-			weights(m, b, m->wa[j], n);
-			wa = m->wa[j];
-		}
+		bq_v2d wc = { 1.0, 1.0 };
+		int wk = b->ms ? weights(m, b, &wc, m->wa[j], n) : 0;
 		for (int k = 0; b->g != 0 && k < b->ns; k++) {
 			if (ns == GMAX)
 				flush_static(o, &ns, x, n);
 			o[ns++] = (struct sop){ bq_sec_load(&b->c[k], &b->s[k]), &b->s[k], k == 0,
-			                        k == b->ns - 1 ? wa : NULL };
+			                        k == b->ns - 1 ? wk : 0, wc, m->wa[j] };
 		}
 		if (is_dynamic(b)) {
 			flush_static(o, &ns, x, n);
-			if (wa)
-				run_dyn(m, b, wa, 0, x, n, ph);
+			if (wk == 2)
+				run_dyn(m, b, DET_WA, wc, m->wa[j], x, n, ph);
+			else if (wk == 1)
+				run_dyn(m, b, DET_WC, wc, NULL, x, n, ph);
 			else if (msdom)
-				run_dyn(m, b, NULL, 1, x, n, ph);
+				run_dyn(m, b, DET_MS, wc, NULL, x, n, ph);
 			else
-				run_dyn(m, b, NULL, 0, x, n, ph);
+				run_dyn(m, b, DET_LR, wc, NULL, x, n, ph);
 		}
 	}
 	flush_static(o, &ns, x, n);
