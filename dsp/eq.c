@@ -414,6 +414,7 @@ static inline __attribute__((always_inline)) void run_static(struct sop *o, cons
 
 	for (int j = 0; j < ns; j++)
 		k[j] = o[j].k;
+#pragma GCC unroll 2
 	for (int i = 0; i < n; i++) {
 		bq_v2d v = x[i], u = v;
 		for (int j = 0; j < ns; j++) {
@@ -524,6 +525,7 @@ static inline __attribute__((always_inline)) void run_dyn(struct eq *m, struct b
 
 	for (int i = 0, e = first; i < n; e += DYN_DEC) {
 		int end = e < n ? e : n;
+#pragma GCC unroll 2
 		for (; i < end; i++) {
 			bq_v2d d = bq_sec_step(&kd, x[i]);
 			dx[i] = d;
