@@ -1,6 +1,7 @@
 #include "sfout.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -104,9 +105,17 @@ static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user)
 		p += k;
 		left -= k;
 		if (o->len == o->cap) {
+			off_t start = (off_t)o->at;
 			o->at += (long long)o->cap;
 			if (flush(o))
 				return 0;
+			/* The disk starts on what is written while the rest is
+			 * computed: the fsync at the end (atomicfile.c) then
+			 * waits for the last megabytes, not the whole file
+			 * (it was a sixth of a 5-minute render's wall time).
+			 * Only a hint: where it cannot (a pipe), nothing
+			 * changes. */
+			(void)sync_file_range(o->fd, start, (off_t)o->cap, SYNC_FILE_RANGE_WRITE);
 		}
 	}
 	return count;
