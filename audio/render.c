@@ -212,6 +212,10 @@ int render_write(struct feed *f, int rate, const char *in, const char *out,
 		rc = ST_USAGE;
 		goto out;
 	}
+	/* The file's writes on a thread of their own: the kernel's copies
+	 * into the page cache were a sixth of the caller's thread. */
+	if (render_threads(o))
+		(void)sfout_async(&so);
 	errno = 0;
 	rc = render_run(f, rate, v, &fs.base, o, chk ? &chk->max_gr_db : NULL, err, errlen);
 	if (rc == ST_OUTPUT)

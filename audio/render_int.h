@@ -41,6 +41,9 @@ struct blk {
 };
 struct pipe;
 struct chain;
+/* Whether a render may use more than its caller's thread (LATHE_THREADS=1
+ * or o->threads == 1 say no; one core says no). */
+int render_threads(const struct render_opts *o);
 /* NULL when out of memory; f->err and f->errlen: where a read error goes. */
 struct pipe *pipe_open(struct feed *f, struct chain *c, int tail, const struct render_opts *o);
 struct blk *pipe_next(struct pipe *p);

@@ -55,15 +55,11 @@ struct pipe {
 
 static int feed_read(struct feed *f, float *L, float *R, int n)
 {
-	int64_t got = source_read(f->src, f->buf, n);
+	int64_t got = source_read_split(f->src, L, R, f->buf, n);
 
 	if (got < 0) {
 		snprintf(f->err, (size_t)f->errlen, "%s", source_error(f->src));
 		return -1;
-	}
-	for (int64_t i = 0; i < got; i++) {
-		L[i] = f->buf[2 * i];
-		R[i] = f->buf[2 * i + 1];
 	}
 	return (int)got;
 }
@@ -167,7 +163,7 @@ void pipe_done(struct pipe *p)
 
 /* LATHE_THREADS=1 in the environment asks the same as threads = 1: how
  * the bench and the tests compare the two ways on the command line. */
-static int want_threads(const struct render_opts *o)
+int render_threads(const struct render_opts *o)
 {
 	const char *env = getenv("LATHE_THREADS");
 
@@ -196,7 +192,7 @@ struct pipe *pipe_open(struct feed *f, struct chain *c, int tail, const struct r
 	p->f.buf = buf;
 	p->f.err = ferr;
 	p->fr = (struct front){ &p->f, c, tail };
-	if (want_threads(o) && pthread_mutex_init(&p->mu, NULL) == 0) {
+	if (render_threads(o) && pthread_mutex_init(&p->mu, NULL) == 0) {
 		if (pthread_cond_init(&p->cv, NULL) != 0)
 			pthread_mutex_destroy(&p->mu);
 		else if (pthread_create(&p->th, NULL, front_thread, p) == 0)

@@ -25,11 +25,18 @@ struct sfout {
 	char *buf;
 	size_t len, cap;
 	long long at; /* file offset of buf[0] */
+	struct sfout_writer *w; /* sfout_async's thread, or NULL */
 };
 
 /* NULL when libsndfile refuses the format or the first header write
  * fails; o->err then holds the errno, if it was a system error. */
 SNDFILE *sfout_open(struct sfout *o, int fd, int direct, SF_INFO *info);
+
+/* From here on each full buffer is written on a thread of its own while
+ * the caller fills another: the same bytes, the kernel's copies off the
+ * caller's thread.  -1 (and everything as before) when the thread or its
+ * buffer cannot be had. */
+int sfout_async(struct sfout *o);
 
 /* Closes sf (writing what libsndfile still holds) and returns 0 when every
  * write, from the first header to the last frame, went through; otherwise

@@ -18,6 +18,10 @@ struct source *source_from_memory(float *stereo, int64_t frames, int rate,
 /* Interleaved stereo; returns frames read (0 at the end), or -1 on a read
  * error (message in source_error). */
 int64_t source_read(struct source *s, float *stereo, int64_t frames);
+/* The same frames as source_read, as two planes; tmp (2 x frames floats)
+ * for the sources read interleaved.  24-bit WAV is converted straight
+ * into the planes. */
+int64_t source_read_split(struct source *s, float *L, float *R, float *tmp, int64_t frames);
 int source_seek(struct source *s, int64_t frame); /* 0 on success */
 int source_rate(const struct source *s);
 int source_channels(const struct source *s);   /* of the file: 1 or 2 */
