@@ -181,13 +181,13 @@ check-cmocka:
 # The README's test command.  SAN=1 runs the same suite under ASan+UBSan.
 test: deps-test
 	$(Q)$(MAKE) --no-print-directory tests
-	$(Q)BUILD=$(BUILD) tests/run.sh
+	$(Q)BUILD=$(BUILD) tests/run.sh $(T)
 
 test-san: deps-test
 	$(Q)$(MAKE) --no-print-directory BUILD=build-san \
 	  CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all" \
 	  DSP_CFLAGS= LDFLAGS="-fsanitize=address,undefined" tests
-	$(Q)BUILD=build-san SAN=1 tests/run.sh
+	$(Q)BUILD=build-san SAN=1 tests/run.sh $(T)
 
 # The engine's UI/audio/reader exchange and the sweep's rounds under ThreadSanitizer, in
 # build-tsan (tests/tsan_engine.sh runs it in the suite).

@@ -1,6 +1,8 @@
 #!/bin/sh
-# Runs every unit test binary and every shell test; prints one line per
-# test and a summary; exits non-zero when anything failed.
+# Runs every unit test binary and every shell test (or, given NAMEs, only
+# those: tests/run.sh tui_bugs test_eq; make test T="tui_bugs test_eq");
+# prints one line per test and a summary; exits non-zero when anything
+# failed.
 #   ok    NAME  passed          FAIL  NAME  failed, or ran past its limit
 #   SKIP  NAME  exit 77: could not run here (a tool missing, a sanitizer
 #               build); counted apart, never as passed
@@ -14,9 +16,18 @@ pass=0; fail=0; skip=0; failed=""; skipped=""
 log=$(mktemp -d)
 trap 'rm -rf "$log"' EXIT
 
+# wanted NAME: whether NAME was asked for (every test when none was).
+wanted() {
+	[ -z "$only" ] && return 0
+	case " $only " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+only="$*"
+
 # one NAME CMD...: runs one test under the time limit and reports it.
 one() {
 	name=$1; shift
+	wanted "$name" || return 0
 	start=$(date +%s)
 	timeout -k 10 "$limit" "$@" >"$log/$name.out" 2>&1 </dev/null
 	st=$?
