@@ -17,7 +17,7 @@ printf 'pcm.!default { type hw card 99 }\n' >"$T/asound.conf"
 start() { # W H LANG TERM (a state folder of its own: no earlier run's session)
 	new_sock; tm new-session -d -x "$1" -y "$2" "env ALSA_CONFIG_PATH='$T/asound.conf' \
 		XDG_CONFIG_HOME='$XDG_CONFIG_HOME' XDG_STATE_HOME='$XDG_STATE_HOME/$1x$2-$3' \
-		LANG=$3 LC_ALL= LC_CTYPE= TERM=$4 '$LATHE' --set limiter.drive=6 \
+		LANG=$3 LC_ALL= LC_CTYPE= TERM=$4 ESCDELAY=1000 '$LATHE' --set limiter.drive=6 \
 		--set hpf.freq=60 --set eq.mid1_gain=-4 --set eq.high_gain=3; sleep 60"
 	wait_for 'no audio device: metering only' 100 || { fail "$1x$2 $3: console did not start"; tm capture-pane -p; return 1; }
 	# A leftover session's restore prompt would take the keys.
@@ -113,7 +113,9 @@ for size in "80 24" "120 40"; do
 		# :seek moves the play position the overview shows
 		tm send-keys : 's' 'e' 'e' 'k' ' ' '2' '5' Enter
 		check 'at 0:2[5-9]' "$TAG: overview follows :seek 25"
-		# a click on the envelope row seeks (SGR mouse report, column 8 of 80 = 10% in)
+		# a click on the envelope row seeks (SGR mouse report, column 8 of 80 = 10% in);
+		# ESCDELAY=1000 above: under load tmux once wrote the report in pieces
+		# more than 25 ms apart, and its bytes ran as keys (seek back, monitor side)
 		y=$(grep -n '^0:00\.0 ' "$T/screen" | head -1 | cut -d: -f1)
 		if [ -n "$y" ]; then
 			col=$((W / 10 + 1)); row=$((y - 1))

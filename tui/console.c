@@ -602,7 +602,11 @@ int console_main(const struct cli *cli)
 	       c->mo.info.rate, c->mo.info.silent_sink ? ", silent sink" : "");
 	if (tcgetattr(STDIN_FILENO, &saved_tio) == 0)
 		tio_saved = 1;
-	set_escdelay(25);
+	/* Esc answers in 25 ms; ESCDELAY (ncurses' own variable, in ms) wins
+	 * when set, for links slow enough to split an arrow key's or a mouse
+	 * click's sequence (whose bytes would then act as keys). */
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
 	initscr();
 	cbreak();
 	noecho();
