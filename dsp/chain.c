@@ -32,6 +32,10 @@
 
 /* Modules behind the generic bypass crossfade (slot_module). */
 #define NSLOTS 5
+/* Frames per module call when nothing crossfades: the modules work in
+ * chunks of 256 of their own, and each call's set-up (states into
+ * registers and back) is paid per call. */
+#define SETTLED_BLOCK 256
 
 /* A module behind the generic bypass crossfade. */
 struct slot {
@@ -398,12 +402,34 @@ static void run_post(struct chain *c, float *L, float *R, int n)
 	run_limit(c, L, R, n);
 }
 
+/* No bypass crossfade in progress: run_slot needs no dry copy (whose
+ * buffers hold one sub-block), so a call may be longer. */
+static int slots_settled(const struct chain *c)
+{
+	for (int s = 0; s < NSLOTS; s++)
+		if (c->slots[s].bp != (float)c->slots[s].bp_target)
+			return 0;
+	return 1;
+}
+
+/* Every glide has landed: smooth() would do nothing at the sub-block
+ * boundaries left in this call (the targets move only between calls). */
+static int at_rest(const struct chain *c)
+{
+	for (int i = 0; i < P_COUNT; i++)
+		if (c->cur[i] != c->target[i])
+			return 0;
+	return slots_settled(c);
+}
+
 void chain_process(struct chain *c, float *L, float *R, int n)
 {
 	while (n > 0) {
 		if (c->pos % CHAIN_SUBBLOCK == 0)
 			smooth(c);
 		int k = CHAIN_SUBBLOCK - (int)(c->pos % CHAIN_SUBBLOCK);
+		if (k < n && at_rest(c))
+			k = SETTLED_BLOCK;
 		if (k > n)
 			k = n;
 		run_pre(c, L, R, k);
@@ -421,7 +447,8 @@ void chain_process(struct chain *c, float *L, float *R, int n)
 void chain_process_pre(struct chain *c, float *L, float *R, int n)
 {
 	for (int k; n > 0; n -= k, L += k, R += k) {
-		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		int most = slots_settled(c) ? SETTLED_BLOCK : CHAIN_SUBBLOCK;
+		k = n < most ? n : most;
 		run_pre(c, L, R, k);
 	}
 }
@@ -445,7 +472,7 @@ void chain_process_clip(struct chain *c, float *L, float *R, int n)
 void chain_process_limit(struct chain *c, float *L, float *R, int n)
 {
 	for (int k; n > 0; n -= k, L += k, R += k) {
-		k = n < CHAIN_SUBBLOCK ? n : CHAIN_SUBBLOCK;
+		k = n < SETTLED_BLOCK ? n : SETTLED_BLOCK;
 		run_limit(c, L, R, k);
 	}
 }
