@@ -1,6 +1,11 @@
 /* See render_cache.h.  Blocks go out as a frame count and the two
- * channels, through a 1 MB stdio buffer (a system call per block was
- * a measurable part of the pass on a VM).  The file is in $TMPDIR (or
+ * channels, collected in a 1 MB buffer and written a buffer at a time
+ * (a system call per block was a measurable part of the pass on a VM);
+ * with pcache_async a thread of its own writes one buffer while the
+ * pipe's worker fills the other, so the kernel's copies into the page
+ * cache (a fifth of a 5-minute --target's samples when they were on the
+ * caller's thread) run beside the chain.  The passes read it back
+ * through stdio.  The file is in $TMPDIR (or
  * /tmp), unlinked as soon as it exists, so nothing is left behind by a
  * crash, and the pages are dropped unwritten when it is closed soon
  * enough.  On a tmpfs the file would be memory: there it is used only
@@ -10,6 +15,8 @@
  * the disk's time would be the cache's cost. */
 #include "render_cache.h"
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +33,123 @@
 #define CACHE_SPARE (512LL << 20)
 #define TMPFS_MAGIC_ 0x01021994
 
-struct pcache {
-	FILE *f;
-	char *buf;
-	int bad;
+/* pcache_async's thread: it writes one full buffer while the writer
+ * fills the other.  Only the buffer handed over and the error cross
+ * between the threads, under mu. */
+struct pcache_writer {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t th;
+	char *spare;   /* the filler's next buffer, while idle */
+	char *job;     /* a buffer to write, NULL when idle */
+	size_t job_len;
+	int err, stop;
 };
+
+struct pcache {
+	int fd;
+	FILE *f;      /* for reading back, from the first rewind */
+	char *rbuf;   /* f's buffer */
+	char *wbuf;   /* blocks collected for the next write */
+	size_t len;
+	int bad;
+	int done;     /* writing is over (pcache_ok) */
+	struct pcache_writer *w;
+};
+
+static int write_fd(int fd, const char *p, size_t count)
+{
+	size_t done = 0;
+
+	while (done < count) {
+		ssize_t n = write(fd, p + done, count - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static void *writer_thread(void *arg)
+{
+	struct pcache *c = arg;
+	struct pcache_writer *w = c->w;
+
+	pthread_mutex_lock(&w->mu);
+	for (;;) {
+		while (!w->job && !w->stop)
+			pthread_cond_wait(&w->cv, &w->mu);
+		if (!w->job)
+			break;
+		char *p = w->job;
+		size_t n = w->job_len;
+		int failed = w->err;
+		pthread_mutex_unlock(&w->mu);
+		int e = failed ? 0 : write_fd(c->fd, p, n);
+		pthread_mutex_lock(&w->mu);
+		if (e)
+			w->err = 1;
+		w->spare = p;
+		w->job = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+/* The collected bytes written, by the thread when there is one (after
+ * the buffer before them: the same order). */
+static void flush(struct pcache *c)
+{
+	struct pcache_writer *w = c->w;
+	size_t n = c->len;
+
+	c->len = 0;
+	if (!n || c->bad)
+		return;
+	if (!w) {
+		if (write_fd(c->fd, c->wbuf, n) != 0)
+			c->bad = 1;
+		return;
+	}
+	pthread_mutex_lock(&w->mu);
+	while (w->job)
+		pthread_cond_wait(&w->cv, &w->mu);
+	if (w->err)
+		c->bad = 1;
+	else {
+		w->job = c->wbuf;
+		w->job_len = n;
+		c->wbuf = w->spare;
+		w->spare = NULL;
+		pthread_cond_broadcast(&w->cv);
+	}
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Everything handed over written and the thread gone: the file is the
+ * caller's alone again. */
+static void stop_writer(struct pcache *c)
+{
+	struct pcache_writer *w = c->w;
+
+	if (!w)
+		return;
+	pthread_mutex_lock(&w->mu);
+	w->stop = 1;
+	pthread_cond_broadcast(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->th, NULL);
+	if (w->err)
+		c->bad = 1;
+	free(w->spare);
+	pthread_cond_destroy(&w->cv);
+	pthread_mutex_destroy(&w->mu);
+	free(w);
+	c->w = NULL;
+}
 
 struct pcache *pcache_new(long long frames)
 {
@@ -53,54 +172,108 @@ struct pcache *pcache_new(long long frames)
 		return NULL;
 	unlink(path);
 	struct pcache *c = calloc(1, sizeof *c);
-	if (c)
-		c->buf = malloc(CACHE_BUF);
-	if (c && c->buf)
-		c->f = fdopen(fd, "w+b");
-	if (!c || !c->f) {
-		if (c)
-			free(c->buf);
+	if (c && !(c->wbuf = malloc(CACHE_BUF))) {
 		free(c);
+		c = NULL;
+	}
+	if (!c) {
 		close(fd);
 		return NULL;
 	}
-	setvbuf(c->f, c->buf, _IOFBF, CACHE_BUF);
+	c->fd = fd;
 	return c;
+}
+
+int pcache_async(struct pcache *c)
+{
+	struct pcache_writer *w = calloc(1, sizeof *w);
+
+	if (!w || !(w->spare = malloc(CACHE_BUF))) {
+		free(w);
+		return -1;
+	}
+	if (pthread_mutex_init(&w->mu, NULL) != 0)
+		goto fail;
+	if (pthread_cond_init(&w->cv, NULL) != 0) {
+		pthread_mutex_destroy(&w->mu);
+		goto fail;
+	}
+	c->w = w;
+	if (pthread_create(&w->th, NULL, writer_thread, c) != 0) {
+		c->w = NULL;
+		pthread_cond_destroy(&w->cv);
+		pthread_mutex_destroy(&w->mu);
+		goto fail;
+	}
+	return 0;
+fail:
+	free(w->spare);
+	free(w);
+	return -1;
 }
 
 void pcache_free(struct pcache *c)
 {
 	if (!c)
 		return;
-	fclose(c->f);
-	free(c->buf);
+	stop_writer(c);
+	if (c->f)
+		fclose(c->f);
+	else
+		close(c->fd);
+	free(c->rbuf);
+	free(c->wbuf);
 	free(c);
+}
+
+static void put(struct pcache *c, const void *p, size_t n)
+{
+	while (n) {
+		size_t m = CACHE_BUF - c->len < n ? CACHE_BUF - c->len : n;
+		memcpy(c->wbuf + c->len, p, m);
+		c->len += m;
+		p = (const char *)p + m;
+		n -= m;
+		if (c->len == CACHE_BUF)
+			flush(c);
+	}
 }
 
 int pcache_put(struct pcache *c, const float *L, const float *R, int n)
 {
 	int32_t k = n;
 
-	if (c->bad)
+	if (c->bad || c->done)
 		return -1;
-	if (fwrite(&k, sizeof k, 1, c->f) != 1 || fwrite(L, sizeof *L, (size_t)n, c->f) != (size_t)n ||
-	    fwrite(R, sizeof *R, (size_t)n, c->f) != (size_t)n) {
-		c->bad = 1;
-		return -1;
-	}
-	return 0;
+	put(c, &k, sizeof k);
+	put(c, L, (size_t)n * sizeof *L);
+	put(c, R, (size_t)n * sizeof *R);
+	return c->bad ? -1 : 0;
 }
 
 int pcache_ok(struct pcache *c)
 {
-	if (!c->bad && fflush(c->f) != 0)
-		c->bad = 1;
+	if (!c->done) {
+		flush(c);
+		stop_writer(c);
+		c->done = 1;
+		free(c->wbuf);
+		c->wbuf = NULL;
+		if (!c->bad) {
+			c->rbuf = malloc(CACHE_BUF);
+			c->f = c->rbuf ? fdopen(c->fd, "rb") : NULL;
+			if (c->f)
+				setvbuf(c->f, c->rbuf, _IOFBF, CACHE_BUF);
+			else
+				c->bad = 1;
+		}
+	}
 	return !c->bad;
 }
 
 int pcache_rewind(struct pcache *c)
 {
-	if (c->bad || fseek(c->f, 0, SEEK_SET) != 0) {
+	if (c->bad || !c->done || fseek(c->f, 0, SEEK_SET) != 0) {
 		c->bad = 1;
 		return -1;
 	}

@@ -25,6 +25,9 @@ struct feed {
 	/* When set, the blocks of an earlier pass through the modules
 	 * before the clipper (render_cache.h), read instead of src. */
 	struct pcache *cache;
+	/* When set, every block made (the latency's silence included) is
+	 * put here, by whichever thread makes it. */
+	struct pcache *keep;
 };
 
 /* A feed read and run through the modules before the clipper

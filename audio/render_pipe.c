@@ -108,6 +108,10 @@ static void front_step(struct front *fr, struct blk *b)
 	}
 	b->n = n;
 	chain_process_pre(fr->c, b->L, b->R, n);
+	/* A failed put leaves the cache bad; the caller finds out at
+	 * pcache_ok and the passes decode again. */
+	if (fr->f->keep)
+		(void)pcache_put(fr->f->keep, b->L, b->R, n);
 }
 
 static void *front_thread(void *arg)

@@ -220,7 +220,11 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 		chain_set_all(c, v);
 		chain_reset(c);
 	}
-	struct feed f = { .src = src, .err = err, .errlen = errlen };
+	/* The worker caches what it makes as it goes, and a thread of the
+	 * cache's own writes it out: on one thread, all of it here. */
+	if (k->cache && render_threads(o))
+		(void)pcache_async(k->cache);
+	struct feed f = { .src = src, .err = err, .errlen = errlen, .keep = k->cache };
 	if (!k->m || !c || !L || !R || (param_clamp(P_CLIP_BYPASS, v[P_CLIP_BYPASS]) < 0.5 && !cl) ||
 	    !(p = pipe_open(&f, c, k->cache ? chain_latency(c) : 0, o))) {
 		snprintf(err, (size_t)errlen, "%s: out of memory", in);
@@ -243,10 +247,6 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 		struct blk *b = pipe_next(p);
 		if (b->end)
 			break;
-		if (k->cache && pcache_put(k->cache, b->L, b->R, b->n) != 0) {
-			pcache_free(k->cache);
-			k->cache = NULL;
-		}
 		int got = b->n < frames - n ? b->n : (int)(frames - n);
 		int bad = got > 0 ? model_add(k, cl, &skip, b->L, b->R, got) : 0;
 		pipe_done(p);
@@ -289,13 +289,14 @@ static int model_fill(const char *in, const double v[P_COUNT], double target, st
 	/* A header that promised more than the file holds. */
 	fade_init(&k->fade, k->rate, n, o ? o->fade_in_s : 0, o ? o->fade_out_s : 0);
 out:
+	/* The worker may still be putting into the cache: gone first. */
+	pipe_close(p);
 	if (rc) {
 		rmodel_free(k->m);
 		k->m = NULL;
 		pcache_free(k->cache);
 		k->cache = NULL;
 	}
-	pipe_close(p);
 	clip_free(cl);
 	chain_free(c);
 	free(L);
