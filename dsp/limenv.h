@@ -15,10 +15,11 @@
 #define LIMENV_RING 128u
 
 struct limenv {
-	/* Settings: the threshold, the release's weight per frame, the
-	 * boxes' lengths and reciprocals, the tops' longest hold and shortest
-	 * spacing (frames). */
-	float thr, wrel, inv1, inv2;
+	/* Settings: the threshold, the release's weights per frame at no
+	 * and at full load (wfast, wslow), the load's weight per frame (ka),
+	 * the boxes' lengths and reciprocals, the tops' longest hold and
+	 * shortest spacing (frames). */
+	float thr, wfast, wslow, ka, inv1, inv2;
 	int B1, B2;
 	unsigned hmax, gapmin;
 	/* eh, bh: the depth and the first box's output by time (ring of
@@ -29,6 +30,9 @@ struct limenv {
 	unsigned emask, quiet;
 	double s1, s2;
 	float d, g;
+	/* The load: the depth's average over REL_LOAD_MS (limenv.c), which
+	 * moves the release between wfast and wslow. */
+	float load;
 	/* The tops' hold: hc counts down the hold after the depth was last
 	 * at its top, since counts from there; hold is the length in use
 	 * (HOLD_GAP times the last spacing of two tops, or none), at most

@@ -32,8 +32,9 @@
  *         HOLD_SIM) within the longest hold of the last one (the crests
  *         of a steady tone), it holds for 1.15 times that spacing before
  *         releasing, so the gain does not move inside its cycle at all.
- *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples:
- *         a smooth S-shaped attack that is complete when the peak plays.
+ *   g[n]  e averaged by two cascaded boxes of B1 + B2 - 1 = S samples
+ *         (B2 of 2: set_boxes): a linear attack, its corners rounded,
+ *         that is complete when the peak plays.
  * Every e in the span averaged for the output samples around a peak
  * (EXT samples either side of its interval) already holds that peak's
  * reduction, so the output never exceeds thr there.  Since p holds both
@@ -82,6 +83,8 @@
 #define BYPASS_MS 10.0
 #define CH LIMDET_CH
 #define DRIVE_MS 10.0
+/* The second box's length (set_boxes). */
+#define BOX2 2
 
 struct limiter {
 	struct limdet det;
@@ -166,12 +169,21 @@ void limiter_free(struct limiter *m)
 	free(m);
 }
 
+/* The first box carries all but BOX2 - 1 of the lookahead, so the attack
+ * is a straight ramp over it (the second box only rounds its corners), not
+ * the S-curve of two equal boxes: the same loudness with less distortion
+ * on music, where more of a straight ramp's movement is a slowly varying
+ * gain's (5 excerpts x 30 s, lathe alone, release 7 ms, LF_HZ 200:
+ * +6 dB -30.27 -> -30.62 dB, +12 dB -27.14 -> -27.49, loudness within
+ * 0.001 LU; a second box of 8 frames -30.58 / -27.46, 1 frame the same
+ * as 2).  Tones under limiting keep a still gain (the tops' hold), so
+ * their figures do not change. */
 static void set_boxes(struct limiter *m, int S)
 {
 	struct limenv *e = &m->env;
 	m->S = S;
-	e->B1 = (S + 1) / 2;
-	e->B2 = S + 1 - e->B1;
+	e->B2 = S > BOX2 ? BOX2 : S;
+	e->B1 = S + 1 - e->B2;
 	e->inv1 = 1.0f / (float)e->B1;
 	e->inv2 = 1.0f / (float)e->B2;
 	m->wnew = m->smax - S;

@@ -89,7 +89,9 @@ const struct param_desc param_table[P_COUNT] = {
 	/* The release is fast (7 ms; below that the products of a 19 + 20 kHz
 	 * twin tone rise from -155 to -133 dB) because it only falls back to the
 	 * low-frequency floor (dsp/limiter.c): bass keeps the gain still, a
-	 * transient without bass recovers at once.  The lookahead's 5 ms
+	 * transient without bass recovers at once.  It follows the load
+	 * (dsp/limenv.c): 0.85 times this for isolated peaks, up to 1.3 times
+	 * under sustained limiting.  The lookahead's 5 ms
 	 * spread the attack over the longest ramp the latency allows: on
 	 * music that takes more off the distortion than off the loudness.  The hold is
 	 * the longest hold between a steady tone's equal crests, so a pure
