@@ -28,10 +28,14 @@
 #include "source.h"
 #include "status.h"
 
-/* Four blocks in flight (190 ms at 44.1 kHz, 128 kB): enough to ride out
- * the other thread being descheduled for a moment, small enough to stay
- * in cache. */
-#define NBLK 4
+/* Eight blocks in flight (740 ms at 44.1 kHz, 256 kB): enough to ride
+ * out the other thread being descheduled for a moment, small enough to
+ * stay in cache.  A side that has to wait sleeps until HALF blocks are
+ * there for it (or the end), not one: with one the faster thread slept
+ * and was woken on every block, and the futex calls and switches were a
+ * twentieth of a --target's samples. */
+#define NBLK 8
+#define HALF (NBLK / 2)
 
 /* The producer's half: everything before chain_process_post. */
 struct front {
@@ -47,6 +51,8 @@ struct pipe {
 	int threaded;
 	unsigned put, got;  /* blocks produced and consumed, under mu */
 	int stop;           /* the consumer has finished early, under mu */
+	int pwait, cwait;   /* the producer, the consumer asleep, under mu */
+	int ended;          /* the producer has made its last block, under mu */
 	struct feed f;      /* the caller's, with the worker's own buffers */
 	char *err;          /* the caller's message buffer */
 	struct front fr;
@@ -120,8 +126,12 @@ static void *front_thread(void *arg)
 
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->put - p->got == NBLK && !p->stop)
-			pthread_cond_wait(&p->cv, &p->mu);
+		if (p->put - p->got == NBLK && !p->stop) {
+			p->pwait = 1;
+			while (p->put - p->got > NBLK - HALF && !p->stop)
+				pthread_cond_wait(&p->cv, &p->mu);
+			p->pwait = 0;
+		}
 		if (p->stop)
 			break;
 		struct blk *b = &p->b[p->put % NBLK];
@@ -130,7 +140,10 @@ static void *front_thread(void *arg)
 		front_step(&p->fr, b);
 		pthread_mutex_lock(&p->mu);
 		p->put++;
-		pthread_cond_broadcast(&p->cv);
+		if (b->end)
+			p->ended = 1;
+		if (p->cwait && (p->put - p->got >= HALF || p->ended))
+			pthread_cond_broadcast(&p->cv);
 		if (b->end)
 			break;
 	}
@@ -147,8 +160,12 @@ struct blk *pipe_next(struct pipe *p)
 		return b;
 	}
 	pthread_mutex_lock(&p->mu);
-	while (p->put == p->got)
-		pthread_cond_wait(&p->cv, &p->mu);
+	if (p->put == p->got) {
+		p->cwait = 1;
+		while (p->put - p->got < HALF && !p->ended)
+			pthread_cond_wait(&p->cv, &p->mu);
+		p->cwait = 0;
+	}
 	pthread_mutex_unlock(&p->mu);
 	return b;
 }
@@ -161,7 +178,8 @@ void pipe_done(struct pipe *p)
 	}
 	pthread_mutex_lock(&p->mu);
 	p->got++;
-	pthread_cond_broadcast(&p->cv);
+	if (p->pwait && p->put - p->got <= NBLK - HALF)
+		pthread_cond_broadcast(&p->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
