@@ -10,24 +10,29 @@
  * peaks (the limiter after it owns those), which makes the gain smooth
  * and its static curve exact on steady tones.
  *
- * Gain computer (dB): the standard quadratic soft knee (comp_curve_db);
- * the wanted reduction gr_t = level - curve(level) is smoothed per sample
- * in dB with one-pole attack (gr_t above gr) or release coefficients, so
- * attack and release are the times for the reduction to cover 1 - 1/e of
- * a step in gr_t.  Makeup (dB) and mix are smoothed per sample (20 ms);
- * out = x * ((1 - mix) + mix * 10^((makeup - gr) / 20)).
+ * Gain computer (dB): the standard quadratic soft knee (comp_curve_db),
+ * run once per control step of DEC frames on the step's mean power: the
+ * mean square, then the wanted reduction gr_t = level - curve(level),
+ * smoothed in dB with one-pole attack (gr_t above gr) or release
+ * coefficients per step, so attack and release are the times for the
+ * reduction to cover 1 - 1/e of a step in gr_t.  Makeup (dB) and mix
+ * glide per step too (20 ms); the gain (1 - mix) + mix * 10^((makeup -
+ * gr) / 20) is ramped linearly from one step's value to the next over
+ * the following DEC frames, and out = x * gain.
  *
- * All of it is a per-sample recursion, so block sizes never change a
- * sample.  Non-finite input is treated as silence in the sidechain.
+ * Steps sit at absolute multiples of DEC frames and a step's powers so
+ * far are state, so block sizes never change a sample.  Non-finite input
+ * is treated as silence in the sidechain.
  *
- * Speed: the recursions are written with the shortest chain of dependent
- * operations (the sidechain filter in direct form I, double, on an L/R
- * vector pair: its feedback is one multiply and one subtraction; the
- * one-poles a multiply and an add), since a serial chain
- * per sample is what bounds this module; everything else runs vectorised
- * over sub-blocks.  Flushing tiny states to zero (no denormals) is done
- * every CB frames of absolute position, off the chains: a state needs
- * thousands of samples to fall from 1e-20 into the denormal range. */
+ * Speed: per sample there is only the sidechain filter (direct form I,
+ * double, on an L/R vector pair: its feedback is one multiply and one
+ * subtraction, the shortest chain of dependent operations), the powers
+ * and the ramp; the control path's recursions, its log, curve and
+ * exponential run at an eighth of the rate (per sample, the bus and the
+ * multiband's three compressors took 22% of a render's time; now 14%).  Flushing tiny states to zero (no
+ * denormals) is done every CB frames of absolute position, off the
+ * chains: a state needs thousands of samples to fall from 1e-20 into the
+ * denormal range. */
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +52,8 @@
 
 #define RMS_MS 5.0
 #define PARAM_MS 20.0
+/* frames per control step (divides CB) */
+#define DEC 8
 
 struct comp {
 	double rate;
@@ -56,7 +63,9 @@ struct comp {
 	struct bq_df1 z;
 	int sc_on;    /* 0: the sidechain is the input itself */
 	float ms, gr, mk, mix;
-	float krms, katt, krel, kpar;
+	float pb[DEC]; /* the linked powers of the control step so far */
+	float gs, ge; /* this step's gain ramp: from gs to ge */
+	float krms, katt, krel, kpar; /* per control step (DEC frames) */
 	float thr, ratio, knee, mk_t, mix_t;
 	float grmax;
 	unsigned pos; /* frames since reset, modulo CB: where flushes happen */
@@ -88,8 +97,8 @@ struct comp *comp_new(double rate)
 	if (!m)
 		return NULL;
 	m->rate = rate;
-	m->krms = coef(RMS_MS, rate);
-	m->kpar = coef(PARAM_MS, rate);
+	m->krms = coef(RMS_MS, rate / DEC);
+	m->kpar = coef(PARAM_MS, rate / DEC);
 	param_unseen(m->seen);
 	double p[P_COUNT];
 	params_defaults(p);
@@ -110,6 +119,8 @@ void comp_reset(struct comp *m)
 	m->gr = 0.0f;
 	m->mk = m->mk_t;
 	m->mix = m->mix_t;
+	memset(m->pb, 0, sizeof m->pb);
+	m->gs = m->ge = (1.0f - m->mix) + m->mix * fast_exp2(m->mk * 0.166096404f);
 	m->grmax = 0.0f;
 	m->pos = 0;
 }
@@ -124,9 +135,9 @@ void comp_set(struct comp *m, const double p[P_COUNT])
 	if (CHANGED(P_COMP_KNEE))
 		m->knee = (float)(p[P_COMP_KNEE] < 0.0 ? 0.0 : p[P_COMP_KNEE]);
 	if (CHANGED(P_COMP_ATTACK))
-		m->katt = coef(p[P_COMP_ATTACK], m->rate);
+		m->katt = coef(p[P_COMP_ATTACK], m->rate / DEC);
 	if (CHANGED(P_COMP_RELEASE))
-		m->krel = coef(p[P_COMP_RELEASE], m->rate);
+		m->krel = coef(p[P_COMP_RELEASE], m->rate / DEC);
 	if (CHANGED(P_COMP_MAKEUP))
 		m->mk_t = (float)p[P_COMP_MAKEUP];
 	if (CHANGED(P_COMP_MIX))
@@ -152,17 +163,22 @@ static inline float flush(float v, float tiny)
 }
 
 
-/* Frames per pass: the recursions run scalar, the logs, the curve and the
- * exponentials vectorised over a block in between (each sample's value is
- * the same whatever the block).  Passes start at absolute multiples of CB,
- * where the states are flushed. */
-#define CB 64
+/* Frames per pass: the sidechain and the linked powers run per sample;
+ * the control path (mean square, curve, ballistics, the makeup and mix
+ * glides, the exponential) once every DEC frames of absolute position,
+ * on the mean power of those frames; the gain then ramps linearly to the
+ * new value over the next DEC frames.  Per sample, the control path's
+ * recursions were the chains of dependent operations that bounded the
+ * module (and its log, curve and exponential most of its instructions);
+ * at a step of DEC frames (0.17 ms at 48 kHz) the ballistics and the
+ * mean square keep their time constants.  Passes start at absolute
+ * multiples of CB, where the states are flushed; where calls end changes
+ * nothing (the step's powers so far and the ramp are state). */
+#define CB 256
 
-typedef float v4f __attribute__((vector_size(16)));
-typedef int32_t v4i __attribute__((vector_size(16)));
-
-/* The passes, shared by comp_process and comp_process_bands so both do
- * the same operations in the same order. */
+/* Frame j of a step sits at gs + ramp_w[j] (ge - gs). */
+_Static_assert(DEC == 8 && CB % DEC == 0, "ramp_w has DEC weights; passes hold whole steps");
+static const float ramp_w[DEC] = { 0.125f, 0.25f, 0.375f, 0.5f, 0.625f, 0.75f, 0.875f, 1.0f };
 
 /* Linked power of the unfiltered input (the multiband's bands). */
 static inline __attribute__((always_inline)) void powers(const float *l, const float *r, float *b, int nb)
@@ -193,60 +209,114 @@ static inline __attribute__((always_inline)) void curve(const struct comp *m, co
 	}
 }
 
-/* The meter, the makeup and mix glides and the gain itself: a[] holds
- * the smoothed reductions (overwritten), c[] is scratch. */
-static inline __attribute__((always_inline)) void apply(struct comp *m, float *l, float *r, float *a, float *c,
-                                                       int nb, float *grmax_, float *mk_, float *mix_)
+/* The control steps of a pass: the power sums of its ns complete steps
+ * in, the gains they ramp to out (g). */
+static inline __attribute__((always_inline)) void steps(struct comp *m, const float *sums, float *g, int ns)
 {
-	const float kpar = m->kpar, mk_t = m->mk_t, mix_t = m->mix_t;
-	float grmax = *grmax_, mk = *mk_, mix = *mix_;
+	const float krms = m->krms, katt = m->katt, krel = m->krel, kpar = m->kpar;
+	const float ratt = 1.0f - katt, rrel = 1.0f - krel, mk_t = m->mk_t, mix_t = m->mix_t;
+	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
+	float a[CB / DEC + 1], mx[CB / DEC + 1];
 
-	/* The meter's maximum over four partial maxima, so it runs in vectors
-	 * (one running maximum is a chain of dependent operations the
-	 * length of the block); the maximum is the same in any order. */
-	v4f g4 = { grmax, grmax, grmax, grmax };
-	int i4 = nb & ~3;
-	for (int i = 0; i < i4; i += 4) {
-		v4f x;
-		memcpy(&x, a + i, sizeof x);
-		v4i gt = x > g4;
-		g4 = (v4f)((gt & (v4i)x) | (~gt & (v4i)g4));
+	for (int k = 0; k < ns; k++) {
+		ms += krms * (sums[k] * (1.0f / DEC) - ms);
+		a[k] = ms;
 	}
-	for (int i = i4; i < nb; i++)
-		grmax = a[i] > grmax ? a[i] : grmax;
-	for (int j = 0; j < 4; j++)
-		grmax = g4[j] > grmax ? g4[j] : grmax;
-	/* Makeup and mix glides (almost always settled). */
-	if (mk == mk_t && mix == mix_t) {
-		for (int i = 0; i < nb; i++)
-			c[i] = mix;
-		for (int i = 0; i < nb; i++)
-			a[i] = (mk - a[i]) * 0.166096404f;
-	} else {
-		for (int i = 0; i < nb; i++) {
-			if (mk != mk_t) {
-				mk += kpar * (mk_t - mk);
-				if (fabsf(mk_t - mk) < 1e-5f)
-					mk = mk_t;
+	curve(m, a, g, ns);
+	for (int k = 0; k < ns; k++) {
+		/* Attack / release smoothing of the reduction. */
+		float tg = g[k];
+		float up = ratt * gr + katt * tg, down = rrel * gr + krel * tg;
+		gr = tg > gr ? up : down;
+		grmax = gr > grmax ? gr : grmax;
+		/* Makeup and mix glides (almost always settled). */
+		if (mk != mk_t) {
+			mk += kpar * (mk_t - mk);
+			if (fabsf(mk_t - mk) < 1e-5f)
+				mk = mk_t;
+		}
+		if (mix != mix_t) {
+			mix += kpar * (mix_t - mix);
+			if (fabsf(mix_t - mix) < 1e-6f)
+				mix = mix_t;
+		}
+		/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
+		a[k] = (mk - gr) * 0.166096404f;
+		mx[k] = mix;
+	}
+	for (int k = 0; k < ns; k++)
+		g[k] = (1.0f - mx[k]) + mx[k] * fast_exp2(a[k]);
+	m->ms = ms;
+	m->gr = gr;
+	m->mk = mk;
+	m->mix = mix;
+	m->grmax = grmax;
+}
+
+/* A control step's power sum, in one fixed order (a tree: no chain of
+ * eight dependent additions), whether its frames came in one call or
+ * several. */
+static inline __attribute__((always_inline)) float step_sum(const float *p)
+{
+	return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+/* A pass of nb frames from phase ph (pos % DEC), b[] their linked
+ * powers: the sums of the steps that end in it, the steps, then the
+ * ramps applied (the first stretch on the ramp set before). */
+static inline __attribute__((always_inline)) void control(struct comp *m, float *l, float *r, const float *b,
+                                                         int nb, int ph)
+{
+	float sums[CB / DEC + 1], g[CB / DEC + 1];
+	int ns = 0;
+
+	if (ph == 0 && nb == CB) {
+		/* A whole pass (almost all of them): the same operations in
+		 * loops of fixed length, which the compiler unrolls and
+		 * vectorises. */
+		for (int k = 0; k < CB / DEC; k++)
+			sums[k] = step_sum(b + k * DEC);
+		steps(m, sums, g, CB / DEC);
+		float gs = m->gs, ge = m->ge;
+		for (int k = 0; k < CB / DEC; k++) {
+			const float d = ge - gs;
+			for (int j = 0; j < DEC; j++) {
+				float G = gs + ramp_w[j] * d;
+				l[k * DEC + j] *= G;
+				r[k * DEC + j] *= G;
 			}
-			if (mix != mix_t) {
-				mix += kpar * (mix_t - mix);
-				if (fabsf(mix_t - mix) < 1e-6f)
-					mix = mix_t;
-			}
-			/* 10^(dB/20) = 2^(dB * log2(10) / 20) */
-			a[i] = (mk - a[i]) * 0.166096404f;
-			c[i] = mix;
+			gs = ge;
+			ge = g[k];
+		}
+		m->gs = gs;
+		m->ge = ge;
+		return;
+	}
+	for (int i = 0, j = ph; i < nb; i++) {
+		m->pb[j] = b[i];
+		if (++j == DEC) {
+			sums[ns++] = step_sum(m->pb);
+			j = 0;
 		}
 	}
-	for (int i = 0; i < nb; i++) {
-		float G = (1.0f - c[i]) + c[i] * fast_exp2(a[i]);
-		l[i] *= G;
-		r[i] *= G;
+	if (ns > 0)
+		steps(m, sums, g, ns);
+	float gs = m->gs, ge = m->ge;
+	for (int i = 0, k = 0, e = DEC - ph, j0 = ph; i < nb; e += DEC, j0 = 0) {
+		int end = e < nb ? e : nb;
+		const float d = ge - gs;
+		for (int j = j0; i < end; i++, j++) {
+			float G = gs + ramp_w[j] * d;
+			l[i] *= G;
+			r[i] *= G;
+		}
+		if (end < e)
+			break;
+		gs = ge;
+		ge = g[k++];
 	}
-	*grmax_ = grmax;
-	*mk_ = mk;
-	*mix_ = mix;
+	m->gs = gs;
+	m->ge = ge;
 }
 
 DSP_CLONES
@@ -254,11 +324,8 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 {
 	struct bq_sec sc = bq_sec_load(&m->c, &m->z);
 	const int sc_on = m->sc_on;
-	const float krms = m->krms, katt = m->katt, krel = m->krel;
-	const float rrms = 1.0f - krms, ratt = 1.0f - katt, rrel = 1.0f - krel;
-	float ms = m->ms, gr = m->gr, mk = m->mk, mix = m->mix, grmax = m->grmax;
 	unsigned pos = m->pos;
-	float a[CB], b[CB], c[CB];
+	float b[CB];
 
 	for (int i0 = 0; i0 < n;) {
 		int nb = (int)(CB - pos);
@@ -267,12 +334,12 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 			bq_sec_store(&sc, &m->z);
 			bq_df1_sanitize(&m->z);
 			sc = bq_sec_load(&m->c, &m->z);
-			ms = flush(ms, 1e-20f);
+			m->ms = flush(m->ms, 1e-20f);
 			/* 1e-6 dB of reduction is nothing anyone hears */
-			gr = flush(gr, 1e-6f);
+			m->gr = flush(m->gr, 1e-6f);
 		}
 		float *l = L + i0, *r = R + i0;
-		/* Sidechain filters and the linked mean square.  The sidechain
+		/* Sidechain filters and the linked power.  The sidechain
 		 * never sees NaN or inf (the chain zeroes them before us; the
 		 * audio path is only scaled). */
 		if (sc_on) {
@@ -281,127 +348,22 @@ void comp_process(struct comp *m, float *L, float *R, int n)
 				float sr = fabsf(r[i]) <= 1e30f ? r[i] : 0.0f;
 				bq_v2d y = bq_sec_step(&sc, (bq_v2d){ sl, sr });
 				bq_v2d y_2 = y * y;
-				float pw = (float)(y_2[0] > y_2[1] ? y_2[0] : y_2[1]);
-				ms = rrms * ms + krms * pw;
-				a[i] = ms;
+				b[i] = (float)(y_2[0] > y_2[1] ? y_2[0] : y_2[1]);
 			}
 		} else {
-			/* no filter (the multiband's bands): the powers
-			 * vectorised, only the mean square in series */
+			/* no filter (the multiband's bands) */
 			powers(l, r, b, nb);
-			for (int i = 0; i < nb; i++) {
-				ms = rrms * ms + krms * b[i];
-				a[i] = ms;
-			}
 		}
-		curve(m, a, b, nb);
-		/* Attack / release smoothing of the reduction. */
-		for (int i = 0; i < nb; i++) {
-			float tg = b[i];
-			float up = ratt * gr + katt * tg, down = rrel * gr + krel * tg;
-			gr = tg > gr ? up : down;
-			a[i] = gr;
-		}
-		apply(m, l, r, a, c, nb, &grmax, &mk, &mix);
+		control(m, l, r, b, nb, (int)(pos % DEC));
 		i0 += nb;
 		pos = (pos + (unsigned)nb) % CB;
 	}
 	bq_sec_store(&sc, &m->z);
-	m->ms = ms;
-	m->gr = gr;
-	m->mk = mk;
-	m->mix = mix;
-	m->grmax = grmax;
 	m->pos = pos;
-}
-
-/* Up to four compressors at once, one per vector lane, for the two
- * recursions that bound the cost (the mean square and the ballistics):
- * one chain of dependent operations for all the bands instead of one per
- * band.  Each lane does exactly the scalar code's operations, so every
- * sample is the one comp_process gives. */
-
-static int joint_ok(struct comp *const *m, int nm)
-{
-	if (nm < 2 || nm > 4)
-		return 0;
-	for (int k = 0; k < nm; k++)
-		if (m[k]->sc_on || m[k]->pos != m[0]->pos || m[k]->krms != m[0]->krms)
-			return 0;
-	return 1;
-}
-
-DSP_CLONES
-static void process_joint(struct comp *const *m, float *const *L, float *const *R, int nm, int n)
-{
-	const float krms = m[0]->krms, rrms = 1.0f - krms;
-	v4f ms = { 0 }, gr = { 0 }, katt = { 0 }, krel = { 0 }, ratt, rrel;
-	float mk[4], mix[4], grmax[4];
-	unsigned pos = m[0]->pos;
-	float a[4][CB], b[4][CB], c[CB];
-
-	for (int k = 0; k < nm; k++) {
-		ms[k] = m[k]->ms;
-		gr[k] = m[k]->gr;
-		katt[k] = m[k]->katt;
-		krel[k] = m[k]->krel;
-		mk[k] = m[k]->mk;
-		mix[k] = m[k]->mix;
-		grmax[k] = m[k]->grmax;
-	}
-	ratt = 1.0f - katt;
-	rrel = 1.0f - krel;
-	memset(b, 0, sizeof b); /* unused lanes stay silent */
-	for (int i0 = 0; i0 < n;) {
-		int nb = (int)(CB - pos);
-		nb = n - i0 < nb ? n - i0 : nb;
-		if (pos == 0)
-			for (int k = 0; k < nm; k++) {
-				ms[k] = flush(ms[k], 1e-20f);
-				gr[k] = flush(gr[k], 1e-6f);
-			}
-		for (int k = 0; k < nm; k++)
-			powers(L[k] + i0, R[k] + i0, b[k], nb);
-		for (int i = 0; i < nb; i++) {
-			ms = rrms * ms + krms * (v4f){ b[0][i], b[1][i], b[2][i], b[3][i] };
-			a[0][i] = ms[0];
-			a[1][i] = ms[1];
-			a[2][i] = ms[2];
-			a[3][i] = ms[3];
-		}
-		for (int k = 0; k < nm; k++)
-			curve(m[k], a[k], b[k], nb);
-		for (int i = 0; i < nb; i++) {
-			v4f tg = { b[0][i], b[1][i], b[2][i], b[3][i] };
-			v4f up = ratt * gr + katt * tg, down = rrel * gr + krel * tg;
-			v4i sel = tg > gr;
-			gr = (v4f)((sel & (v4i)up) | (~sel & (v4i)down));
-			a[0][i] = gr[0];
-			a[1][i] = gr[1];
-			a[2][i] = gr[2];
-			a[3][i] = gr[3];
-		}
-		for (int k = 0; k < nm; k++)
-			apply(m[k], L[k] + i0, R[k] + i0, a[k], c, nb, &grmax[k], &mk[k], &mix[k]);
-		i0 += nb;
-		pos = (pos + (unsigned)nb) % CB;
-	}
-	for (int k = 0; k < nm; k++) {
-		m[k]->ms = ms[k];
-		m[k]->gr = gr[k];
-		m[k]->mk = mk[k];
-		m[k]->mix = mix[k];
-		m[k]->grmax = grmax[k];
-		m[k]->pos = pos;
-	}
 }
 
 void comp_process_bands(struct comp *const *m, float *const *L, float *const *R, int nm, int n)
 {
-	if (joint_ok(m, nm)) {
-		process_joint(m, L, R, nm, n);
-		return;
-	}
 	for (int k = 0; k < nm; k++)
 		comp_process(m[k], L[k], R[k], n);
 }

@@ -11,8 +11,7 @@ void comp_reset(struct comp *m);
 void comp_set(struct comp *m, const double p[P_COUNT]);
 void comp_process(struct comp *m, float *L, float *R, int n);
 /* nm compressors, each on its own L[k], R[k], all n frames: the samples
- * of comp_process on each, at less cost when they share a rate and a
- * phase and have no sidechain filter (the multiband's bands). */
+ * of comp_process on each (the multiband's bands). */
 void comp_process_bands(struct comp *const *m, float *const *L, float *const *R, int nm, int n);
 /* Largest gain reduction (dB, >= 0) since the last read; resets the hold. */
 float comp_read_gr(struct comp *m);
