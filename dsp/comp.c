@@ -176,6 +176,8 @@ static inline float flush(float v, float tiny)
  * nothing (the step's powers so far and the ramp are state). */
 #define CB 256
 
+typedef float v8f __attribute__((vector_size(32)));
+
 /* Frame j of a step sits at gs + ramp_w[j] (ge - gs). */
 _Static_assert(DEC == 8 && CB % DEC == 0, "ramp_w has DEC weights; passes hold whole steps");
 static const float ramp_w[DEC] = { 0.125f, 0.25f, 0.375f, 0.5f, 0.625f, 0.75f, 0.875f, 1.0f };
@@ -278,13 +280,18 @@ static inline __attribute__((always_inline)) void control(struct comp *m, float 
 			sums[k] = step_sum(b + k * DEC);
 		steps(m, sums, g, CB / DEC);
 		float gs = m->gs, ge = m->ge;
+		v8f w;
+		memcpy(&w, ramp_w, sizeof w);
 		for (int k = 0; k < CB / DEC; k++) {
-			const float d = ge - gs;
-			for (int j = 0; j < DEC; j++) {
-				float G = gs + ramp_w[j] * d;
-				l[k * DEC + j] *= G;
-				r[k * DEC + j] *= G;
-			}
+			/* a step's eight gains as one vector (the loop over
+			 * them was not vectorised): the same operations */
+			v8f G = gs + w * (ge - gs), x;
+			memcpy(&x, l + k * DEC, sizeof x);
+			x *= G;
+			memcpy(l + k * DEC, &x, sizeof x);
+			memcpy(&x, r + k * DEC, sizeof x);
+			x *= G;
+			memcpy(r + k * DEC, &x, sizeof x);
 			gs = ge;
 			ge = g[k];
 		}
