@@ -214,3 +214,18 @@ size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_
 	kweight(m, L, R, 1, frames, run, emit_store, &r);
 	return r.n;
 }
+
+double lufs_sum_stereo(struct lufs_meter *m, const float *stereo, size_t frames)
+{
+	double e = 0;
+	struct runs r = { &e, 0 };
+
+	if (frames == 0)
+		return 0;
+	/* One run of exactly these frames: emitted, and fill and acc
+	 * cleared, at its end. */
+	m->fill = 0;
+	m->acc = 0;
+	kweight(m, stereo, stereo + 1, 2, frames, (unsigned)frames, emit_store, &r);
+	return e;
+}

@@ -24,4 +24,9 @@ double lufs_gated(const double *e, size_t n, unsigned hop);
  * out (returns how many).  Use a meter for this or for lufs_add, not both. */
 size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_t frames,
 		     unsigned run, double *out);
+/* The K-weighted sum of squares (both channels) of frames of interleaved
+ * stereo, the filter's state carried from call to call, for a meter that
+ * keeps its own blocks (loudmeter.c).  No allocation.  Use a meter for
+ * this alone. */
+double lufs_sum_stereo(struct lufs_meter *m, const float *stereo, size_t frames);
 #endif
