@@ -15,8 +15,9 @@
  * the disk's time would be the cache's cost. */
 #include "render_cache.h"
 
+#include "bgwrite.h"
+
 #include <errno.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,19 +34,6 @@
 #define CACHE_SPARE (512LL << 20)
 #define TMPFS_MAGIC_ 0x01021994
 
-/* pcache_async's thread: it writes one full buffer while the writer
- * fills the other.  Only the buffer handed over and the error cross
- * between the threads, under mu. */
-struct pcache_writer {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	char *spare;   /* the filler's next buffer, while idle */
-	char *job;     /* a buffer to write, NULL when idle */
-	size_t job_len;
-	int err, stop;
-};
-
 struct pcache {
 	int fd;
 	FILE *f;      /* for reading back, from the first rewind */
@@ -54,100 +42,28 @@ struct pcache {
 	size_t len;
 	int bad;
 	int done;     /* writing is over (pcache_ok) */
-	struct pcache_writer *w;
+	struct bgwrite *w; /* pcache_async's thread, or NULL */
 };
-
-static int write_fd(int fd, const char *p, size_t count)
-{
-	size_t done = 0;
-
-	while (done < count) {
-		ssize_t n = write(fd, p + done, count - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		done += (size_t)n;
-	}
-	return 0;
-}
-
-static void *writer_thread(void *arg)
-{
-	struct pcache *c = arg;
-	struct pcache_writer *w = c->w;
-
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->job && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->job)
-			break;
-		char *p = w->job;
-		size_t n = w->job_len;
-		int failed = w->err;
-		pthread_mutex_unlock(&w->mu);
-		int e = failed ? 0 : write_fd(c->fd, p, n);
-		pthread_mutex_lock(&w->mu);
-		if (e)
-			w->err = 1;
-		w->spare = p;
-		w->job = NULL;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
 
 /* The collected bytes written, by the thread when there is one (after
  * the buffer before them: the same order). */
 static void flush(struct pcache *c)
 {
-	struct pcache_writer *w = c->w;
 	size_t n = c->len;
 
 	c->len = 0;
 	if (!n || c->bad)
 		return;
-	if (!w) {
-		if (write_fd(c->fd, c->wbuf, n) != 0)
-			c->bad = 1;
-		return;
-	}
-	pthread_mutex_lock(&w->mu);
-	while (w->job)
-		pthread_cond_wait(&w->cv, &w->mu);
-	if (w->err)
+	if (c->w ? bgwrite_hand(c->w, &c->wbuf, n, 0) : write_fd(c->fd, c->wbuf, n))
 		c->bad = 1;
-	else {
-		w->job = c->wbuf;
-		w->job_len = n;
-		c->wbuf = w->spare;
-		w->spare = NULL;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
 }
 
 /* Everything handed over written and the thread gone: the file is the
  * caller's alone again. */
 static void stop_writer(struct pcache *c)
 {
-	struct pcache_writer *w = c->w;
-
-	if (!w)
-		return;
-	pthread_mutex_lock(&w->mu);
-	w->stop = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
-	if (w->err)
+	if (bgwrite_stop(c->w))
 		c->bad = 1;
-	free(w->spare);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	free(w);
 	c->w = NULL;
 }
 
@@ -186,30 +102,7 @@ struct pcache *pcache_new(long long frames)
 
 int pcache_async(struct pcache *c)
 {
-	struct pcache_writer *w = calloc(1, sizeof *w);
-
-	if (!w || !(w->spare = malloc(CACHE_BUF))) {
-		free(w);
-		return -1;
-	}
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&w->cv, NULL) != 0) {
-		pthread_mutex_destroy(&w->mu);
-		goto fail;
-	}
-	c->w = w;
-	if (pthread_create(&w->th, NULL, writer_thread, c) != 0) {
-		c->w = NULL;
-		pthread_cond_destroy(&w->cv);
-		pthread_mutex_destroy(&w->mu);
-		goto fail;
-	}
-	return 0;
-fail:
-	free(w->spare);
-	free(w);
-	return -1;
+	return (c->w = bgwrite_start(c->fd, CACHE_BUF, 0)) ? 0 : -1;
 }
 
 void pcache_free(struct pcache *c)

@@ -1,8 +1,9 @@
 #include "sfout.h"
 
+#include "bgwrite.h"
+
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,121 +11,20 @@
 
 #define SFOUT_BUF (1 << 20)
 
-/* The writer thread (sfout_async): it writes one full buffer while the
- * caller fills the other.  Only the buffer handed over and the error
- * cross between the threads, under mu; everything that moves or reads
- * the file position first waits for the writer to be idle (drain). */
-struct sfout_writer {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t th;
-	char *spare;     /* the caller's next buffer, while idle */
-	char *job;       /* a full buffer to write, NULL when idle */
-	off_t job_at;
-	int err, stop;
-};
-
-/* A short write is an error here even when write(2) itself gave none
- * (it returns 0 only for a zero count): libsndfile would carry on. */
-static int write_fd(int fd, const char *p, size_t count)
+/* Keeps e when it is the first error; 0, or -1 once there is one. */
+static int keep_err(struct sfout *o, int e)
 {
-	size_t done = 0;
-
-	while (done < count) {
-		ssize_t n = write(fd, p + done, count - done);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EIO;
-		done += (size_t)n;
-	}
-	return 0;
+	if (e && !o->err)
+		o->err = e;
+	return o->err ? -1 : 0;
 }
 
 static int write_all(struct sfout *o, const char *p, size_t count)
 {
 	int e = write_fd(o->fd, p, count);
 
-	if (e && !o->err)
-		o->err = e;
+	keep_err(o, e);
 	return e ? -1 : 0;
-}
-
-/* The disk starts on what is written while the rest is computed: the
- * fsync at the end (atomicfile.c) then waits for the last megabytes, not
- * the whole file (it was a sixth of a 5-minute render's wall time).  Only
- * a hint: where it cannot (a pipe), nothing changes. */
-static void hint(int fd, off_t at, size_t len)
-{
-	(void)sync_file_range(fd, at, (off_t)len, SYNC_FILE_RANGE_WRITE);
-}
-
-static void *writer_thread(void *arg)
-{
-	struct sfout *o = arg;
-	struct sfout_writer *w = o->w;
-
-	pthread_mutex_lock(&w->mu);
-	for (;;) {
-		while (!w->job && !w->stop)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (!w->job)
-			break;
-		char *p = w->job;
-		off_t at = w->job_at;
-		int failed = w->err;
-		pthread_mutex_unlock(&w->mu);
-		int e = failed ? 0 : write_fd(o->fd, p, SFOUT_BUF);
-		if (!failed && !e)
-			hint(o->fd, at, SFOUT_BUF);
-		pthread_mutex_lock(&w->mu);
-		if (e && !w->err)
-			w->err = e;
-		w->spare = p;
-		w->job = NULL;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-/* Waits for the writer to be idle and takes over its error; 0 or -1. */
-static int drain(struct sfout *o)
-{
-	struct sfout_writer *w = o->w;
-
-	if (w) {
-		pthread_mutex_lock(&w->mu);
-		while (w->job)
-			pthread_cond_wait(&w->cv, &w->mu);
-		if (w->err && !o->err)
-			o->err = w->err;
-		pthread_mutex_unlock(&w->mu);
-	}
-	return o->err ? -1 : 0;
-}
-
-/* The full buffer (at its file offset) to the writer and the writer's
- * spare in its place; waits while the writer still has the one before. */
-static int hand_over(struct sfout *o, off_t at)
-{
-	struct sfout_writer *w = o->w;
-
-	pthread_mutex_lock(&w->mu);
-	while (w->job)
-		pthread_cond_wait(&w->cv, &w->mu);
-	if (w->err && !o->err)
-		o->err = w->err;
-	if (!o->err) {
-		w->job = o->buf;
-		w->job_at = at;
-		o->buf = w->spare;
-		w->spare = NULL;
-		pthread_cond_broadcast(&w->cv);
-	}
-	pthread_mutex_unlock(&w->mu);
-	o->len = 0;
-	return o->err ? -1 : 0;
 }
 
 /* What is collected goes to the file before anything that looks at or
@@ -134,7 +34,7 @@ static int flush(struct sfout *o)
 	size_t n = o->len;
 
 	o->len = 0;
-	if (o->w && drain(o))
+	if (o->w && keep_err(o, bgwrite_drain(o->w)))
 		return -1;
 	return n ? write_all(o, o->buf, n) : 0;
 }
@@ -208,13 +108,14 @@ static sf_count_t vio_write(const void *ptr, sf_count_t count, void *user)
 			off_t start = (off_t)o->at;
 			o->at += (long long)o->cap;
 			if (o->w) {
-				if (hand_over(o, start))
+				o->len = 0;
+				if (keep_err(o, bgwrite_hand(o->w, &o->buf, o->cap, start)))
 					return 0;
 				continue;
 			}
 			if (flush(o))
 				return 0;
-			hint(o->fd, start, o->cap);
+			bgwrite_hint(o->fd, start, o->cap);
 		}
 	}
 	return count;
@@ -258,49 +159,9 @@ SNDFILE *sfout_open(struct sfout *o, int fd, int direct, SF_INFO *info)
 
 int sfout_async(struct sfout *o)
 {
-	struct sfout_writer *w;
-
-	if (!o->buf || o->w || !(w = calloc(1, sizeof *w)))
+	if (!o->buf || o->w || !(o->w = bgwrite_start(o->fd, SFOUT_BUF, 1)))
 		return -1;
-	if (!(w->spare = malloc(SFOUT_BUF)))
-		goto fail;
-	if (pthread_mutex_init(&w->mu, NULL) != 0)
-		goto fail;
-	if (pthread_cond_init(&w->cv, NULL) != 0)
-		goto fail_mu;
-	o->w = w;
-	if (pthread_create(&w->th, NULL, writer_thread, o) != 0)
-		goto fail_cv;
 	return 0;
-fail_cv:
-	o->w = NULL;
-	pthread_cond_destroy(&w->cv);
-fail_mu:
-	pthread_mutex_destroy(&w->mu);
-fail:
-	free(w->spare);
-	free(w);
-	return -1;
-}
-
-/* Joins the writer once it has written what it holds. */
-static void writer_stop(struct sfout *o)
-{
-	struct sfout_writer *w = o->w;
-
-	if (!w)
-		return;
-	drain(o);
-	pthread_mutex_lock(&w->mu);
-	w->stop = 1;
-	pthread_cond_broadcast(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->th, NULL);
-	pthread_cond_destroy(&w->cv);
-	pthread_mutex_destroy(&w->mu);
-	free(w->spare);
-	free(w);
-	o->w = NULL;
 }
 
 int sfout_close(struct sfout *o, SNDFILE *sf)
@@ -313,7 +174,8 @@ int sfout_close(struct sfout *o, SNDFILE *sf)
 	int e = errno;
 	if (o->buf) {
 		flush(o);
-		writer_stop(o);
+		keep_err(o, bgwrite_stop(o->w));
+		o->w = NULL;
 		free(o->buf);
 		o->buf = NULL;
 	}

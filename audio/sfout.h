@@ -25,7 +25,7 @@ struct sfout {
 	char *buf;
 	size_t len, cap;
 	long long at; /* file offset of buf[0] */
-	struct sfout_writer *w; /* sfout_async's thread, or NULL */
+	struct bgwrite *w; /* sfout_async's thread, or NULL */
 };
 
 /* NULL when libsndfile refuses the format or the first header write
