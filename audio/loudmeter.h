@@ -1,7 +1,7 @@
 /* Loudness of the master and of the dry signal, measured continuously in
- * the audio thread with libebur128 in histogram mode (its other mode
- * allocates as the measurement grows), and the gain that makes the dry
- * signal as loud as the master for a level-matched A/B. */
+ * the audio thread (lathe's own K filter and fixed histograms: nothing
+ * allocated after loudmeter_new), and the gain that makes the dry signal
+ * as loud as the master for a level-matched A/B. */
 #ifndef LATHE_LOUDMETER_H
 #define LATHE_LOUDMETER_H
 #include <stddef.h>
