@@ -6,8 +6,10 @@
  * with the default chain (perf, play --device null).  Everything here is
  * instead built on 100 ms block energies from lathe's own K filter
  * (lufs.c, lufs_sum_stereo: both channels in one vector, within 0.001 LU
- * of libebur128), one meter per path; the rest is a handful of
- * operations per 100 ms block and a bounded histogram scan per read.
+ * of libebur128), one meter per path, both filtered in one pass
+ * (lufs_sum_stereo2: 256-bit lanes where the CPU has AVX, under half the
+ * instructions of two passes); the rest is a handful of operations per
+ * 100 ms block and a bounded histogram scan per read.
  *
  * Momentary and short-term are the mean energy of the last 4 and 30
  * blocks, which is their BS.1770 definition, updated at 10 Hz as EBU Tech
@@ -271,11 +273,15 @@ void loudmeter_add(struct loudmeter *l, const float *wet, const float *dry, size
 		size_t k = l->block - l->fill;
 		if (k > n)
 			k = n;
-		l->wsum += lufs_sum_stereo(l->wet, wet, k);
-		if (dry)
-			l->dsum += lufs_sum_stereo(l->dry, dry, k);
-		else
+		if (dry) {
+			double ew, ed;
+			lufs_sum_stereo2(l->wet, l->dry, wet, dry, k, &ew, &ed);
+			l->wsum += ew;
+			l->dsum += ed;
+		} else {
+			l->wsum += lufs_sum_stereo(l->wet, wet, k);
 			l->dry_gap = 1;
+		}
 		l->fill += (unsigned)k;
 		if (l->fill == l->block) {
 			end_block(l, !l->dry_gap);

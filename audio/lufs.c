@@ -20,6 +20,7 @@
 #include <string.h>
 
 typedef double v2d __attribute__((vector_size(16)));
+typedef double v4d __attribute__((vector_size(32)));
 
 struct lufs_meter {
 	double b[5], a[5];  /* the 4th-order K filter (a[0] = 1) */
@@ -228,4 +229,70 @@ double lufs_sum_stereo(struct lufs_meter *m, const float *stereo, size_t frames)
 	m->acc = 0;
 	kweight(m, stereo, stereo + 1, 2, frames, (unsigned)frames, emit_store, &r);
 	return e;
+}
+
+/* The zeroing kweight does at a run's end, on one meter's state. */
+static void flush_tiny(struct lufs_meter *m)
+{
+	for (int c = 0; c < 2; c++)
+		if (fabs(m->y[0][c]) + fabs(m->y[1][c]) + fabs(m->y[2][c]) + fabs(m->y[3][c]) < 1e-30 &&
+		    fabs(m->x[0][c]) + fabs(m->x[1][c]) + fabs(m->x[2][c]) + fabs(m->x[3][c]) < 1e-30)
+			m->x[0][c] = m->x[1][c] = m->x[2][c] = m->x[3][c] =
+				m->y[0][c] = m->y[1][c] = m->y[2][c] = m->y[3][c] = 0;
+}
+
+/* Both meters' filters as the four lanes of 256-bit vectors: kweight's
+ * operations lane for lane (AVX has no fused multiply-add, so nothing is
+ * contracted), hence lufs_sum_stereo's sums to the bit.  Without AVX the
+ * compiler splits such vectors into SSE halves and spills them, slower
+ * than two calls (callgrind: 128.5M against 82.3M instructions). */
+__attribute__((target("avx"))) static void
+sum2_avx(struct lufs_meter *m, struct lufs_meter *n, const float *a, const float *b,
+	 size_t frames, double *ea, double *eb)
+{
+#define LANES(f) { m->f, m->f, n->f, n->f }
+	const v4d b0 = LANES(b[0]), b1 = LANES(b[1]), b2 = LANES(b[2]), b3 = LANES(b[3]),
+		  b4 = LANES(b[4]);
+	const v4d a1 = LANES(a[1]), a2 = LANES(a[2]), a3 = LANES(a[3]), a4 = LANES(a[4]);
+#undef LANES
+#define STATE(v, i) { m->v[i][0], m->v[i][1], n->v[i][0], n->v[i][1] }
+	v4d x1 = STATE(x, 0), x2 = STATE(x, 1), x3 = STATE(x, 2), x4 = STATE(x, 3);
+	v4d y1 = STATE(y, 0), y2 = STATE(y, 1), y3 = STATE(y, 2), y4 = STATE(y, 3);
+#undef STATE
+	v4d acc = { 0, 0, 0, 0 };
+
+	for (size_t j = 0; j < frames; j++) {
+		v4d x0 = { a[2 * j], a[2 * j + 1], b[2 * j], b[2 * j + 1] };
+		v4d y0 = b0 * x0 + b1 * x1 + b2 * x2 + b3 * x3 + b4 * x4
+			 - a4 * y4 - a3 * y3 - a2 * y2 - a1 * y1;
+		x4 = x3; x3 = x2; x2 = x1; x1 = x0;
+		y4 = y3; y3 = y2; y2 = y1; y1 = y0;
+		acc += y0 * y0;
+	}
+	/* kweight adds the run's sum to a cleared accumulator. */
+	*ea = 0.0 + (acc[0] + acc[1]);
+	*eb = 0.0 + (acc[2] + acc[3]);
+	for (int c = 0; c < 2; c++) {
+		m->x[0][c] = x1[c]; m->x[1][c] = x2[c]; m->x[2][c] = x3[c]; m->x[3][c] = x4[c];
+		m->y[0][c] = y1[c]; m->y[1][c] = y2[c]; m->y[2][c] = y3[c]; m->y[3][c] = y4[c];
+		n->x[0][c] = x1[c + 2]; n->x[1][c] = x2[c + 2]; n->x[2][c] = x3[c + 2];
+		n->x[3][c] = x4[c + 2];
+		n->y[0][c] = y1[c + 2]; n->y[1][c] = y2[c + 2]; n->y[2][c] = y3[c + 2];
+		n->y[3][c] = y4[c + 2];
+	}
+	m->fill = n->fill = 0;
+	m->acc = n->acc = 0;
+	flush_tiny(m);
+	flush_tiny(n);
+}
+
+void lufs_sum_stereo2(struct lufs_meter *m, struct lufs_meter *n, const float *a, const float *b,
+		      size_t frames, double *ea, double *eb)
+{
+	if (frames > 0 && __builtin_cpu_supports("avx")) {
+		sum2_avx(m, n, a, b, frames, ea, eb);
+		return;
+	}
+	*ea = lufs_sum_stereo(m, a, frames);
+	*eb = lufs_sum_stereo(n, b, frames);
 }

@@ -29,4 +29,9 @@ size_t lufs_energies(struct lufs_meter *m, const float *L, const float *R, size_
  * keeps its own blocks (loudmeter.c).  No allocation.  Use a meter for
  * this alone. */
 double lufs_sum_stereo(struct lufs_meter *m, const float *stereo, size_t frames);
+/* lufs_sum_stereo of meter m over a and of meter n over b (meters of
+ * the same rate): the same sums to the bit, in one pass where the CPU
+ * allows. */
+void lufs_sum_stereo2(struct lufs_meter *m, struct lufs_meter *n, const float *a, const float *b,
+		      size_t frames, double *ea, double *eb);
 #endif

@@ -3,7 +3,8 @@
  * them: the same integrated loudness within 0.001 LU for music-like
  * signals with loud and quiet passages (both gates at work) at the common
  * rates, fed in odd block sizes; -inf for silence; the EBU's 1 kHz
- * calibration point. */
+ * calibration point.  lufs_sum_stereo2 (the live meter's two paths in
+ * one pass) gives lufs_sum_stereo's sums to the bit. */
 #include <ebur128.h>
 #include <math.h>
 #include <setjmp.h>
@@ -98,11 +99,54 @@ static void test_silence_and_calibration(void **state)
 	free(x);
 }
 
+static void test_sum_stereo2_exact(void **state)
+{
+	(void)state;
+	const unsigned rates[] = { 48000, 44100 };
+	for (size_t r = 0; r < 2; r++) {
+		size_t n;
+		/* The signal's near silence, then 10 s of zeros, take the
+		 * filter state down to where it is flushed. */
+		float *x = signal(rates[r], 20.0, 3, &n), *y = signal(rates[r], 20.0, 4, &n);
+		for (size_t i = n / 2; i < n; i++)
+			x[2 * i] = x[2 * i + 1] = 0;
+		struct lufs_meter *a = lufs_new(rates[r]), *b = lufs_new(rates[r]);
+		struct lufs_meter *c = lufs_new(rates[r]), *d = lufs_new(rates[r]);
+		assert_true(a && b && c && d);
+		const size_t steps[] = { 1, 4096, 333, 0, 10000, 7, 240 };
+		size_t blocks = 0;
+		for (size_t i = 0, k = 0; i < n; k++) {
+			size_t m = steps[k % 7];
+			if (m > n - i)
+				m = n - i;
+			double e1, e2, f1 = lufs_sum_stereo(c, x + 2 * i, m), f2 = lufs_sum_stereo(d, y + 2 * i, m);
+			lufs_sum_stereo2(a, b, x + 2 * i, y + 2 * i, m, &e1, &e2);
+			assert_memory_equal(&e1, &f1, sizeof e1);
+			assert_memory_equal(&e2, &f2, sizeof e2);
+			i += m;
+			blocks++;
+		}
+		/* The state after it all, silence included, is the same too. */
+		double e1, e2, f1 = lufs_sum_stereo(c, y, 4800), f2 = lufs_sum_stereo(d, x, 4800);
+		lufs_sum_stereo2(a, b, y, x, 4800, &e1, &e2);
+		assert_memory_equal(&e1, &f1, sizeof e1);
+		assert_memory_equal(&e2, &f2, sizeof e2);
+		printf("  %u Hz: %zu calls, the same sums to the bit\n", rates[r], blocks);
+		lufs_free(a);
+		lufs_free(b);
+		lufs_free(c);
+		lufs_free(d);
+		free(x);
+		free(y);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matches_libebur128),
 		cmocka_unit_test(test_silence_and_calibration),
+		cmocka_unit_test(test_sum_stereo2_exact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
