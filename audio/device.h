@@ -26,7 +26,7 @@ struct device_ops {
 	const char *kind;
 	/* Set the stream up for interleaved stereo at rate (the plug layer
 	 * converts when the card cannot), about latency_ms of buffer in about
-	 * four periods.  0, or -1 with a message in d->err. */
+	 * two periods.  0, or -1 with a message in d->err. */
 	int (*configure)(struct device *d, unsigned rate, double latency_ms);
 	/* Writes all n frames (interleaved stereo float), blocking on the
 	 * device only.  Returns n, DEV_XRUN (after recovering: the frames

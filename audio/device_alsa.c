@@ -1,7 +1,7 @@
 /* ALSA output, set up the way aplay does it: interleaved access, the
  * format the card takes (float first, so a file PCM captures exactly what
- * the chain produced), the rate read back after asking, about four periods
- * per buffer, and underrun/suspend recovered with snd_pcm_recover.
+ * the chain produced), the rate read back after asking, two periods per
+ * buffer (the thread writes half the buffer each time it wakes), and underrun/suspend recovered with snd_pcm_recover.
  *
  * ALSA errors become ours in one place, translate().  ALSA's own error
  * printer is silenced: it writes to stderr, which the console owns. */
@@ -99,7 +99,7 @@ static int try_configure(struct alsa_dev *a, unsigned rate, double latency_ms)
 		return 1;
 	}
 	buffer_us = (unsigned)(latency_ms * 1000.0);
-	period_us = buffer_us / 4;
+	period_us = buffer_us / 2;
 	dir = 0;
 	snd_pcm_hw_params_set_period_time_near(a->pcm, hw, &period_us, &dir);
 	dir = 0;

@@ -44,7 +44,7 @@ static int null_configure(struct device *d, unsigned rate, double latency_ms)
 	d->buffer = (unsigned)(rate * latency_ms / 1000.0);
 	if (d->buffer < 64)
 		d->buffer = 64;
-	d->period = d->buffer / 4;
+	d->period = d->buffer / 2;
 	d->format = "FLOAT_LE";
 	z->end = 0;
 	return 0;

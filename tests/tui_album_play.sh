@@ -10,7 +10,7 @@
 . "$(dirname "$0")/lib.sh"
 tmux_setup album_play
 tap_setup 44100
-BLOCK=$((RATE / 200))   # the device period: 5 ms at the default 20 ms latency
+BLOCK=$((RATE / 50))    # the device period: 20 ms at the default 40 ms latency
 
 # Steady tones the default chain passes unchanged, each track its own
 # level, so the capture tells them apart.

@@ -36,7 +36,7 @@ static const char usage_text[] =
 	"      --ceiling DBTP       true-peak ceiling of the limiter (default -1.0)\n"
 	"  -d, --device PCM         ALSA PCM name (default: default)\n"
 	"      --seconds N          play: stop after N seconds of audio\n"
-	"      --latency MS         play, console: device buffer (default 20 ms)\n"
+	"      --latency MS         play, console: device buffer (default 40 ms)\n"
 	"  -o, --output PATH        render: output file, or a folder for several inputs\n"
 	"      --bits 16|24|32f     render: sample format (default 24, dithered)\n"
 	"      --album              render: several inputs as one album\n"

@@ -720,12 +720,18 @@ static void test_reference_no_click(void **state)
 	assert_int_equal(engine_load_reference(e, path, err, sizeof err), ST_OK);
 	wait_ref_measured(e);
 	engine_play(e);
+	/* The tap takes audio unpaced, so a switch lands somewhere between
+	 * what was written before the call and after it (plus a period). */
+	int64_t lo[7], hi[7];
 	for (int k = 1; k <= 6; k++) {
 		do {
 			sleep_ms(1);
 			engine_get_stats(e, &st);
 		} while (st.frames_written < (uint64_t)(k * 1.5 * RATE));
+		lo[k] = (int64_t)st.frames_written;
 		engine_set_reference(e, k % 2);
+		engine_get_stats(e, &st);
+		hi[k] = (int64_t)st.frames_written;
 	}
 	wait_stopped(e, 30);
 	engine_close(e);
@@ -742,15 +748,17 @@ static void test_reference_no_click(void **state)
 	printf("  max curvature %.6f at frame %lld (the sines alone, matched: %.6f)\n",
 	       d2, (long long)max_d2_at, steady);
 	assert_true(d2 < steady * 1.15);
-	/* The switches happened: after the first (at 1.5 s) the 300 Hz
+	/* The switches happened: after the first (near 1.5 s) the 300 Hz
 	 * reference is heard alone at its own 0.1, after the second (3 s) the
-	 * 500 Hz master alone, turned down to 0.1. */
-	double a3 = tone_amp(out, (int64_t)(1.7 * RATE), (int64_t)(2.8 * RATE), w3);
-	double a5 = tone_amp(out, (int64_t)(1.7 * RATE), (int64_t)(2.8 * RATE), w5);
-	double b3 = tone_amp(out, (int64_t)(3.2 * RATE), (int64_t)(4.3 * RATE), w3);
-	double b5 = tone_amp(out, (int64_t)(3.2 * RATE), (int64_t)(4.3 * RATE), w5);
-	printf("  1.7-2.8 s: 300 Hz %.4f, 500 Hz %.4f; 3.2-4.3 s: 300 Hz %.4f, 500 Hz %.4f\n",
-	       a3, a5, b3, b5);
+	 * 500 Hz master alone, turned down to 0.1.  Each window starts 150 ms
+	 * after the switch could have landed (a period, the 40 ms fade) and
+	 * ends before the next could. */
+	int64_t margin = 3 * RATE / 20, a0 = hi[1] + margin, a1 = lo[2], b0 = hi[2] + margin, b1 = lo[3];
+	assert_true(a1 - a0 >= RATE / 2 && b1 - b0 >= RATE / 2);
+	double a3 = tone_amp(out, a0, a1, w3), a5 = tone_amp(out, a0, a1, w5);
+	double b3 = tone_amp(out, b0, b1, w3), b5 = tone_amp(out, b0, b1, w5);
+	printf("  %.2f-%.2f s: 300 Hz %.4f, 500 Hz %.4f; %.2f-%.2f s: 300 Hz %.4f, 500 Hz %.4f\n",
+	       (double)a0 / RATE, (double)a1 / RATE, a3, a5, (double)b0 / RATE, (double)b1 / RATE, b3, b5);
 	assert_true(fabs(a3 - 0.1) < 0.005 && a5 < 0.002);
 	assert_true(fabs(b5 - 0.1) < 0.005 && b3 < 0.002);
 	free(in);
