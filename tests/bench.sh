@@ -164,6 +164,8 @@ play_best "full chain" $SETS
 ALL="$SETS --set eq.mid1_mode=2 --set eq.mid1_gain=-1.5 --set eq.mid3_dyn_range=-5 --set eq.mid3_dyn_threshold=-30 --set eq.high_mode=1 --set eq.low_dyn_range=-3 --set mbcomp.bypass=0 --set mbcomp.low_threshold=-24 --set mbcomp.mid_threshold=-20 --set mbcomp.high_threshold=-26"
 REPEAT=3; run lathe_everything "$LATHE" render -q $ALL "$T/in.wav" -o "$T/lathe-all.wav"; REPEAT=1
 [ -f "$T/ffmpeg_chain" ] && ratio lathe_everything ffmpeg_chain "everything engaged vs ffmpeg highpass,equalizer,acompressor,alimiter (-filter_threads 1)"
+# ...and the audio thread playing it (goal: under 2% of a core at 48 kHz).
+play_best "everything engaged" $ALL
 
 # --- delivery: lathe sweep (19 steps, 0..18 dB) of the 5-minute file
 # against what it replaces, 19 plain renders at those drives (analyze of
