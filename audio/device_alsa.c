@@ -1,7 +1,8 @@
 /* ALSA output, set up the way aplay does it: interleaved access, the
  * format the card takes (float first, so a file PCM captures exactly what
  * the chain produced), the rate read back after asking, two periods per
- * buffer (the thread writes half the buffer each time it wakes), and underrun/suspend recovered with snd_pcm_recover.
+ * buffer (the thread writes half the buffer each time it wakes), and
+ * underrun/suspend recovered with snd_pcm_recover.
  *
  * ALSA errors become ours in one place, translate().  ALSA's own error
  * printer is silenced: it writes to stderr, which the console owns. */

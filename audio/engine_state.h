@@ -50,10 +50,9 @@ struct delay2 {
 #define METER_MS 40.0
 /* 40 ms in two periods: the audio thread wakes 50 times a second with
  * 20 ms still queued.  At 20 ms in four periods (200 wake-ups, 15 ms
- * queued) the wake-ups alone were half of the audio thread's time on a
- * VM (a bare 5 ms sleep costs 37-44 us of CPU there), and a change is
- * heard 40-60 ms after the key, well inside what a mastering engineer
- * tweaking by ear notices; --latency sets it. */
+ * queued) the wake-ups were about half of the audio thread's time on a
+ * VM (a bare 5 ms sleep costs 37-44 us of CPU there).  The price: a
+ * change is heard 40-60 ms after its key; --latency sets it. */
 #define DEFAULT_LATENCY_MS 40.0
 #define IDLE_WAIT_MS 40
 #define MIN_LOOP_MS 50.0

@@ -98,6 +98,20 @@ static int push(struct lufs_meter *m, double e)
  * behind lufs_add (interleaved, 100 ms blocks) and lufs_energies (planar,
  * any run).  Inlined into each, so the stride and emit are constants
  * there.  -1 as soon as emit fails. */
+/* After a long silence the filter's state would decay into subnormals,
+ * which are slow: when both channels' last inputs and outputs are that
+ * small, call them zero.  At the end of each run, by kweight and by
+ * sum2_avx on the state it stored. */
+static inline __attribute__((always_inline)) void
+zero_tiny(v2d *x1, v2d *x2, v2d *x3, v2d *x4, v2d *y1, v2d *y2, v2d *y3, v2d *y4)
+{
+	for (int c = 0; c < 2; c++)
+		if (fabs((*y1)[c]) + fabs((*y2)[c]) + fabs((*y3)[c]) + fabs((*y4)[c]) < 1e-30 &&
+		    fabs((*x1)[c]) + fabs((*x2)[c]) + fabs((*x3)[c]) + fabs((*x4)[c]) < 1e-30)
+			(*x1)[c] = (*x2)[c] = (*x3)[c] = (*x4)[c] =
+				(*y1)[c] = (*y2)[c] = (*y3)[c] = (*y4)[c] = 0;
+}
+
 static inline __attribute__((always_inline)) int
 kweight(struct lufs_meter *m, const float *XL, const float *XR, size_t stride, size_t frames,
 	unsigned run, int (*emit)(void *ctx, double e), void *ctx)
@@ -133,12 +147,7 @@ kweight(struct lufs_meter *m, const float *XL, const float *XR, size_t stride, s
 				return -1;
 			m->acc = 0;
 			m->fill = 0;
-			/* After a long silence the state would decay into
-			 * subnormals, which are slow: call it zero first. */
-			for (int c = 0; c < 2; c++)
-				if (fabs(y1[c]) + fabs(y2[c]) + fabs(y3[c]) + fabs(y4[c]) < 1e-30 &&
-				    fabs(x1[c]) + fabs(x2[c]) + fabs(x3[c]) + fabs(x4[c]) < 1e-30)
-					x1[c] = x2[c] = x3[c] = x4[c] = y1[c] = y2[c] = y3[c] = y4[c] = 0;
+			zero_tiny(&x1, &x2, &x3, &x4, &y1, &y2, &y3, &y4);
 		}
 	}
 	m->x[0] = x1; m->x[1] = x2; m->x[2] = x3; m->x[3] = x4;
@@ -231,14 +240,10 @@ double lufs_sum_stereo(struct lufs_meter *m, const float *stereo, size_t frames)
 	return e;
 }
 
-/* The zeroing kweight does at a run's end, on one meter's state. */
+/* kweight's zeroing, on a meter's stored state. */
 static void flush_tiny(struct lufs_meter *m)
 {
-	for (int c = 0; c < 2; c++)
-		if (fabs(m->y[0][c]) + fabs(m->y[1][c]) + fabs(m->y[2][c]) + fabs(m->y[3][c]) < 1e-30 &&
-		    fabs(m->x[0][c]) + fabs(m->x[1][c]) + fabs(m->x[2][c]) + fabs(m->x[3][c]) < 1e-30)
-			m->x[0][c] = m->x[1][c] = m->x[2][c] = m->x[3][c] =
-				m->y[0][c] = m->y[1][c] = m->y[2][c] = m->y[3][c] = 0;
+	zero_tiny(&m->x[0], &m->x[1], &m->x[2], &m->x[3], &m->y[0], &m->y[1], &m->y[2], &m->y[3]);
 }
 
 /* Both meters' filters as the four lanes of 256-bit vectors: kweight's

@@ -9,9 +9,9 @@
 /* The poll: every millisecond while requests come (a glide asks for a
  * fit per step it settles on), backing off by doubling to 16 ms once none
  * has come for a while.  Polling at 1 kHz all through playback cost this
- * thread a quarter of the audio thread's time on a VM, where each wake-up
- * is some 25 us of CPU; a fit is only the closed form's refinement, so one
- * landing 16 ms after a quiet spell is not heard. */
+ * thread about as much CPU as the audio thread on a VM, where each
+ * wake-up is some 25 us of CPU; a fit is only the closed form's
+ * refinement, so one landing 16 ms after a quiet spell is not heard. */
 #define POLL_MIN_NS 1000000L
 #define POLL_MAX_NS 16000000L
 
